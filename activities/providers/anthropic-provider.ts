@@ -1,0 +1,137 @@
+/** Provider adapter over the official `@anthropic-ai/sdk` (Messages API). */
+import Anthropic from '@anthropic-ai/sdk';
+import { toProviderFailure } from './classify-provider-error.ts';
+import type { FinishReason, GenerateRequest, GenerateResult, Provider, StreamPart, Usage } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
+import { isSimulatedResponse } from './simulated-header.ts';
+
+export interface AnthropicProviderOptions {
+  apiKey: string;
+  /** Defaults to api.anthropic.com; the emulator's root URL (no `/v1`). */
+  baseURL?: string | undefined;
+  /** Set when the base URL is the provider emulator, so results are labelled even without its header. */
+  simulated?: boolean;
+  /** Time allowed until the response starts (whole answer for generate, first bytes for stream). */
+  timeoutMs?: number;
+  /** Anthropic requires max_tokens on every call; used when the request has none. */
+  defaultMaxTokens?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_TOKENS = 1024;
+
+function finishReasonOf(reason: Anthropic.StopReason | null | undefined): FinishReason {
+  switch (reason) {
+    case 'end_turn':
+    case 'stop_sequence':
+      return 'stop';
+    case 'max_tokens':
+    case 'model_context_window_exceeded':
+      return 'length';
+    case 'tool_use':
+      return 'tool_calls';
+    case 'refusal':
+      return 'content_filter';
+    default:
+      return 'other';
+  }
+}
+
+/** Cached prompt tokens are still prompt tokens: count them so usage compares with OpenAI's. */
+function inputTokensOf(usage: { input_tokens: number | null; cache_creation_input_tokens?: number | null; cache_read_input_tokens?: number | null }): number {
+  return (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+}
+
+export function createAnthropicProvider(options: AnthropicProviderOptions): Provider {
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    // Never pick up ANTHROPIC_AUTH_TOKEN from the environment behind the caller's back.
+    authToken: null,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Temporal owns retries (see openai-provider.ts).
+    maxRetries: 0,
+  });
+
+  function params(request: GenerateRequest) {
+    // Anthropic takes instructions as a top-level `system`, not as a message.
+    const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
+    const messages: Anthropic.MessageParam[] = [];
+    for (const message of request.messages) {
+      if (message.role !== 'system') messages.push({ role: message.role, content: message.content });
+    }
+    return {
+      model: request.model,
+      max_tokens: request.maxTokens ?? options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
+      messages,
+      ...(system !== '' && { system }),
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(request.topP !== undefined && { top_p: request.topP }),
+      ...(request.stop !== undefined && request.stop.length > 0 && { stop_sequences: request.stop }),
+    };
+  }
+
+  return {
+    id: 'anthropic',
+
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      try {
+        const { data, response } = await client.messages
+          .create({ ...params(request), stream: false }, { signal: request.signal })
+          .withResponse();
+        let text = '';
+        for (const block of data.content) if (block.type === 'text') text += block.text;
+        return {
+          text,
+          usage: { inputTokens: inputTokensOf(data.usage), outputTokens: data.usage.output_tokens },
+          finishReason: finishReasonOf(data.stop_reason),
+          model: data.model,
+          simulated: options.simulated === true || isSimulatedResponse(response.headers),
+        };
+      } catch (error) {
+        throw toProviderFailure('anthropic', error, request.signal);
+      }
+    },
+
+    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+      let model = request.model;
+      const usage: Usage = { inputTokens: 0, outputTokens: 0 };
+      let stopReason: Anthropic.StopReason | null = null;
+      let stopped = false;
+      let simulated = options.simulated === true;
+      try {
+        const { data: events, response } = await client.messages
+          .create({ ...params(request), stream: true }, { signal: request.signal })
+          .withResponse();
+        simulated ||= isSimulatedResponse(response.headers);
+        for await (const event of events) {
+          switch (event.type) {
+            case 'message_start':
+              model = event.message.model;
+              usage.inputTokens = inputTokensOf(event.message.usage);
+              usage.outputTokens = event.message.usage.output_tokens;
+              break;
+            case 'content_block_delta':
+              if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
+              break;
+            case 'message_delta':
+              // Counts in message_delta are cumulative totals, not increments.
+              stopReason = event.delta.stop_reason ?? stopReason;
+              usage.outputTokens = event.usage.output_tokens;
+              if (event.usage.input_tokens !== null && event.usage.input_tokens !== undefined) usage.inputTokens = inputTokensOf(event.usage);
+              break;
+            case 'message_stop':
+              stopped = true;
+              break;
+          }
+        }
+      } catch (error) {
+        throw toProviderFailure('anthropic', error, request.signal);
+      }
+      // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
+      request.signal?.throwIfAborted();
+      if (!stopped) throw new ProviderError('anthropic', 'connection', 'anthropic: stream ended before message_stop');
+      yield { type: 'finish', usage, finishReason: finishReasonOf(stopReason), model, simulated };
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Provider adapter over the official `openai` SDK (Chat Completions). The same adapter serves
+ * OpenAI itself and OpenAI-compatible local servers (Ollama, vLLM, llama.cpp) via `id: 'local'`.
+ */
+import OpenAI from 'openai';
+import { toProviderFailure } from './classify-provider-error.ts';
+import type { FinishReason, GenerateRequest, GenerateResult, Provider, StreamPart, Usage } from './provider.ts';
+import { ProviderError } from './provider-error.ts';
+import { isSimulatedResponse } from './simulated-header.ts';
+
+export interface OpenAIProviderOptions {
+  /** Local servers rarely check it; any placeholder works there. */
+  apiKey: string;
+  /** Defaults to api.openai.com; for local servers e.g. `http://127.0.0.1:11434/v1`. */
+  baseURL?: string | undefined;
+  id?: 'openai' | 'local';
+  /** Set when the base URL is the provider emulator, so results are labelled even without its header. */
+  simulated?: boolean;
+  /** Time allowed until the response starts (whole answer for generate, first bytes for stream). */
+  timeoutMs?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+function finishReasonOf(reason: string | null | undefined): FinishReason {
+  switch (reason) {
+    case 'stop':
+      return 'stop';
+    case 'length':
+      return 'length';
+    case 'content_filter':
+      return 'content_filter';
+    case 'tool_calls':
+    case 'function_call':
+      return 'tool_calls';
+    default:
+      return 'other';
+  }
+}
+
+function usageOf(usage: OpenAI.CompletionUsage | null | undefined): Usage {
+  return { inputTokens: usage?.prompt_tokens ?? 0, outputTokens: usage?.completion_tokens ?? 0 };
+}
+
+export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
+  const id = options.id ?? 'openai';
+  const client = new OpenAI({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    // Temporal owns retries: an SDK retry inside an activity attempt would hide failures from
+    // the workflow's policy and multiply the time an attempt can take.
+    maxRetries: 0,
+  });
+
+  function params(request: GenerateRequest) {
+    return {
+      model: request.model,
+      messages: request.messages.map((message): OpenAI.ChatCompletionMessageParam => ({ role: message.role, content: message.content })),
+      // OpenAI's reasoning models only accept max_completion_tokens; local servers only know max_tokens.
+      ...(request.maxTokens !== undefined && (id === 'local' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens })),
+      ...(request.temperature !== undefined && { temperature: request.temperature }),
+      ...(request.topP !== undefined && { top_p: request.topP }),
+      ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+    };
+  }
+
+  return {
+    id,
+
+    async generate(request: GenerateRequest): Promise<GenerateResult> {
+      try {
+        const { data, response } = await client.chat.completions
+          .create({ ...params(request), stream: false }, { signal: request.signal })
+          .withResponse();
+        const choice = data.choices[0];
+        return {
+          text: choice?.message.content ?? '',
+          usage: usageOf(data.usage),
+          finishReason: finishReasonOf(choice?.finish_reason),
+          model: data.model,
+          simulated: options.simulated === true || isSimulatedResponse(response.headers),
+        };
+      } catch (error) {
+        throw toProviderFailure(id, error, request.signal);
+      }
+    },
+
+    async *stream(request: GenerateRequest): AsyncIterable<StreamPart> {
+      let model = request.model;
+      let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+      let finishReason: FinishReason | undefined;
+      let simulated = options.simulated === true;
+      try {
+        const { data: chunks, response } = await client.chat.completions
+          .create({ ...params(request), stream: true, stream_options: { include_usage: true } }, { signal: request.signal })
+          .withResponse();
+        simulated ||= isSimulatedResponse(response.headers);
+        for await (const chunk of chunks) {
+          if (chunk.model) model = chunk.model;
+          // The usage chunk comes after the finish chunk, with no choices.
+          if (chunk.usage) usage = usageOf(chunk.usage);
+          const choice = chunk.choices[0];
+          if (choice?.delta.content) yield { type: 'text-delta', text: choice.delta.content };
+          if (choice?.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
+        }
+      } catch (error) {
+        throw toProviderFailure(id, error, request.signal);
+      }
+      // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
+      request.signal?.throwIfAborted();
+      if (finishReason === undefined) {
+        throw new ProviderError(id, 'connection', `${id}: stream ended before a finish reason`);
+      }
+      yield { type: 'finish', usage, finishReason, model, simulated };
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Client, Connection } from '@temporalio/client';
+import type { ProviderId } from '../activities/providers/provider.ts';
+import type { Env } from '../common/config.ts';
+import type { Logger } from '../common/logger.ts';
+import { createApiKeyStore } from '../stores/api-keys.ts';
+import type { Pool } from '../stores/pool.ts';
+import { createTenantStore } from '../stores/tenants.ts';
+import { ApiError } from './api-error.ts';
+import { createAuthenticator } from './middleware/auth.ts';
+import { createErrorHandler } from './middleware/error-handler.ts';
+import { createHttpMetrics } from './middleware/metrics.ts';
+import { requestId } from './middleware/request-id.ts';
+import { openApiDocument } from './openapi.ts';
+import { adminRouter } from './routes/admin.ts';
+import { completionsRouter } from './routes/completions.ts';
+import { healthRouter } from './routes/health.ts';
+import { runsRouter } from './routes/runs.ts';
+
+export interface AppDeps {
+  env: Env;
+  pool: Pool;
+  connection: Connection;
+  client: Client;
+  logger: Logger;
+  availableProviders: ReadonlySet<ProviderId>;
+}
+
+/** A POST with a body that is not JSON would otherwise reach validation as "body missing". */
+function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && hasBody && !req.is('application/json')) {
+    throw new ApiError(415, 'invalid_request_error', 'unsupported_media_type', 'Send the request body as JSON with "Content-Type: application/json".');
+  }
+  next();
+}
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  // Client IPs and proxies are a deployment concern; the default (no trust) is the safe one.
+  const metrics = createHttpMetrics();
+  const keys = createApiKeyStore(deps.pool);
+  const auth = createAuthenticator({ keys });
+
+  app.use(requestId);
+  app.use(metrics.observe);
+
+  app.use(healthRouter({ pool: deps.pool, connection: deps.connection }));
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
+  app.use('/v1', auth.authenticate);
+  app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders }));
+  app.use(runsRouter(deps.client));
+
+  app.use((req: Request) => {
+    throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);
+  });
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,52 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError, type ErrorBody } from '../api-error.ts';
+import type { Logger } from '../../common/logger.ts';
+
+interface BodyParserError {
+  type?: string;
+  status?: number;
+}
+
+/** Errors thrown by express.json() carry a `type`; map them to our codes. */
+function fromBodyParser(err: BodyParserError): ApiError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new ApiError(400, 'invalid_request_error', 'invalid_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new ApiError(413, 'invalid_request_error', 'payload_too_large', 'The request body is larger than the server accepts.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new ApiError(415, 'invalid_request_error', 'unsupported_encoding', 'The request body encoding is not supported.');
+    case 'request.aborted':
+      return new ApiError(400, 'invalid_request_error', 'request_aborted', 'The request was aborted while its body was read.');
+    default:
+      return undefined;
+  }
+}
+
+export function createErrorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const apiError =
+      err instanceof ApiError
+        ? err
+        : (fromBodyParser(err as BodyParserError) ??
+          new ApiError(500, 'api_error', 'internal_error', 'An internal error occurred. Quote the request id when reporting it.'));
+    if (apiError.status >= 500) {
+      logger.error('request failed', {
+        request_id: req.requestId,
+        route: req.route?.path,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+    const body: ErrorBody = {
+      error: { type: apiError.type, code: apiError.code, message: apiError.message, request_id: req.requestId },
+    };
+    if (apiError.details !== undefined) body.error.details = apiError.details;
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
+    res.status(apiError.status).json(body);
+  };
+}

@@ -1,0 +1,245 @@
+import { z } from 'zod';
+import { CompletionRequestSchema } from './routes/completions.ts';
+
+/**
+ * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
+ * schemas the routes validate with; a test checks every route is documented and vice versa.
+ */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+
+const commonErrors = {
+  '400': errorResponse('Invalid input (validation_failed, invalid_json, ...)'),
+  '401': errorResponse('Missing or invalid API key'),
+  '413': errorResponse('Body too large'),
+};
+
+const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
+const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+const argsBody = {
+  required: false,
+  content: json({ type: 'object', properties: { args: { type: 'array', items: {} } }, additionalProperties: false }),
+};
+
+const Run = {
+  type: 'object',
+  required: ['id', 'object', 'kind', 'status', 'created_at'],
+  properties: {
+    id: { type: 'string' },
+    object: { const: 'run' },
+    kind: { type: 'string' },
+    status: { enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new', 'unknown'] },
+    model: { type: ['string', 'null'] },
+    created_at: { type: 'string', format: 'date-time' },
+    closed_at: { type: ['string', 'null'], format: 'date-time' },
+    result: {},
+    error: {},
+  },
+};
+
+const Completion = {
+  type: 'object',
+  required: ['id', 'object', 'model', 'provider', 'text', 'finish_reason', 'usage', 'simulated'],
+  properties: {
+    id: { type: 'string', description: 'The run id (a Temporal workflow id).' },
+    object: { const: 'completion' },
+    model: { type: 'string' },
+    provider: { enum: ['openai', 'anthropic', 'local'] },
+    provider_model: { type: 'string' },
+    text: { type: 'string' },
+    finish_reason: { enum: ['stop', 'length', 'content_filter', 'tool_calls', 'other'] },
+    usage: {
+      type: 'object',
+      properties: { input_tokens: { type: 'integer' }, output_tokens: { type: 'integer' } },
+    },
+    simulated: { type: 'boolean', description: 'True when the provider emulator answered, not a real model.' },
+    attempts: { type: 'integer' },
+    latency_ms: { type: 'integer' },
+  },
+};
+
+const ErrorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['type', 'code', 'message', 'request_id'],
+      properties: {
+        type: { type: 'string' },
+        code: { type: 'string' },
+        message: { type: 'string' },
+        request_id: { type: 'string' },
+        details: {},
+      },
+    },
+  },
+};
+
+const ApiKey = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    object: { const: 'api_key' },
+    tenant_id: { type: 'string' },
+    name: { type: 'string' },
+    display_prefix: { type: 'string' },
+    admin: { type: 'boolean' },
+    created_at: { type: 'string', format: 'date-time' },
+    revoked_at: { type: ['string', 'null'], format: 'date-time' },
+    key: { type: 'string', description: 'The plaintext key; present only in the creation response.' },
+  },
+};
+
+const Tenant = {
+  type: 'object',
+  properties: { id: { type: 'string' }, object: { const: 'tenant' }, name: { type: 'string' }, created_at: { type: 'string' } },
+};
+
+const list = (item: object) => ({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: item } } });
+const secured = [{ bearerAuth: [] }];
+const open: never[] = [];
+
+export const openApiDocument = {
+  openapi: '3.1.0',
+  info: {
+    title: 'SomaAgent API',
+    version: '0.1.0',
+    description: 'Start, inspect, query, signal and cancel durable AI runs. Every error has the shape of #/components/schemas/Error.',
+  },
+  servers: [{ url: '/' }],
+  security: secured,
+  paths: {
+    '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: open, responses: { '200': { description: 'Alive' } } } },
+    '/readyz': {
+      get: {
+        operationId: 'ready',
+        summary: 'Readiness: Postgres and Temporal reachable',
+        security: open,
+        responses: { '200': { description: 'Ready' }, '503': { description: 'A dependency is unreachable' } },
+      },
+    },
+    '/metrics': {
+      get: { operationId: 'metrics', summary: 'Prometheus metrics', security: open, responses: { '200': { description: 'Prometheus text format' } } },
+    },
+    '/openapi.json': {
+      get: { operationId: 'openapi', summary: 'This document', security: open, responses: { '200': { description: 'OpenAPI 3.1' } } },
+    },
+    '/v1/completions': {
+      post: {
+        operationId: 'createCompletion',
+        summary: 'Run a chat completion as a durable workflow',
+        requestBody: { required: true, content: json(ref('CompletionRequest')) },
+        responses: {
+          '200': { description: 'The answer', content: json(ref('Completion')) },
+          '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
+          ...commonErrors,
+          '429': errorResponse('The provider rate-limited every attempt'),
+          '502': errorResponse('The provider failed'),
+          '503': errorResponse('The provider is overloaded'),
+          '504': errorResponse('The provider timed out'),
+        },
+      },
+    },
+    '/v1/runs': {
+      get: {
+        operationId: 'listRuns',
+        summary: "List the tenant's runs, newest first",
+        parameters: [
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+          { name: 'kind', in: 'query', schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'Runs', content: json(list(ref('Run'))) }, ...commonErrors },
+      },
+    },
+    '/v1/runs/{runId}': {
+      get: {
+        operationId: 'getRun',
+        summary: 'Status, and the result or error once finished',
+        parameters: [runIdParam],
+        responses: { '200': { description: 'The run', content: json(ref('Run')) }, '404': errorResponse('No such run for this tenant'), ...commonErrors },
+      },
+    },
+    '/v1/runs/{runId}/query/{name}': {
+      post: {
+        operationId: 'queryRun',
+        summary: 'Run a workflow query',
+        parameters: [runIdParam, nameParam],
+        requestBody: argsBody,
+        responses: { '200': { description: 'Query result' }, '404': errorResponse('No such run'), ...commonErrors },
+      },
+    },
+    '/v1/runs/{runId}/signal/{name}': {
+      post: {
+        operationId: 'signalRun',
+        summary: 'Send a signal to a running workflow',
+        parameters: [runIdParam, nameParam],
+        requestBody: argsBody,
+        responses: {
+          '202': { description: 'Signal accepted' },
+          '404': errorResponse('No such run'),
+          '409': errorResponse('The run has finished'),
+          ...commonErrors,
+        },
+      },
+    },
+    '/v1/runs/{runId}/cancel': {
+      post: {
+        operationId: 'cancelRun',
+        summary: 'Request cancellation',
+        parameters: [runIdParam],
+        responses: {
+          '202': { description: 'Cancellation requested' },
+          '404': errorResponse('No such run'),
+          '409': errorResponse('The run has finished'),
+          ...commonErrors,
+        },
+      },
+    },
+    '/v1/admin/tenants': {
+      get: { operationId: 'listTenants', summary: 'List tenants (admin)', responses: { '200': { description: 'Tenants', content: json(list(Tenant)) }, '403': errorResponse('Admin key required') } },
+      post: {
+        operationId: 'createTenant',
+        summary: 'Create a tenant (admin)',
+        requestBody: { required: true, content: json({ type: 'object', required: ['name'], properties: { name: { type: 'string' } }, additionalProperties: false }) },
+        responses: { '201': { description: 'Created', content: json(Tenant) }, '403': errorResponse('Admin key required'), ...commonErrors },
+      },
+    },
+    '/v1/admin/tenants/{tenantId}/keys': {
+      get: {
+        operationId: 'listApiKeys',
+        summary: "List a tenant's API keys (admin; never the secrets)",
+        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'Keys', content: json(list(ApiKey)) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant') },
+      },
+      post: {
+        operationId: 'createApiKey',
+        summary: 'Create an API key for a tenant (admin); the key is shown once',
+        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: false,
+          content: json({ type: 'object', properties: { name: { type: 'string' }, admin: { type: 'boolean' } }, additionalProperties: false }),
+        },
+        responses: { '201': { description: 'Created', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant'), ...commonErrors },
+      },
+    },
+    '/v1/admin/keys/{keyId}': {
+      delete: {
+        operationId: 'revokeApiKey',
+        summary: 'Revoke an API key (admin)',
+        parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'Revoked', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such key') },
+      },
+    },
+  },
+  components: {
+    securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
+    schemas: {
+      CompletionRequest: z.toJSONSchema(CompletionRequestSchema, { io: 'input' }),
+      Completion,
+      Run,
+      Error: ErrorSchema,
+    },
+  },
+} as const;

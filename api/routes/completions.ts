@@ -1,0 +1,113 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import type { CompletionInput, CompletionResult } from '../../common/completion-types.ts';
+import type { Env } from '../../common/config.ts';
+import { newId } from '../../common/ids.ts';
+import { routeModel } from '../../common/model-route.ts';
+import { KIND, MODEL, TENANT } from '../../common/search-attributes.ts';
+import type { ProviderId } from '../../activities/providers/provider.ts';
+import { ApiError } from '../api-error.ts';
+import { principalOf } from '../middleware/auth.ts';
+import { toApiError } from '../temporal-errors.ts';
+import { parseInput } from '../validation.ts';
+
+export const CompletionRequestSchema = z
+  .object({
+    model: z.string().min(1).max(200),
+    messages: z
+      .array(
+        z
+          .object({
+            role: z.enum(['system', 'user', 'assistant']),
+            content: z.string().max(1_000_000),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(1000),
+    max_tokens: z.number().int().min(1).max(1_000_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    top_p: z.number().gt(0).max(1).optional(),
+    stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
+    /** Return 202 with the run id at once instead of waiting for the answer. */
+    background: z.boolean().optional(),
+  })
+  .strict();
+
+export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
+
+export function completionResponse(runId: string, result: CompletionResult) {
+  return {
+    id: runId,
+    object: 'completion' as const,
+    model: result.requestedModel,
+    provider: result.provider,
+    provider_model: result.model,
+    text: result.text,
+    finish_reason: result.finishReason,
+    usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
+    simulated: result.simulated,
+    attempts: result.attempt,
+    latency_ms: Math.round(result.latencyMs),
+  };
+}
+
+export interface CompletionRouteDeps {
+  client: Client;
+  env: Env;
+  /** Providers that exist in this deployment; other model names are refused up front. */
+  availableProviders: ReadonlySet<ProviderId>;
+}
+
+export function completionsRouter(deps: CompletionRouteDeps): Router {
+  const router = Router();
+  router.post('/v1/completions', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const body = parseInput(CompletionRequestSchema, req.body);
+    const route = routeModel(body.model);
+    if (!route || !deps.availableProviders.has(route.provider)) {
+      throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${body.model}". Use e.g. gpt-4o-mini, claude-sonnet-4-5, or local/<name> when a local model server is configured.`);
+    }
+    const input: CompletionInput = {
+      tenantId,
+      requestedModel: body.model,
+      provider: route.provider,
+      model: route.model,
+      messages: body.messages,
+      parameters: {
+        ...(body.max_tokens !== undefined && { maxTokens: body.max_tokens }),
+        ...(body.temperature !== undefined && { temperature: body.temperature }),
+        ...(body.top_p !== undefined && { topP: body.top_p }),
+        ...(body.stop !== undefined && { stop: typeof body.stop === 'string' ? [body.stop] : body.stop }),
+      },
+      maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
+      heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
+      callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,
+    };
+    // Readable in the Web UI: capability, tenant, then a time-ordered random part.
+    const runId = `completion-${tenantId}-${newId('r').slice(2)}`;
+    const handle = await deps.client.workflow.start('completion', {
+      taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+      workflowId: runId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: TENANT, value: tenantId },
+        { key: KIND, value: 'completion' },
+        { key: MODEL, value: body.model },
+      ],
+    });
+    if (body.background) {
+      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running' });
+      return;
+    }
+    let result: CompletionResult;
+    try {
+      result = (await handle.result()) as CompletionResult;
+    } catch (err) {
+      throw toApiError(err);
+    }
+    res.status(200).json(completionResponse(runId, result));
+  });
+  return router;
+}

@@ -1,0 +1,168 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { QueryNotRegisteredError, WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { KIND, MODEL, TENANT } from '../../common/search-attributes.ts';
+import type { CompletionResult } from '../../common/completion-types.ts';
+import { ApiError, notFound } from '../api-error.ts';
+import { principalOf } from '../middleware/auth.ts';
+import { toApiError } from '../temporal-errors.ts';
+import { parseInput } from '../validation.ts';
+import { completionResponse } from './completions.ts';
+
+const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
+const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+
+const ArgsBodySchema = z.object({ args: z.array(z.unknown()).max(20).default([]) }).strict();
+const ListQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    kind: z.string().regex(/^[a-z][a-z0-9_-]{0,40}$/).optional(),
+  })
+  .strict();
+
+type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
+
+const STATUS: Record<string, RunStatus> = {
+  RUNNING: 'running',
+  COMPLETED: 'completed',
+  FAILED: 'failed',
+  CANCELLED: 'cancelled',
+  TERMINATED: 'terminated',
+  TIMED_OUT: 'timed_out',
+  CONTINUED_AS_NEW: 'continued_as_new',
+};
+
+interface OwnedRun {
+  handle: WorkflowHandle;
+  description: WorkflowExecutionDescription;
+}
+
+function runSummary(d: WorkflowExecutionDescription) {
+  return {
+    id: d.workflowId,
+    object: 'run' as const,
+    kind: d.typedSearchAttributes.get(KIND) ?? d.type,
+    status: STATUS[d.status.name] ?? 'unknown',
+    model: d.typedSearchAttributes.get(MODEL) ?? null,
+    created_at: d.startTime.toISOString(),
+    closed_at: d.closeTime?.toISOString() ?? null,
+  };
+}
+
+function runNotFound(id: string): ApiError {
+  return notFound('run_not_found', `No run "${id}" exists for this tenant.`);
+}
+
+/**
+ * Ownership is the run's SomaTenant search attribute, which only our API sets. Someone else's run
+ * and a missing one get the same 404, so ids reveal nothing across tenants.
+ */
+async function findOwnedRun(client: Client, req: Request): Promise<OwnedRun> {
+  const { tenantId } = principalOf(req);
+  const id = String(req.params.runId);
+  if (!RUN_ID.test(id)) throw runNotFound(id);
+  const handle = client.workflow.getHandle(id);
+  let description: WorkflowExecutionDescription;
+  try {
+    description = await handle.describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw runNotFound(id);
+    throw err;
+  }
+  if (description.typedSearchAttributes.get(TENANT) !== tenantId) throw runNotFound(id);
+  return { handle, description };
+}
+
+function notRunning(id: string): ApiError {
+  return new ApiError(409, 'conflict_error', 'run_not_running', `Run "${id}" has already finished.`);
+}
+
+function handlerName(req: Request): string {
+  const name = String(req.params.name);
+  if (!HANDLER_NAME.test(name)) throw new ApiError(400, 'invalid_request_error', 'invalid_handler_name', `"${name}" is not a valid query or signal name.`);
+  return name;
+}
+
+export function runsRouter(client: Client): Router {
+  const router = Router();
+
+  router.get('/v1/runs', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const query = parseInput(ListQuerySchema, req.query, 'query string');
+    // Tenant ids are validated identifiers, so quoting them into the visibility query is safe.
+    let visibility = `SomaTenant = "${tenantId}"`;
+    if (query.kind) visibility += ` AND SomaKind = "${query.kind}"`;
+    const data: ReturnType<typeof runSummary>[] = [];
+    for await (const info of client.workflow.list({ query: visibility, pageSize: query.limit })) {
+      data.push(runSummary(info as WorkflowExecutionDescription));
+      if (data.length >= query.limit) break;
+    }
+    res.json({ object: 'list', data });
+  });
+
+  router.get('/v1/runs/:runId', async (req, res) => {
+    const { handle, description } = await findOwnedRun(client, req);
+    const summary = runSummary(description);
+    if (summary.status === 'completed') {
+      const result: unknown = await handle.result();
+      const body = summary.kind === 'completion' ? completionResponse(description.workflowId, result as CompletionResult) : result;
+      res.json({ ...summary, result: body });
+      return;
+    }
+    if (summary.status === 'running') {
+      res.json(summary);
+      return;
+    }
+    try {
+      await handle.result();
+      res.json(summary);
+    } catch (err) {
+      const error = err instanceof WorkflowFailedError ? toApiError(err) : undefined;
+      res.json({ ...summary, error: error ? { type: error.type, code: error.code, message: error.message } : null });
+    }
+  });
+
+  router.post('/v1/runs/:runId/query/:name', async (req, res) => {
+    const name = handlerName(req);
+    const { args } = parseInput(ArgsBodySchema, req.body ?? {});
+    const { handle } = await findOwnedRun(client, req);
+    try {
+      const result: unknown = await handle.query(name, ...args);
+      res.json({ id: handle.workflowId, query: name, result });
+    } catch (err) {
+      if (err instanceof QueryNotRegisteredError) {
+        throw new ApiError(400, 'invalid_request_error', 'unknown_query', `Run "${handle.workflowId}" has no query "${name}".`);
+      }
+      throw err;
+    }
+  });
+
+  router.post('/v1/runs/:runId/signal/:name', async (req, res) => {
+    const name = handlerName(req);
+    const { args } = parseInput(ArgsBodySchema, req.body ?? {});
+    const { handle, description } = await findOwnedRun(client, req);
+    if (description.status.name !== 'RUNNING') throw notRunning(handle.workflowId);
+    try {
+      await handle.signal(name, ...args);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notRunning(handle.workflowId);
+      throw err;
+    }
+    res.status(202).json({ id: handle.workflowId, signal: name, accepted: true });
+  });
+
+  router.post('/v1/runs/:runId/cancel', async (req, res) => {
+    const { handle, description } = await findOwnedRun(client, req);
+    if (description.status.name !== 'RUNNING') throw notRunning(handle.workflowId);
+    try {
+      await handle.cancel();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notRunning(handle.workflowId);
+      throw err;
+    }
+    res.status(202).json({ id: handle.workflowId, status: 'cancel_requested' });
+  });
+
+  return router;
+}

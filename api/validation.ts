@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import { ApiError } from './api-error.ts';
+
+export interface ValidationProblem {
+  /** JSON path of the offending field, e.g. `messages.0.role`; empty for the body itself. */
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** Parses input at the edge; every problem is reported at once so the caller can fix them all. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'request body'): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const problems: ValidationProblem[] = result.error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    code: issue.code,
+    message: issue.message,
+  }));
+  const first = problems[0];
+  const summary = first ? `${first.path || what}: ${first.message}` : 'invalid input';
+  throw new ApiError(
+    400,
+    'invalid_request_error',
+    'validation_failed',
+    `The ${what} is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}; first: ${summary}).`,
+    problems,
+  );
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Every setting is an environment variable; this is the one place that reads them.
+ * Unset TEMPORAL_ADDRESS / DATABASE_URL mean "use the embedded stack" (see stack/).
+ */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const EnvSchema = z.object({
+  PORT: port(8080),
+  HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_TASK_QUEUE: z.string().default('somaagent'),
+  TEMPORAL_CLI_PATH: optionalString,
+  DATABASE_URL: optionalString,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  PGLITE_PORT: port(5433),
+  SOMA_STATE_DIR: z.string().default('.soma'),
+  SOMA_ADMIN_KEY: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString,
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString,
+  LOCAL_MODEL_BASE_URL: optionalString,
+  LOCAL_MODEL_API_KEY: optionalString,
+  EMULATOR_URL: optionalString,
+  EMULATOR_PORT: port(4010),
+  EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  ACTIVITY_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid configuration: ${problems}`);
+  }
+  return parsed.data;
+}
+
+/** The emulator stands in for a vendor only when that vendor has no key. */
+export function emulatorBaseUrl(env: Env): string {
+  return env.EMULATOR_URL ?? `http://127.0.0.1:${env.EMULATOR_PORT}`;
+}
+
+export function needsEmulator(env: Env): boolean {
+  return !env.OPENAI_API_KEY || !env.ANTHROPIC_API_KEY;
+}

@@ -1,0 +1,12 @@
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/**
+ * Custom search attributes every SomaAgent workflow carries, so the Temporal Web UI can filter
+ * by tenant, capability and model. Registered by the dev server flags and by the worker at
+ * start-up on an existing cluster.
+ */
+export const TENANT = defineSearchAttributeKey('SomaTenant', SearchAttributeType.KEYWORD);
+export const KIND = defineSearchAttributeKey('SomaKind', SearchAttributeType.KEYWORD);
+export const MODEL = defineSearchAttributeKey('SomaModel', SearchAttributeType.KEYWORD);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL] as const;

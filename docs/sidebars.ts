@@ -1,0 +1,35 @@
+import type { SidebarsConfig } from '@docusaurus/plugin-content-docs';
+
+const sidebars: SidebarsConfig = {
+  docs: [
+    'intro',
+    'getting-started',
+    'configuration',
+    {
+      type: 'category',
+      label: 'API',
+      collapsed: false,
+      items: ['api/overview'],
+    },
+    {
+      type: 'category',
+      label: 'Concepts',
+      collapsed: false,
+      items: ['concepts/durable-completions', 'concepts/providers'],
+    },
+    {
+      type: 'category',
+      label: 'Operations',
+      collapsed: false,
+      items: ['operations/benchmarks'],
+    },
+    {
+      type: 'category',
+      label: 'Development',
+      collapsed: false,
+      items: ['development/testing'],
+    },
+  ],
+};
+
+export default sidebars;

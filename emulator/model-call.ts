@@ -1,0 +1,95 @@
+/**
+ * One model call through the emulator: count it, check the key, validate, apply a fault or the
+ * configured latency, then answer in the caller's wire format (JSON or SSE).
+ */
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { EmulatorState } from './emulator-state.ts';
+import { errorForFault, FAULT_NAMES, faultNameSchema, type Fault, type VendorError } from './fault.ts';
+import { headerNumber, headerValue, readJsonBody, sendJson, sleep } from './http-io.ts';
+import { simulateAnswer } from './simulated-answer.ts';
+import type { WireFormat } from './wire-format.ts';
+
+/** Real 429s always say when to come back; so does the emulator unless told a value. */
+const DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS = 1;
+
+type HeaderFault = { ok: true; fault: Fault | undefined } | { ok: false; message: string };
+
+/** `x-emulator-fault` (+ `x-emulator-retry-after`) fails just this request, bypassing the queue. */
+function faultFromHeaders(req: IncomingMessage): HeaderFault {
+  const raw = headerValue(req, 'x-emulator-fault');
+  if (raw === undefined) return { ok: true, fault: undefined };
+  const name = faultNameSchema.safeParse(raw.trim());
+  if (!name.success) return { ok: false, message: `x-emulator-fault must be one of ${FAULT_NAMES.join(', ')}` };
+  return { ok: true, fault: { name: name.data, retryAfterSeconds: headerNumber(req, 'x-emulator-retry-after') } };
+}
+
+function modelOf(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || !('model' in body)) return undefined;
+  return typeof body.model === 'string' ? body.model : undefined;
+}
+
+/** The socket is gone (client aborted or timed out): nothing left to answer. */
+function clientGone(res: ServerResponse): boolean {
+  return res.destroyed || res.socket === null || res.socket.destroyed;
+}
+
+async function writeStream(res: ServerResponse, frames: string[], chunkDelayMs: number): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  if (chunkDelayMs <= 0) {
+    res.end(frames.join(''));
+    return;
+  }
+  for (let i = 0; i < frames.length; i++) {
+    if (i > 0) await sleep(chunkDelayMs);
+    if (clientGone(res)) return;
+    res.write(frames[i]);
+  }
+  res.end();
+}
+
+export async function handleModelCall(wire: WireFormat, req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+  const seq = state.nextSeq();
+  const requestId = `req_sim${seq}`;
+  res.setHeader(wire.requestIdHeader, requestId);
+
+  const body = await readJsonBody(req);
+  const model = body.ok ? modelOf(body.value) : undefined;
+  state.stats.countModelCall(model ?? '(unknown)');
+  const fail = (error: VendorError, headers?: OutgoingHttpHeaders): void =>
+    sendJson(res, error.status, wire.errorBody(error, requestId, model), headers);
+
+  if (state.requireApiKey !== undefined && !wire.hasValidKey(req.headers, state.requireApiKey)) return fail({ status: 401 });
+  if (!body.ok) return fail({ status: 400, reason: 'invalid_body', message: body.message });
+  const parsed = wire.parseCall(body.value);
+  if (!parsed.ok) return fail({ status: 400, reason: 'invalid_body', message: parsed.message, ...(parsed.param && { param: parsed.param }) });
+  const call = parsed.call;
+
+  const headerFault = faultFromHeaders(req);
+  if (!headerFault.ok) return fail({ status: 400, message: headerFault.message });
+  const fault = headerFault.fault ?? state.faults.take(call.model);
+  if (fault) state.stats.countFault();
+  // A hung provider never answers; the client's timeout or abort is the only way out.
+  if (fault?.name === 'hang') return;
+
+  const latencyMs = headerNumber(req, 'x-emulator-latency-ms') ?? state.config.latencyMs;
+  if (latencyMs > 0) {
+    await sleep(latencyMs);
+    if (clientGone(res)) return;
+  }
+
+  if (fault) {
+    if (fault.name === 'reset') {
+      // RST rather than FIN: what a crashed load balancer or provider looks like to the client.
+      req.socket.resetAndDestroy();
+      return;
+    }
+    const error = errorForFault(fault.name);
+    const retryAfter = fault.retryAfterSeconds ?? (error.status === 429 ? DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS : undefined);
+    return fail(error, retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) });
+  }
+
+  const answer = simulateAnswer(call);
+  if (!call.stream) return sendJson(res, 200, wire.completion(call, answer, seq));
+  const chunkDelayMs = headerNumber(req, 'x-emulator-chunk-delay-ms') ?? state.config.chunkDelayMs;
+  return writeStream(res, wire.streamFrames(call, answer, seq), chunkDelayMs);
+}

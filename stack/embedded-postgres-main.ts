@@ -1,0 +1,19 @@
+import { startEmbeddedPostgres } from './embedded-postgres.ts';
+
+// Runs the embedded Postgres as its own process so its CPU-heavy WASM engine never stalls the
+// supervisor. Arguments come from the parent (stack/main.ts or the test setup).
+const port = Number(process.env.PGLITE_PORT ?? 5433);
+const dataDir = process.env.PGLITE_DATA_DIR || undefined;
+const pg = await startEmbeddedPostgres({ port, ...(dataDir ? { dataDir } : {}) });
+process.stdout.write(`ready ${pg.url}\n`);
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  // Closing PGlite cleanly flushes its data folder; a kill -9 could lose the last writes.
+  await pg.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

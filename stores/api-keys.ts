@@ -1,0 +1,100 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { newId } from '../common/ids.ts';
+import type { Pool } from './pool.ts';
+
+export const API_KEY_PREFIX = 'sk_soma_';
+
+export interface ApiKeyRecord {
+  id: string;
+  tenantId: string;
+  name: string;
+  displayPrefix: string;
+  isAdmin: boolean;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface CreatedApiKey extends ApiKeyRecord {
+  /** The plaintext key. Returned once, at creation; only its hash is stored. */
+  secret: string;
+}
+
+export function hashApiKey(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+function generateSecret(): string {
+  // 24 bytes = 192 bits of randomness, base64url so the key is copy-paste safe.
+  return API_KEY_PREFIX + randomBytes(24).toString('base64url');
+}
+
+interface ApiKeyRow {
+  id: string;
+  tenant_id: string;
+  name: string;
+  display_prefix: string;
+  is_admin: boolean;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const COLUMNS = 'id, tenant_id, name, display_prefix, is_admin, created_at, revoked_at';
+
+function toRecord(row: ApiKeyRow): ApiKeyRecord {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    name: row.name,
+    displayPrefix: row.display_prefix,
+    isAdmin: row.is_admin,
+    createdAt: row.created_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+export function createApiKeyStore(pool: Pool) {
+  return {
+    async create(input: { tenantId: string; name: string; isAdmin?: boolean; secret?: string }): Promise<CreatedApiKey> {
+      const secret = input.secret ?? generateSecret();
+      const { rows } = await pool.query<ApiKeyRow>(
+        `INSERT INTO api_keys (id, tenant_id, name, key_hash, display_prefix, is_admin)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+        [newId('key'), input.tenantId, input.name, hashApiKey(secret), secret.slice(0, API_KEY_PREFIX.length + 4), input.isAdmin ?? false],
+      );
+      return { ...toRecord(rows[0]!), secret };
+    },
+
+    /** The active key for a presented secret, or undefined (unknown or revoked). */
+    async findActiveBySecret(secret: string): Promise<ApiKeyRecord | undefined> {
+      const { rows } = await pool.query<ApiKeyRow>(
+        `SELECT ${COLUMNS} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+        [hashApiKey(secret)],
+      );
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+
+    async listForTenant(tenantId: string): Promise<ApiKeyRecord[]> {
+      const { rows } = await pool.query<ApiKeyRow>(
+        `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 ORDER BY created_at`,
+        [tenantId],
+      );
+      return rows.map(toRecord);
+    },
+
+    /** Revokes a key; returns it, or undefined when no such key exists. Revoking twice is a no-op. */
+    async revoke(id: string): Promise<ApiKeyRecord | undefined> {
+      const { rows } = await pool.query<ApiKeyRow>(
+        `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      );
+      return rows[0] ? toRecord(rows[0]) : undefined;
+    },
+
+    async hasAnyAdminKey(): Promise<boolean> {
+      const { rows } = await pool.query('SELECT 1 FROM api_keys WHERE is_admin AND revoked_at IS NULL LIMIT 1');
+      return rows.length > 0;
+    },
+  };
+}
+
+export type ApiKeyStore = ReturnType<typeof createApiKeyStore>;

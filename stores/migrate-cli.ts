@@ -1,0 +1,17 @@
+import { loadEnv } from '../common/config.ts';
+import { migrate } from './migrate.ts';
+import { createPool } from './pool.ts';
+
+// `npm run migrate`: applies migrations to DATABASE_URL (an existing Postgres with pgvector).
+const env = loadEnv();
+if (!env.DATABASE_URL) {
+  process.stderr.write('DATABASE_URL is not set; `npm start` migrates the embedded database itself.\n');
+  process.exit(2);
+}
+const pool = createPool(env.DATABASE_URL, 1);
+try {
+  const result = await migrate(pool);
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  await pool.end();
+}

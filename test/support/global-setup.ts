@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { TestProject } from 'vitest/node';
+import { migrate } from '../../stores/migrate.ts';
+import { createPool } from '../../stores/pool.ts';
+import { startEmbeddedPostgres } from '../../stack/embedded-postgres.ts';
+import { findTemporalCli } from '../../stack/temporal-cli.ts';
+import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
+import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
+import { freePort } from './free-port.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    databaseUrl: string;
+    workflowBundlePath: string;
+  }
+}
+
+/**
+ * The real engines every test file shares: a Temporal dev server (the same CLI binary as
+ * `npm start`) and PGlite with pgvector over the Postgres wire protocol, migrated once.
+ * Workflow code is bundled once here instead of in every worker.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const workDir = mkdtempSync(join(tmpdir(), 'soma-test-'));
+  const [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
+  const [temporal, postgres, bundle] = await Promise.all([
+    startTemporalDevServer({
+      binary: findTemporalCli(resolve(process.env.SOMA_STATE_DIR ?? '.soma'), process.env.TEMPORAL_CLI_PATH),
+      port: temporalPort,
+      uiPort,
+      headless: true,
+    }),
+    startEmbeddedPostgres({ port: pgPort }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
+  ]);
+  const pool = createPool(postgres.url, 1);
+  await migrate(pool);
+  await pool.end();
+  const bundlePath = join(workDir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, bundle.code);
+
+  project.provide('temporalAddress', temporal.address);
+  project.provide('databaseUrl', postgres.url);
+  project.provide('workflowBundlePath', bundlePath);
+
+  return async () => {
+    await Promise.allSettled([temporal.stop(), postgres.stop()]);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,131 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { createApp } from '../../api/create-app.ts';
+import { createProviderSet } from '../../activities/providers/provider-set.ts';
+import { loadEnv, type Env } from '../../common/config.ts';
+import { createLogger } from '../../common/logger.ts';
+import { newId } from '../../common/ids.ts';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../emulator/create-emulator.ts';
+import { createApiKeyStore } from '../../stores/api-keys.ts';
+import { createPool, type Pool } from '../../stores/pool.ts';
+import { createTenantStore } from '../../stores/tenants.ts';
+import { createWorker } from '../../workers/create-worker.ts';
+
+export interface TestPlatform {
+  apiUrl: string;
+  env: Env;
+  pool: Pool;
+  client: Client;
+  emulator: Emulator;
+  adminKey: string;
+  /** A fresh tenant with its own (non-admin) key. */
+  newTenant(name?: string): Promise<{ tenantId: string; key: string }>;
+  /** fetch against the API with a key and JSON body. */
+  call(path: string, init?: { method?: string; key?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+export interface TestPlatformOptions {
+  emulator?: EmulatorOptions;
+  env?: Record<string, string>;
+  /** Run the worker in this process (default). Off for tests that run it as a child process. */
+  worker?: boolean;
+}
+
+/**
+ * The real platform, in-process, against the shared engines: API on a random port, a worker on
+ * a task queue of its own (so test files never steal each other's tasks), and a private
+ * emulator. Nothing is mocked.
+ */
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  const emulator = await createEmulator(options.emulator ?? {});
+  const taskQueue = `test-${newId('q', 6)}`;
+  const env = loadEnv({
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    EMULATOR_URL: emulator.url,
+    ACTIVITY_HEARTBEAT_TIMEOUT_MS: '2000',
+    PROVIDER_TIMEOUT_MS: '10000',
+    LOG_LEVEL: 'error',
+    ...options.env,
+  });
+  const pool = createPool(env.DATABASE_URL!, 4);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const providers = createProviderSet(env);
+
+  let worker: Worker | undefined;
+  let workerRun: Promise<void> | undefined;
+  let nativeConnection: NativeConnection | undefined;
+  if (options.worker !== false) {
+    nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS! });
+    worker = await createWorker({
+      connection: nativeConnection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue,
+      pool,
+      providers,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    workerRun = worker.run();
+  }
+
+  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()) });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const tenants = createTenantStore(pool);
+  const keys = createApiKeyStore(pool);
+  const adminTenant = await tenants.create('test admin');
+  const adminKey = (await keys.create({ tenantId: adminTenant.id, name: 'admin', isAdmin: true })).secret;
+
+  return {
+    apiUrl,
+    env,
+    pool,
+    client,
+    emulator,
+    adminKey,
+    async newTenant(name = 'tenant') {
+      const tenant = await tenants.create(name);
+      const key = await keys.create({ tenantId: tenant.id, name: 'test' });
+      return { tenantId: tenant.id, key: key.secret };
+    },
+    async call(path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      if (init.key !== undefined) headers.authorization = `Bearer ${init.key}`;
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${apiUrl}${path}`, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (e.g. /metrics): keep the text
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      if (worker) {
+        worker.shutdown();
+        await workerRun;
+      }
+      await nativeConnection?.close();
+      await connection.close();
+      await pool.end();
+      await emulator.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+// Every workflow the worker hosts. The bundler starts here, so only deterministic code may be
+// reachable from this file.
+export { completion } from './completion.ts';
