@@ -45,7 +45,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-5', 'claude-haiku-4-5', 'llama3.2'];
+const DEFAULT_MODELS = ['gpt-4o-mini', 'gpt-4o', 'claude-sonnet-4-6', 'claude-haiku-4-5', 'llama3.2'];
 
 /** Long enough that a benchmark's client always reuses its connection between calls. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;

@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { textOf, type ChatCall } from './chat-call.ts';
 import type { VendorError } from './fault.ts';
-import type { AnswerEnd, SimulatedAnswer } from './simulated-answer.ts';
+import type { AnswerEnd } from './simulated-answer.ts';
 import { describeIssue, unixSeconds, type ParsedCall, type WireFormat } from './wire-format.ts';
 
 const contentSchema = z.union([

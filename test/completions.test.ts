@@ -87,3 +87,14 @@ describe('POST /v1/completions (the vertical slice)', () => {
     }
   });
 });
+
+describe('secrets', () => {
+  it('keeps API keys out of workflow histories', async () => {
+    const res = await p.call('/v1/completions', { key: tenant.key, body: hello });
+    const history = await p.client.workflow.getHandle(res.body.id).fetchHistory();
+    const text = JSON.stringify(history, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : v));
+    expect(text).toContain(tenant.tenantId);
+    expect(text).not.toContain(tenant.key);
+    expect(text).not.toContain('sk_soma_');
+  });
+});

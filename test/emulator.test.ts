@@ -7,6 +7,9 @@ import { createEmulator, type Emulator } from '../emulator/create-emulator.ts';
 
 let emulator: Emulator;
 
+/** Bodies are asserted field by field, so a loose type keeps those assertions readable. */
+const json = (res: Response): Promise<any> => res.json();
+
 beforeAll(async () => {
   emulator = await createEmulator({ port: 0 });
 });
@@ -34,7 +37,7 @@ function openAIBody(extra: Record<string, unknown> = {}) {
 }
 
 function anthropicBody(extra: Record<string, unknown> = {}) {
-  return { model: 'claude-sonnet-4-5', max_tokens: 256, system: 'be brief', messages: [{ role: 'user', content: USER_TEXT }], ...extra };
+  return { model: 'claude-haiku-4-5', max_tokens: 256, system: 'be brief', messages: [{ role: 'user', content: USER_TEXT }], ...extra };
 }
 
 /** Splits an SSE body into frames of `{ event, data }`, failing on anything not SSE-shaped. */
@@ -68,7 +71,7 @@ describe('OpenAI chat completions', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-soma-simulated')).toBe('true');
     expect(res.headers.get('content-type')).toBe('application/json');
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({
       object: 'chat.completion',
       model: 'gpt-4o-mini',
@@ -81,7 +84,7 @@ describe('OpenAI chat completions', () => {
 
   it('truncates at max_tokens (and max_completion_tokens) with finish_reason length', async () => {
     for (const limit of [{ max_tokens: 4 }, { max_completion_tokens: 4 }]) {
-      const body = await (await post('/v1/chat/completions', openAIBody(limit))).json();
+      const body = await json(await post('/v1/chat/completions', openAIBody(limit)));
       expect(body.choices[0].message.content).toBe('[simulated] You said: please');
       expect(body.choices[0].finish_reason).toBe('length');
       expect(body.usage.completion_tokens).toBe(4);
@@ -89,7 +92,7 @@ describe('OpenAI chat completions', () => {
   });
 
   it('cuts at a stop sequence with finish_reason stop', async () => {
-    const body = await (await post('/v1/chat/completions', openAIBody({ stop: ['quarterly'] }))).json();
+    const body = await json(await post('/v1/chat/completions', openAIBody({ stop: ['quarterly'] })));
     expect(body.choices[0].message.content).toBe('[simulated] You said: please summarise the ');
     expect(body.choices[0].finish_reason).toBe('stop');
   });
@@ -127,7 +130,7 @@ describe('OpenAI chat completions', () => {
 
   it('lists models', async () => {
     const res = await fetch(`${emulator.url}/v1/models`);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.object).toBe('list');
     expect(body.data[0]).toMatchObject({ object: 'model', id: expect.any(String) });
   });
@@ -139,11 +142,11 @@ describe('Anthropic messages', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('x-soma-simulated')).toBe('true');
     expect(res.headers.get('request-id')).toMatch(/^req_/);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({
       type: 'message',
       role: 'assistant',
-      model: 'claude-sonnet-4-5',
+      model: 'claude-haiku-4-5',
       content: [{ type: 'text', text: EXPECTED_TEXT }],
       stop_reason: 'end_turn',
       stop_sequence: null,
@@ -153,12 +156,12 @@ describe('Anthropic messages', () => {
   });
 
   it('stops at max_tokens and at stop sequences', async () => {
-    const limited = await (await post('/v1/messages', anthropicBody({ max_tokens: 3 }))).json();
+    const limited = await json(await post('/v1/messages', anthropicBody({ max_tokens: 3 })));
     expect(limited.content[0].text).toBe('[simulated] You said:');
     expect(limited.stop_reason).toBe('max_tokens');
     expect(limited.usage.output_tokens).toBe(3);
 
-    const stopped = await (await post('/v1/messages', anthropicBody({ stop_sequences: ['numbers'] }))).json();
+    const stopped = await json(await post('/v1/messages', anthropicBody({ stop_sequences: ['numbers'] })));
     expect(stopped.stop_reason).toBe('stop_sequence');
     expect(stopped.stop_sequence).toBe('numbers');
     expect(stopped.content[0].text).toBe('[simulated] You said: please summarise the quarterly ');
@@ -185,23 +188,23 @@ describe('Anthropic messages', () => {
     ]);
 
     const events = frames.map((frame) => JSON.parse(frame.data));
-    expect(events[0].message).toMatchObject({ role: 'assistant', model: 'claude-sonnet-4-5', content: [], usage: { input_tokens: 9 } });
+    expect(events[0].message).toMatchObject({ role: 'assistant', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 9 } });
     const text = events.filter((e) => e.type === 'content_block_delta').map((e) => e.delta.type === 'text_delta' && e.delta.text).join('');
     expect(text).toBe(EXPECTED_TEXT);
     expect(events.at(-2)).toMatchObject({ delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 10 } });
   });
 
   it('rejects a request without max_tokens the way Anthropic does', async () => {
-    const res = await post('/v1/messages', { model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: 'hi' }] });
+    const res = await post('/v1/messages', { model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'hi' }] });
     expect(res.status).toBe(400);
-    const body = await res.json();
+    const body = await json(res);
     expect(body.type).toBe('error');
     expect(body.error.type).toBe('invalid_request_error');
     expect(body.error.message).toMatch(/max_tokens/);
   });
 
   it('lists models in the Anthropic shape when asked by an Anthropic client', async () => {
-    const body = await (await fetch(`${emulator.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } })).json();
+    const body = await json(await fetch(`${emulator.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01' } }));
     expect(body).toMatchObject({ has_more: false, first_id: 'gpt-4o-mini' });
     expect(body.data[0]).toMatchObject({ type: 'model', id: 'gpt-4o-mini', display_name: expect.stringMatching(/simulated/) });
   });
@@ -223,7 +226,7 @@ describe('vendor error bodies', () => {
     const res = await post('/v1/chat/completions', openAIBody(), { 'x-emulator-fault': fault });
     expect(res.status).toBe(status);
     expect(res.headers.get('x-soma-simulated')).toBe('true');
-    const body = await res.json();
+    const body = await json(res);
     expect(body.error).toMatchObject({ message: expect.any(String), type, code });
     expect(Object.keys(body.error).sort()).toEqual(['code', 'message', 'param', 'type']);
   });
@@ -242,14 +245,14 @@ describe('vendor error bodies', () => {
   it.each(anthropicCases)('Anthropic $fault → $status {type:"error", error:{type:$type}}', async ({ fault, status, type }) => {
     const res = await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': fault });
     expect(res.status).toBe(status);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ type: 'error', error: { type, message: expect.any(String) } });
   });
 
   it('says why in context-length and content-policy bodies', async () => {
-    const tooLong = await (await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': 'context_length' })).json();
+    const tooLong = await json(await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': 'context_length' }));
     expect(tooLong.error.message).toMatch(/prompt is too long/);
-    const blocked = await (await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': 'content_policy' })).json();
+    const blocked = await json(await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': 'content_policy' }));
     expect(blocked.error.message).toMatch(/content filtering policy/);
   });
 
@@ -266,16 +269,16 @@ describe('vendor error bodies', () => {
   it('rejects malformed JSON and unknown fault names with a 400 in the vendor shape', async () => {
     const badJson = await post('/v1/chat/completions', '{"model":');
     expect(badJson.status).toBe(400);
-    expect((await badJson.json()).error.type).toBe('invalid_request_error');
+    expect((await json(badJson)).error.type).toBe('invalid_request_error');
     const badFault = await post('/v1/chat/completions', openAIBody(), { 'x-emulator-fault': '418' });
     expect(badFault.status).toBe(400);
-    expect((await badFault.json()).error.message).toMatch(/x-emulator-fault/);
+    expect((await json(badFault)).error.message).toMatch(/x-emulator-fault/);
   });
 
   it('answers unknown routes with a 404', async () => {
     const res = await fetch(`${emulator.url}/v1/embeddingz`, { method: 'POST', body: '{}' });
     expect(res.status).toBe(404);
-    expect((await res.json()).error.message).toMatch(/Invalid URL/);
+    expect((await json(res)).error.message).toMatch(/Invalid URL/);
   });
 });
 
@@ -307,7 +310,7 @@ describe('latency', () => {
       expect(await timed(slow.url)).toBeGreaterThanOrEqual(115);
       expect(await timed(slow.url, { 'x-emulator-latency-ms': '0' })).toBeLessThan(100);
 
-      const config = await (await fetch(`${slow.url}/_emulator/config`, { method: 'POST', body: JSON.stringify({ latencyMs: 0 }) })).json();
+      const config = await json(await fetch(`${slow.url}/_emulator/config`, { method: 'POST', body: JSON.stringify({ latencyMs: 0 }) }));
       expect(config).toEqual({ latencyMs: 0, chunkDelayMs: 0 });
       expect(await timed(slow.url)).toBeLessThan(100);
 
@@ -334,16 +337,16 @@ describe('control API', () => {
   it('queues the next n calls to fail, then recovers', async () => {
     const queued = await control('faults', { status: 503, count: 2, retryAfterSeconds: 2 });
     expect(queued.status).toBe(200);
-    expect((await queued.json()).pending).toEqual([{ name: '503', remaining: 2, retryAfterSeconds: 2 }]);
+    expect((await json(queued)).pending).toEqual([{ name: '503', remaining: 2, retryAfterSeconds: 2 }]);
 
     const statuses: number[] = [];
     for (let i = 0; i < 3; i++) statuses.push((await post('/v1/chat/completions', openAIBody())).status);
     expect(statuses).toEqual([503, 503, 200]);
-    expect((await (await control('faults')).json()).pending).toEqual([]);
+    expect((await json(await control('faults'))).pending).toEqual([]);
   });
 
   it('only fails calls for the model a fault names', async () => {
-    await control('faults', { status: '429', count: 1, model: 'claude-sonnet-4-5' });
+    await control('faults', { status: '429', count: 1, model: 'claude-haiku-4-5' });
     expect((await post('/v1/chat/completions', openAIBody())).status).toBe(200);
     const limited = await post('/v1/messages', anthropicBody());
     expect(limited.status).toBe(429);
@@ -355,21 +358,21 @@ describe('control API', () => {
     await post('/v1/chat/completions', openAIBody({ model: 'gpt-4o' }));
     await post('/v1/messages', anthropicBody(), { 'x-emulator-fault': '500' });
     await fetch(`${emulator.url}/v1/models`);
-    const stats = await (await control('stats')).json();
+    const stats = await json(await control('stats'));
     expect(stats).toEqual({
       total: 3,
-      byModel: { 'gpt-4o-mini': 1, 'gpt-4o': 1, 'claude-sonnet-4-5': 1 },
+      byModel: { 'gpt-4o-mini': 1, 'gpt-4o': 1, 'claude-haiku-4-5': 1 },
       byEndpoint: { '/v1/chat/completions': 2, '/v1/messages': 1, '/v1/models': 1 },
       faultsInjected: 1,
     });
     await control('reset', {});
-    expect((await (await control('stats')).json()).total).toBe(0);
+    expect((await json(await control('stats'))).total).toBe(0);
   });
 
   it('rejects invalid control bodies with a readable 400', async () => {
     const badFault = await control('faults', { status: 418 });
     expect(badFault.status).toBe(400);
-    expect((await badFault.json()).error.message).toMatch(/status/);
+    expect((await json(badFault)).error.message).toMatch(/status/);
     expect((await control('faults', { status: 429, count: 0 })).status).toBe(400);
     expect((await control('config', { latencyMs: -1 })).status).toBe(400);
     expect((await control('config', { latency: 5 })).status).toBe(400);
@@ -386,12 +389,12 @@ describe('API key check', () => {
 
       const openAIMissing = await call('/v1/chat/completions', openAIBody(), {});
       expect(openAIMissing.status).toBe(401);
-      expect((await openAIMissing.json()).error.code).toBe('invalid_api_key');
+      expect((await json(openAIMissing)).error.code).toBe('invalid_api_key');
       expect((await call('/v1/chat/completions', openAIBody(), { authorization: 'Bearer sk-test-key' })).status).toBe(200);
 
       const anthropicWrong = await call('/v1/messages', anthropicBody(), { 'x-api-key': 'sk-wrong' });
       expect(anthropicWrong.status).toBe(401);
-      expect((await anthropicWrong.json()).error.type).toBe('authentication_error');
+      expect((await json(anthropicWrong)).error.type).toBe('authentication_error');
       expect((await call('/v1/messages', anthropicBody(), { 'x-api-key': 'sk-test-key' })).status).toBe(200);
 
       expect((await fetch(`${guarded.url}/v1/models`)).status).toBe(401);

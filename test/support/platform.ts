@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app.ts';
 import { createProviderSet } from '../../activities/providers/provider-set.ts';
@@ -16,6 +17,7 @@ import { createWorker } from '../../workers/create-worker.ts';
 
 export interface TestPlatform {
   apiUrl: string;
+  app: Express;
   env: Env;
   pool: Pool;
   client: Client;
@@ -40,7 +42,14 @@ export interface TestPlatformOptions {
  * a task queue of its own (so test files never steal each other's tasks), and a private
  * emulator. Nothing is mocked.
  */
+let runtimeInstalled = false;
+
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
+  if (!runtimeInstalled) {
+    // Worker lifecycle lines at INFO drown the test output; warnings and errors still show.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
   const emulator = await createEmulator(options.emulator ?? {});
   const taskQueue = `test-${newId('q', 6)}`;
   const env = loadEnv({
@@ -87,6 +96,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
 
   return {
     apiUrl,
+    app,
     env,
     pool,
     client,
