@@ -24,6 +24,8 @@ export interface BenchStackOptions {
 export interface BenchStack {
   apiUrl: string;
   emulatorUrl: string;
+  /** The stack's Temporal dev server (host:port), for tools that inspect workflow histories. */
+  temporalAddress: string;
   adminKey: string;
   /** Fresh temp folder with the stack's state and `stack.log`; removed by stop(). */
   workDir: string;
@@ -153,6 +155,7 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
   const stack: BenchStack = {
     apiUrl: `http://127.0.0.1:${apiPort}`,
     emulatorUrl: `http://127.0.0.1:${emulatorPort}`,
+    temporalAddress: `127.0.0.1:${temporalPort}`,
     adminKey: '',
     workDir,
     logFile,

@@ -42,11 +42,11 @@ describe('POST /v1/completions (the vertical slice)', () => {
   it('routes claude-* models through the Anthropic SDK', async () => {
     const res = await p.call('/v1/completions', {
       key: tenant.key,
-      body: { model: 'claude-sonnet-4-5', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi Claude' }], max_tokens: 50 },
+      body: { model: 'claude-sonnet-4-6', messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi Claude' }], max_tokens: 50 },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-5', simulated: true });
-    expect(p.emulator.stats().byModel['claude-sonnet-4-5']).toBeGreaterThanOrEqual(1);
+    expect(res.body).toMatchObject({ provider: 'anthropic', model: 'claude-sonnet-4-6', simulated: true });
+    expect(p.emulator.stats().byModel['claude-sonnet-4-6']).toBeGreaterThanOrEqual(1);
   });
 
   it('reports max_tokens truncation as finish_reason length', async () => {

@@ -11,7 +11,7 @@ export interface ChatMessage {
 }
 
 export interface GenerateRequest {
-  /** The provider's own model name (e.g. `gpt-4o-mini`, `claude-sonnet-4-5`, `llama3.2`). */
+  /** The provider's own model name (e.g. `gpt-4o-mini`, `claude-sonnet-4-6`, `llama3.2`). */
   model: string;
   messages: ChatMessage[];
   maxTokens?: number;

@@ -67,7 +67,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     const body = parseInput(CompletionRequestSchema, req.body);
     const route = routeModel(body.model);
     if (!route || !deps.availableProviders.has(route.provider)) {
-      throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${body.model}". Use e.g. gpt-4o-mini, claude-sonnet-4-5, or local/<name> when a local model server is configured.`);
+      throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${body.model}". Use e.g. gpt-4o-mini, claude-sonnet-4-6, or local/<name> when a local model server is configured.`);
     }
     const input: CompletionInput = {
       tenantId,

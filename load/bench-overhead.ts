@@ -1,0 +1,363 @@
+/**
+ * `npm run bench:overhead`: what SomaAgent adds on top of a raw provider call.
+ *
+ * Brings up a complete, private stack (stack/main.ts with fresh ports and a temp state folder),
+ * then compares the same chat completion sent (a) straight to the provider emulator with the
+ * official `openai` SDK and (b) through `POST /v1/completions` (API -> Temporal workflow ->
+ * activity -> emulator). Phases: sequential latency at emulator latency 50 ms and 0 ms
+ * (direct and via-API alternated, warm-up discarded), then sustained throughput at 0 ms for
+ * each concurrency. Prints a table to stdout, then one JSON object as the very last line.
+ *
+ * Knobs (env): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_SECONDS (8),
+ * BENCH_CONCURRENCY ("8,16,32"), BENCH_MAX_SECONDS (600, hard stop for the whole run).
+ * Any other variable (e.g. DATABASE_POOL_SIZE) passes through to the stack.
+ */
+import OpenAI from 'openai';
+import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from './bench-stack.ts';
+import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
+import { fmt, round, summarize, table, type Summary } from './stats.ts';
+
+function intEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function listEnv(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const values = raw.split(',').map((v) => Number(v.trim()));
+  if (values.length === 0 || values.length > 10 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 512)) {
+    throw new Error(`${name} must be a comma-separated list of up to 10 integers in 1..512 (got "${raw}")`);
+  }
+  return values;
+}
+
+const SAMPLES = intEnv('BENCH_SAMPLES', 300, 1, 100_000);
+const WARMUP = intEnv('BENCH_WARMUP', 30, 0, 10_000);
+const SECONDS = intEnv('BENCH_SECONDS', 8, 1, 600);
+const CONCURRENCY = listEnv('BENCH_CONCURRENCY', [8, 16, 32]);
+const MAX_SECONDS = intEnv('BENCH_MAX_SECONDS', 600, 30, 86_400);
+/** A single call never waits longer than this. */
+const REQUEST_TIMEOUT_MS = 30_000;
+/** Sequential phases stop early (and say so) after this long. */
+const LATENCY_PHASE_MAX_MS = 150_000;
+const MODEL = 'gpt-4o-mini';
+const MESSAGES = [{ role: 'user' as const, content: 'Say hello in five words.' }];
+
+const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+const started = performance.now();
+
+// ---------------------------------------------------------------------------------------------
+// The two ways to make the same completion.
+
+type Call = () => Promise<void>;
+const errors: Record<string, number> = {};
+function countError(where: string, err: unknown): void {
+  const kind = err instanceof Error ? err.message.slice(0, 120) : String(err);
+  const key = `${where}: ${kind}`;
+  errors[key] = (errors[key] ?? 0) + 1;
+}
+
+function directCall(stack: BenchStack): Call {
+  const client = new OpenAI({ baseURL: `${stack.emulatorUrl}/v1`, apiKey: 'x', maxRetries: 0, timeout: REQUEST_TIMEOUT_MS });
+  return async () => {
+    const completion = await client.chat.completions.create({ model: MODEL, messages: MESSAGES });
+    if (typeof completion.choices[0]?.message.content !== 'string') throw new Error('direct: no text in the answer');
+  };
+}
+
+function viaApiCall(stack: BenchStack): Call {
+  const url = `${stack.apiUrl}/v1/completions`;
+  const headers = { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' };
+  const body = JSON.stringify({ model: MODEL, messages: MESSAGES });
+  return async () => {
+    // Node's global fetch (undici) keeps connections alive between calls.
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`via API: HTTP ${res.status} ${text.slice(0, 80)}`);
+    const json = JSON.parse(text) as { text?: unknown };
+    if (typeof json.text !== 'string') throw new Error('via API: no text in the answer');
+  };
+}
+
+async function setEmulatorLatency(stack: BenchStack, latencyMs: number): Promise<void> {
+  const res = await fetch(`${stack.emulatorUrl}/_emulator/config`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ latencyMs }),
+    signal: AbortSignal.timeout(5_000),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`emulator config failed: HTTP ${res.status} ${text}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Phases.
+
+interface LatencyResult {
+  emulatorLatencyMs: number;
+  direct: Summary;
+  via: Summary;
+  overhead: { p50: number; p95: number; p99: number; mean: number };
+  errors: number;
+  stoppedEarly: boolean;
+}
+
+async function timed(call: Call, where: string): Promise<number | undefined> {
+  const t0 = performance.now();
+  try {
+    await call();
+    return performance.now() - t0;
+  } catch (err) {
+    countError(where, err);
+    return undefined;
+  }
+}
+
+/** Sequential calls, direct and via-API alternating (and swapping order) so drift hits both. */
+async function latencyPhase(stack: BenchStack, direct: Call, via: Call, emulatorLatencyMs: number): Promise<LatencyResult> {
+  await setEmulatorLatency(stack, emulatorLatencyMs);
+  const directMs: number[] = [];
+  const viaMs: number[] = [];
+  let failed = 0;
+  const deadline = performance.now() + LATENCY_PHASE_MAX_MS;
+  let stoppedEarly = false;
+  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+    if (performance.now() > deadline) {
+      stoppedEarly = true;
+      note(`latency phase at ${emulatorLatencyMs} ms hit its ${LATENCY_PHASE_MAX_MS / 1000}s limit after ${i} rounds`);
+      break;
+    }
+    const order: Array<[Call, number[], string]> = [
+      [direct, directMs, 'direct'],
+      [via, viaMs, 'via API'],
+    ];
+    if (i % 2 === 1) order.reverse();
+    for (const [call, into, where] of order) {
+      const ms = await timed(call, where);
+      if (ms === undefined) failed++;
+      else if (i >= WARMUP) into.push(ms);
+    }
+  }
+  const d = summarize(directMs);
+  const v = summarize(viaMs);
+  return {
+    emulatorLatencyMs,
+    direct: d,
+    via: v,
+    overhead: { p50: v.p50 - d.p50, p95: v.p95 - d.p95, p99: v.p99 - d.p99, mean: v.mean - d.mean },
+    errors: failed,
+    stoppedEarly,
+  };
+}
+
+interface ThroughputResult {
+  target: 'direct' | 'via API';
+  concurrency: number;
+  completed: number;
+  errors: number;
+  seconds: number;
+  perSecond: number;
+  latency: Summary;
+  cpuPercent: Record<string, number>;
+}
+
+/** `concurrency` closed loops for `seconds`; only calls that finish inside the window count. */
+async function throughputPhase(stack: BenchStack, call: Call, target: ThroughputResult['target'], concurrency: number, seconds: number): Promise<ThroughputResult> {
+  const maxPerLoop = 1_000_000;
+  const latencies: number[] = [];
+  let completed = 0;
+  let failed = 0;
+  const cpuBefore = cpuSnapshot(stack.pid);
+  const t0 = performance.now();
+  const end = t0 + seconds * 1000;
+  const loop = async () => {
+    for (let n = 0; n < maxPerLoop && performance.now() < end; n++) {
+      const s = performance.now();
+      try {
+        await call();
+        const f = performance.now();
+        if (f <= end) {
+          completed++;
+          latencies.push(f - s);
+        }
+      } catch (err) {
+        failed++;
+        countError(`${target} x${concurrency}`, err);
+        // A failing target must not turn into a hot loop.
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+  };
+  const loops = Array.from({ length: concurrency }, loop);
+  // CPU is read at the end of the window, before stragglers finish.
+  const cpuAfter = await new Promise<ReturnType<typeof cpuSnapshot>>((resolve) => setTimeout(() => resolve(cpuSnapshot(stack.pid)), Math.max(0, end - performance.now())));
+  await Promise.all(loops);
+  return {
+    target,
+    concurrency,
+    completed,
+    errors: failed,
+    seconds,
+    perSecond: completed / seconds,
+    latency: summarize(latencies),
+    cpuPercent: cpuPercent(cpuBefore, cpuAfter),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reporting.
+
+function report(latency: LatencyResult[], throughput: ThroughputResult[], stack: { startupSeconds: number }): void {
+  const out: string[] = [];
+  out.push('');
+  out.push(`SomaAgent overhead benchmark  (stack start ${fmt(stack.startupSeconds)} s; ${SAMPLES} samples each after ${WARMUP} warm-up; ${SECONDS} s per throughput run)`);
+  out.push('');
+  out.push('Sequential latency, ms');
+  const rows: string[][] = [['emulator latency / path', 'n', 'mean', 'p50', 'p95', 'p99', 'max']];
+  for (const r of latency) {
+    rows.push([`${r.emulatorLatencyMs} ms  direct (openai SDK)`, String(r.direct.count), fmt(r.direct.mean), fmt(r.direct.p50), fmt(r.direct.p95), fmt(r.direct.p99), fmt(r.direct.max)]);
+    rows.push([`${r.emulatorLatencyMs} ms  via API + Temporal`, String(r.via.count), fmt(r.via.mean), fmt(r.via.p50), fmt(r.via.p95), fmt(r.via.p99), fmt(r.via.max)]);
+    rows.push([`${r.emulatorLatencyMs} ms  overhead (via - direct)`, '', fmt(r.overhead.mean), fmt(r.overhead.p50), fmt(r.overhead.p95), fmt(r.overhead.p99), '']);
+  }
+  out.push(table(rows));
+  out.push('');
+  out.push('Sustained throughput at emulator latency 0 ms');
+  const trows: string[][] = [['path', 'concurrency', 'ok/s', 'ok', 'errors', 'p50 ms', 'p99 ms']];
+  for (const t of throughput) {
+    trows.push([t.target, String(t.concurrency), fmt(t.perSecond), String(t.completed), String(t.errors), fmt(t.latency.p50), fmt(t.latency.p99)]);
+  }
+  out.push(table(trows));
+  const viaRuns = throughput.filter((t) => t.target === 'via API');
+  const best = viaRuns.reduce<ThroughputResult | undefined>((a, b) => (a && a.perSecond >= b.perSecond ? a : b), undefined);
+  if (best && Object.keys(best.cpuPercent).length) {
+    out.push('');
+    out.push(`CPU during the best via-API run (x${best.concurrency}), % of one core (2 cores = 200%)`);
+    const crow = Object.entries(best.cpuPercent).sort((a, b) => b[1] - a[1]);
+    out.push(table([['process', 'cpu %'], ...crow.map(([k, v]) => [k, fmt(v)])]));
+  }
+  const errorKinds = Object.entries(errors);
+  if (errorKinds.length) {
+    out.push('');
+    out.push('Errors');
+    for (const [k, v] of errorKinds) out.push(`  ${v} x ${k}`);
+  }
+  out.push('');
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], startupSeconds: number): Record<string, unknown> {
+  const at = (ms: number) => latency.find((r) => r.emulatorLatencyMs === ms);
+  const zero = at(0);
+  const fifty = at(50);
+  const bestOf = (target: ThroughputResult['target']) =>
+    throughput.filter((t) => t.target === target).reduce<ThroughputResult | undefined>((a, b) => (a && a.perSecond >= b.perSecond ? a : b), undefined);
+  const bestVia = bestOf('via API');
+  const bestDirect = bestOf('direct');
+  const totalErrors = Object.values(errors).reduce((a, b) => a + b, 0);
+  return {
+    overhead_p50_ms: round(zero?.overhead.p50 ?? Number.NaN),
+    overhead_p95_ms: round(zero?.overhead.p95 ?? Number.NaN),
+    overhead_p99_ms: round(zero?.overhead.p99 ?? Number.NaN),
+    completions_per_s: round(bestVia?.perSecond ?? Number.NaN, 1),
+    concurrency: bestVia?.concurrency ?? null,
+    direct_completions_per_s: round(bestDirect?.perSecond ?? Number.NaN, 1),
+    direct_concurrency: bestDirect?.concurrency ?? null,
+    overhead_p50_ms_at_50ms: round(fifty?.overhead.p50 ?? Number.NaN),
+    overhead_p95_ms_at_50ms: round(fifty?.overhead.p95 ?? Number.NaN),
+    overhead_p99_ms_at_50ms: round(fifty?.overhead.p99 ?? Number.NaN),
+    direct_p50_ms: round(zero?.direct.p50 ?? Number.NaN),
+    direct_p99_ms: round(zero?.direct.p99 ?? Number.NaN),
+    via_p50_ms: round(zero?.via.p50 ?? Number.NaN),
+    via_p99_ms: round(zero?.via.p99 ?? Number.NaN),
+    direct_p50_ms_at_50ms: round(fifty?.direct.p50 ?? Number.NaN),
+    via_p50_ms_at_50ms: round(fifty?.via.p50 ?? Number.NaN),
+    samples: SAMPLES,
+    warmup: WARMUP,
+    latency_samples: latency.map((r) => ({ emulator_latency_ms: r.emulatorLatencyMs, direct: r.direct.count, via: r.via.count, stopped_early: r.stoppedEarly })),
+    throughput_seconds: SECONDS,
+    throughput: throughput.map((t) => ({
+      target: t.target === 'via API' ? 'via_api' : 'direct',
+      concurrency: t.concurrency,
+      per_s: round(t.perSecond, 1),
+      completed: t.completed,
+      errors: t.errors,
+      p50_ms: round(t.latency.p50),
+      p99_ms: round(t.latency.p99),
+    })),
+    cpu_pct_best_via: bestVia?.cpuPercent ?? {},
+    errors: totalErrors,
+    stack_start_s: round(startupSeconds, 1),
+    total_s: round((performance.now() - started) / 1000, 1),
+    goal_met: zero !== undefined && bestVia !== undefined && zero.overhead.p50 <= 10 && zero.overhead.p99 <= 40 && bestVia.perSecond >= 200,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let finishing = false;
+async function abort(reason: string, code: number): Promise<never> {
+  if (!finishing) {
+    finishing = true;
+    note(`${reason}: stopping the stack ...`);
+    await stopAllStacks();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void abort('interrupted', 130));
+process.on('SIGTERM', () => void abort('terminated', 143));
+const watchdog = setTimeout(() => void abort(`the run took longer than BENCH_MAX_SECONDS=${MAX_SECONDS}`, 1), MAX_SECONDS * 1000);
+watchdog.unref();
+
+async function main(): Promise<void> {
+  const t0 = performance.now();
+  const stack = await startBenchStack({ log: note });
+  const startupSeconds = (performance.now() - t0) / 1000;
+  note(`stack ready in ${fmt(startupSeconds)} s: API ${stack.apiUrl}, emulator ${stack.emulatorUrl}`);
+  let latency: LatencyResult[] = [];
+  const throughput: ThroughputResult[] = [];
+  try {
+    const direct = directCall(stack);
+    const via = viaApiCall(stack);
+    for (const ms of [50, 0]) {
+      note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
+      latency = [...latency, await latencyPhase(stack, direct, via, ms)];
+    }
+    await setEmulatorLatency(stack, 0);
+    for (const [target, call] of [['via API', via], ['direct', direct]] as const) {
+      // A short, discarded run at the highest concurrency warms connections and caches.
+      await throughputPhase(stack, call, target, Math.max(...CONCURRENCY), 1);
+      for (const c of CONCURRENCY) {
+        note(`throughput ${target} at concurrency ${c} for ${SECONDS} s ...`);
+        throughput.push(await throughputPhase(stack, call, target, c, SECONDS));
+      }
+    }
+  } catch (err) {
+    const kept = keptLogPath();
+    note(`error: ${err instanceof Error ? err.message : String(err)}; the stack's output is kept in ${kept}`);
+    finishing = true;
+    await stack.stop({ keepLogAs: kept });
+    process.exit(1);
+  }
+  finishing = true;
+  note('stopping the stack ...');
+  await stack.stop();
+  clearTimeout(watchdog);
+  report(latency, throughput, { startupSeconds });
+  // Must stay the last line of stdout.
+  process.stdout.write(`${JSON.stringify(summaryJson(latency, throughput, startupSeconds))}\n`, () => process.exit(0));
+}
+
+main().catch(async (err: unknown) => {
+  note(`error: ${err instanceof Error ? err.message : String(err)}`);
+  if (!finishing) {
+    finishing = true;
+    await stopAllStacks();
+  }
+  process.exit(1);
+});
