@@ -9,7 +9,8 @@ export const DEFAULT_TENANT_ID = 'default';
 export interface AdminKeyOutcome {
   /** Set only when the key was created by this call: the one time it is shown. */
   newKey?: string;
-  keyFile: string;
+  /** Where the plaintext can be found later: the key file, or the SOMA_ADMIN_KEY variable. */
+  location: string;
 }
 
 /**
@@ -24,14 +25,14 @@ export async function ensureAdminKey(pool: Pool, stateDir: string, presetKey?: s
     if (!(await keys.findActiveBySecret(presetKey))) {
       await keys.create({ tenantId: DEFAULT_TENANT_ID, name: 'admin (SOMA_ADMIN_KEY)', isAdmin: true, secret: presetKey });
     }
-    return { keyFile };
+    return { location: 'the SOMA_ADMIN_KEY environment variable' };
   }
   if (await keys.hasAnyAdminKey()) {
-    return { keyFile };
+    return { location: keyFile };
   }
   const created = await keys.create({ tenantId: DEFAULT_TENANT_ID, name: 'admin (first start)', isAdmin: true });
   writeFileSync(keyFile, `${created.secret}\n`, { mode: 0o600 });
-  return { newKey: created.secret, keyFile };
+  return { newKey: created.secret, location: keyFile };
 }
 
 export function readAdminKeyFile(stateDir: string): string | undefined {

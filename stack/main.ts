@@ -122,13 +122,14 @@ try {
   if (useEmulator) say(`  Emulator       ${emulatorBaseUrl(env)} (simulated answers)`);
   if (admin.newKey) {
     say('');
-    say(`  Admin API key (shown once; also saved to ${admin.keyFile}):`);
+    say(`  Admin API key (shown once; also saved to ${admin.location}):`);
     say(`    ${admin.newKey}`);
   } else {
-    say(`  Admin API key  in ${admin.keyFile}`);
+    say(`  Admin API key  in ${admin.location}`);
   }
   say('');
-  say(`  Try: curl -s ${apiUrl}/v1/completions -H "Authorization: Bearer $(cat ${admin.keyFile})" \\`);
+  const keyRef = env.SOMA_ADMIN_KEY ? '$SOMA_ADMIN_KEY' : `$(cat ${admin.location})`;
+  say(`  Try: curl -s ${apiUrl}/v1/completions -H "Authorization: Bearer ${keyRef}" \\`);
   say(`         -H 'Content-Type: application/json' -d '{"model":"gpt-4o-mini","messages":[{"role":"user","content":"Hello"}]}'`);
   say('Press Ctrl-C to stop.');
 } catch (err) {
