@@ -1,0 +1,88 @@
+import type { ComplexityEstimate } from './complexity-estimator.ts';
+import { costUsd, type ModelSpec } from './model-spec.ts';
+
+export interface RouteConstraints {
+  /** Only models with at least this quality prior. */
+  qualityFloor?: number;
+  /** Only models whose typical latency is at most this. */
+  latencyCeilingMs?: number;
+  /** How many fallbacks to chain after the chosen model. */
+  fallbacks?: number;
+}
+
+export interface RouteCandidate {
+  model: string;
+  estimatedCostUsd: number;
+}
+
+export interface RouteDecision {
+  policy: 'auto';
+  estimator: string;
+  score: number;
+  tier: number;
+  signals: Record<string, number>;
+  chosen: RouteCandidate;
+  /** Tried in order when the chosen model fails retryably. */
+  fallbacks: RouteCandidate[];
+  reasons: string[];
+}
+
+export class NoRouteError extends Error {
+  override readonly name = 'NoRouteError';
+  constructor(message: string, readonly reasons: string[]) {
+    super(message);
+  }
+}
+
+/**
+ * Cheapest adequate model: filter by capability, context, tier, quality floor and latency
+ * ceiling, then order by estimated cost. When no model meets the tier, the strongest that meets
+ * the hard requirements (capabilities, context) is used and the reasons say so.
+ */
+export function decideRoute(
+  estimate: ComplexityEstimate,
+  models: readonly ModelSpec[],
+  constraints: RouteConstraints = {},
+  estimatorName = 'heuristic-v1',
+): RouteDecision {
+  const reasons: string[] = [`complexity ${estimate.score.toFixed(2)} needs tier ≥ ${estimate.tier}`];
+  const needed = estimate.inputTokens + estimate.outputTokens;
+  const hard = models.filter(
+    (m) => m.enabled && estimate.requires.every((c) => m.capabilities[c]) && m.contextWindow >= needed && m.maxOutputTokens >= estimate.outputTokens,
+  );
+  if (estimate.requires.length) reasons.push(`requires ${estimate.requires.join(', ')}`);
+  if (hard.length === 0) {
+    throw new NoRouteError('No enabled model meets the capability and context requirements.', reasons);
+  }
+  let pool = hard.filter((m) => m.tier >= estimate.tier);
+  if (constraints.qualityFloor !== undefined) {
+    const floor = constraints.qualityFloor;
+    pool = pool.filter((m) => m.quality >= floor);
+    reasons.push(`quality floor ${floor}`);
+  }
+  if (constraints.latencyCeilingMs !== undefined) {
+    const ceiling = constraints.latencyCeilingMs;
+    pool = pool.filter((m) => m.typicalLatencyMs <= ceiling);
+    reasons.push(`latency ceiling ${ceiling} ms`);
+  }
+  const priced = (m: ModelSpec): RouteCandidate => ({ model: m.id, estimatedCostUsd: costUsd(m, estimate.inputTokens, estimate.outputTokens) });
+  if (pool.length === 0) {
+    // Better an over-qualified answer than none: take the strongest model that can run at all.
+    const strongest = [...hard].sort((a, b) => b.tier - a.tier || b.quality - a.quality)[0]!;
+    reasons.push(`no model meets every constraint; using the strongest available (${strongest.id})`);
+    return { policy: 'auto', estimator: estimatorName, score: estimate.score, tier: estimate.tier, signals: estimate.signals, chosen: priced(strongest), fallbacks: [], reasons };
+  }
+  const ranked = pool.map(priced).sort((a, b) => a.estimatedCostUsd - b.estimatedCostUsd || a.model.localeCompare(b.model));
+  const [chosen, ...rest] = ranked as [RouteCandidate, ...RouteCandidate[]];
+  reasons.push(`cheapest of ${ranked.length} adequate model${ranked.length === 1 ? '' : 's'}: ${chosen.model}`);
+  return {
+    policy: 'auto',
+    estimator: estimatorName,
+    score: estimate.score,
+    tier: estimate.tier,
+    signals: estimate.signals,
+    chosen,
+    fallbacks: rest.slice(0, constraints.fallbacks ?? 2),
+    reasons,
+  };
+}
