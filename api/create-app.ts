@@ -6,6 +6,8 @@ import type { Logger } from '../common/logger.ts';
 import { createApiKeyStore } from '../stores/api-keys.ts';
 import type { Pool } from '../stores/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
+import { createModelRegistryStore } from '../stores/model-registry.ts';
+import type { ModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { ApiError } from './api-error.ts';
 import { createAuthenticator } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
@@ -15,6 +17,7 @@ import { openApiDocument } from './openapi.ts';
 import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
 import { healthRouter } from './routes/health.ts';
+import { modelsRouter } from './routes/models.ts';
 import { runsRouter } from './routes/runs.ts';
 
 export interface AppDeps {
@@ -24,6 +27,8 @@ export interface AppDeps {
   client: Client;
   logger: Logger;
   availableProviders: ReadonlySet<ProviderId>;
+  /** The process's model registry cache (shared with routing). */
+  models: ModelRegistryCache;
 }
 
 /** A POST with a body that is not JSON would otherwise reach validation as "body missing". */
@@ -61,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
   app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders }));
   app.use(runsRouter(deps.client));
+  app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
 
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);

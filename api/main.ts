@@ -3,6 +3,8 @@ import { createProviderSet } from '../activities/providers/provider-set.ts';
 import { loadEnv } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
 import { createPool } from '../stores/pool.ts';
+import { createModelRegistryStore } from '../stores/model-registry.ts';
+import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { createApp } from './create-app.ts';
 
 const env = loadEnv();
@@ -19,6 +21,7 @@ const app = createApp({
   client,
   logger,
   availableProviders: new Set(createProviderSet(env).keys()),
+  models: createModelRegistryCache(createModelRegistryStore(pool)),
 });
 
 const server = app.listen(env.PORT, env.HOST);

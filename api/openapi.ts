@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CompletionRequestSchema } from './routes/completions.ts';
+import { ModelBodySchema } from './routes/models.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -15,6 +16,8 @@ const commonErrors = {
   '413': errorResponse('Body too large'),
 };
 
+const modelInput = z.toJSONSchema(ModelBodySchema, { io: 'input' });
+const modelIdParam = { name: 'modelId', in: 'path', required: true, schema: { type: 'string' } };
 const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
 const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
 const argsBody = {
@@ -197,6 +200,32 @@ export const openApiDocument = {
         },
       },
     },
+    '/v1/models': {
+      get: { operationId: 'listModels', summary: 'Enabled models in the registry', responses: { '200': { description: 'Models', content: json(list(ref('Model'))) }, ...commonErrors } },
+    },
+    '/v1/models/{modelId}': {
+      get: {
+        operationId: 'getModel',
+        summary: 'One model (URL-encode ids with a slash: local%2Fllama3.2)',
+        parameters: [modelIdParam],
+        responses: { '200': { description: 'The model', content: json(ref('Model')) }, '404': errorResponse('No such model'), ...commonErrors },
+      },
+    },
+    '/v1/admin/models/{modelId}': {
+      put: {
+        operationId: 'putModel',
+        summary: 'Create or replace a model, e.g. register a local OpenAI-compatible model (admin)',
+        parameters: [modelIdParam],
+        requestBody: { required: true, content: json(ref('ModelInput')) },
+        responses: { '200': { description: 'Saved', content: json(ref('Model')) }, '403': errorResponse('Admin key required'), ...commonErrors },
+      },
+      delete: {
+        operationId: 'disableModel',
+        summary: 'Disable a model (admin)',
+        parameters: [modelIdParam],
+        responses: { '200': { description: 'Disabled', content: json(ref('Model')) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such model') },
+      },
+    },
     '/v1/admin/tenants': {
       get: { operationId: 'listTenants', summary: 'List tenants (admin)', responses: { '200': { description: 'Tenants', content: json(list(Tenant)) }, '403': errorResponse('Admin key required') } },
       post: {
@@ -240,6 +269,17 @@ export const openApiDocument = {
       Completion,
       Run,
       Error: ErrorSchema,
+      ModelInput: modelInput,
+      Model: {
+        ...modelInput,
+        properties: {
+          ...modelInput.properties,
+          id: { type: 'string' },
+          object: { const: 'model' },
+          source: { enum: ['catalogue', 'admin'] },
+          updated_at: { type: 'string', format: 'date-time' },
+        },
+      },
     },
   },
 } as const;

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { emulatorBaseUrl, loadEnv, needsEmulator } from '../common/config.ts';
 import { migrate } from '../stores/migrate.ts';
 import { createPool } from '../stores/pool.ts';
+import { createModelRegistryStore, readCatalogue } from '../stores/model-registry.ts';
 import { ensureAdminKey } from './admin-key.ts';
 import { startService, waitForLine, type ServiceProcess } from './service-process.ts';
 import { findTemporalCli } from './temporal-cli.ts';
@@ -94,6 +95,7 @@ try {
   const pool = createPool(databaseUrl!, 2);
   const migrations = await migrate(pool);
   if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
+  await createModelRegistryStore(pool).seed(await readCatalogue());
   const admin = await ensureAdminKey(pool, stateDir, env.SOMA_ADMIN_KEY);
   await pool.end();
 

@@ -5,6 +5,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../stores/migrate.ts';
 import { createPool } from '../../stores/pool.ts';
+import { createModelRegistryStore, readCatalogue } from '../../stores/model-registry.ts';
 import { startEmbeddedPostgres } from '../../stack/embedded-postgres.ts';
 import { findTemporalCli } from '../../stack/temporal-cli.ts';
 import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
@@ -39,6 +40,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   ]);
   const pool = createPool(postgres.url, 1);
   await migrate(pool);
+  await createModelRegistryStore(pool).seed(await readCatalogue());
   await pool.end();
   const bundlePath = join(workDir, 'workflow-bundle.js');
   writeFileSync(bundlePath, bundle.code);

@@ -13,6 +13,8 @@ import { createEmulator, type Emulator, type EmulatorOptions } from '../../emula
 import { createApiKeyStore } from '../../stores/api-keys.ts';
 import { createPool, type Pool } from '../../stores/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
+import { createModelRegistryStore } from '../../stores/model-registry.ts';
+import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { createWorker } from '../../workers/create-worker.ts';
 
 export interface TestPlatform {
@@ -83,7 +85,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     workerRun = worker.run();
   }
 
-  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()) });
+  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
