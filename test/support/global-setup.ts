@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from '../../stack/embedded-postgres.ts';
 import { findTemporalCli } from '../../stack/temporal-cli.ts';
 import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
+import { startClickHouseServer, removeClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
 
 declare module 'vitest' {
@@ -17,6 +18,8 @@ declare module 'vitest' {
     temporalAddress: string;
     databaseUrl: string;
     workflowBundlePath: string;
+    /** A private ClickHouse 18.16 (HTTP only); each test file creates its own database in it. */
+    clickhouseUrl: string;
   }
 }
 
@@ -28,7 +31,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workDir = mkdtempSync(join(tmpdir(), 'soma-test-'));
   const [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const [temporal, postgres, bundle] = await Promise.all([
+  const [temporal, postgres, bundle, clickhouse] = await Promise.all([
     startTemporalDevServer({
       binary: findTemporalCli(resolve(process.env.SOMA_STATE_DIR ?? '.soma'), process.env.TEMPORAL_CLI_PATH),
       port: temporalPort,
@@ -37,6 +40,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }),
     startEmbeddedPostgres({ port: pgPort }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
+    // Far from UTC on purpose: model metrics must bucket days in UTC whatever the server's zone.
+    startClickHouseServer({ timezone: 'Asia/Tokyo' }),
   ]);
   const pool = createPool(postgres.url, 1);
   await migrate(pool);
@@ -48,9 +53,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('temporalAddress', temporal.address);
   project.provide('databaseUrl', postgres.url);
   project.provide('workflowBundlePath', bundlePath);
+  project.provide('clickhouseUrl', clickhouse.url);
 
   return async () => {
-    await Promise.allSettled([temporal.stop(), postgres.stop()]);
+    await Promise.allSettled([temporal.stop(), postgres.stop(), removeClickHouseServer(clickhouse)]);
     rmSync(workDir, { recursive: true, force: true });
   };
 }
