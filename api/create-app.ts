@@ -1,6 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Client, Connection } from '@temporalio/client';
 import type { ProviderId } from '../activities/providers/provider.ts';
+import { createPromptServices } from '../activities/prompts/prompt-services.ts';
 import type { Env } from '../common/config.ts';
 import type { Logger } from '../common/logger.ts';
 import { createApiKeyStore } from '../stores/api-keys.ts';
@@ -16,7 +17,9 @@ import { requestId } from './middleware/request-id.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
+import { experimentsRouter } from './routes/experiments.ts';
 import { healthRouter } from './routes/health.ts';
+import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
 import { runsRouter } from './routes/runs.ts';
 
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createHttpMetrics();
   const keys = createApiKeyStore(deps.pool);
   const auth = createAuthenticator({ keys });
+  const prompts = createPromptServices(deps.pool);
 
   app.use(requestId);
   app.use(metrics.observe);
@@ -64,8 +68,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
+  app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
+  app.use(
+    experimentsRouter({
+      client: deps.client,
+      env: deps.env,
+      templates: prompts.templates,
+      experiments: prompts.experiments,
+      renderer: prompts.renderer,
+      availableProviders: deps.availableProviders,
+    }),
+  );
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
 
   app.use((req: Request) => {

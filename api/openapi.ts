@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 
@@ -132,8 +133,8 @@ export const openApiDocument = {
     '/v1/completions': {
       post: {
         operationId: 'createCompletion',
-        summary: 'Run a chat completion as a durable workflow',
-        requestBody: { required: true, content: json(ref('CompletionRequest')) },
+        summary: 'Run a chat completion as a durable workflow (messages, or a prompt template to render them from)',
+        requestBody: { required: true, content: json({ oneOf: [ref('CompletionRequest'), ref('TemplateCompletionRequest')] }) },
         responses: {
           '200': { description: 'The answer', content: json(ref('Completion')) },
           '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
@@ -261,6 +262,7 @@ export const openApiDocument = {
         responses: { '200': { description: 'Revoked', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such key') },
       },
     },
+    ...promptPaths,
   },
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
@@ -269,6 +271,7 @@ export const openApiDocument = {
       Completion,
       Run,
       Error: ErrorSchema,
+      ...promptSchemas,
       ModelInput: modelInput,
       Model: {
         ...modelInput,

@@ -3,6 +3,7 @@
  * workflow bundle stays free of runtime dependencies.
  */
 import type { ChatMessage, FinishReason, ProviderId, Usage } from '../activities/providers/provider.ts';
+import type { PromptReference } from './prompt-types.ts';
 
 export type { ChatMessage, FinishReason, ProviderId, Usage };
 
@@ -28,6 +29,8 @@ export interface CompletionInput {
   heartbeatTimeoutMs: number;
   /** How long one provider call may take. */
   callTimeoutMs: number;
+  /** The template version the messages were rendered from, when the request named a template. */
+  prompt?: PromptReference;
 }
 
 export interface ModelCallResult {
@@ -44,6 +47,7 @@ export interface ModelCallResult {
 export interface CompletionResult extends ModelCallResult {
   provider: ProviderId;
   requestedModel: string;
+  prompt?: PromptReference;
 }
 
 /** Carried in ApplicationFailure details so the API can map a provider failure to its error. */

@@ -8,5 +8,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const TENANT = defineSearchAttributeKey('SomaTenant', SearchAttributeType.KEYWORD);
 export const KIND = defineSearchAttributeKey('SomaKind', SearchAttributeType.KEYWORD);
 export const MODEL = defineSearchAttributeKey('SomaModel', SearchAttributeType.KEYWORD);
+/** `name@version` of the prompt template a completion was rendered from. */
+export const PROMPT = defineSearchAttributeKey('SomaPrompt', SearchAttributeType.KEYWORD);
 
-export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL] as const;
+export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL, PROMPT] as const;

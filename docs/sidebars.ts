@@ -19,9 +19,15 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Prompts',
+      collapsed: false,
+      items: ['prompts/templates', 'prompts/versions-and-labels', 'prompts/rendering', 'prompts/experiments', 'prompts/library'],
+    },
+    {
+      type: 'category',
       label: 'Operations',
       collapsed: false,
-      items: ['operations/benchmarks'],
+      items: ['operations/benchmarks', 'operations/model-metrics'],
     },
     {
       type: 'category',

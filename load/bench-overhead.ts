@@ -9,9 +9,11 @@
  * each concurrency. Prints a table to stdout, then one JSON object as the very last line.
  *
  * Knobs (env): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_SECONDS (8),
- * BENCH_CONCURRENCY ("8,16,32"), BENCH_MAX_SECONDS (600, hard stop for the whole run).
+ * BENCH_CONCURRENCY ("8,16,32"; "0" skips the throughput runs), BENCH_LATENCIES ("50,0"),
+ * BENCH_MAX_SECONDS (600, hard stop for the whole run).
  * Any other variable (e.g. DATABASE_POOL_SIZE) passes through to the stack.
  */
+import { cpus, loadavg } from 'node:os';
 import OpenAI from 'openai';
 import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from './bench-stack.ts';
 import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
@@ -27,12 +29,12 @@ function intEnv(name: string, fallback: number, min: number, max: number): numbe
   return value;
 }
 
-function listEnv(name: string, fallback: number[]): number[] {
+function listEnv(name: string, fallback: number[], min = 1, max = 512): number[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const values = raw.split(',').map((v) => Number(v.trim()));
-  if (values.length === 0 || values.length > 10 || values.some((v) => !Number.isInteger(v) || v < 1 || v > 512)) {
-    throw new Error(`${name} must be a comma-separated list of up to 10 integers in 1..512 (got "${raw}")`);
+  if (values.length === 0 || values.length > 10 || values.some((v) => !Number.isInteger(v) || v < min || v > max)) {
+    throw new Error(`${name} must be a comma-separated list of up to 10 integers in ${min}..${max} (got "${raw}")`);
   }
   return values;
 }
@@ -40,7 +42,9 @@ function listEnv(name: string, fallback: number[]): number[] {
 const SAMPLES = intEnv('BENCH_SAMPLES', 300, 1, 100_000);
 const WARMUP = intEnv('BENCH_WARMUP', 30, 0, 10_000);
 const SECONDS = intEnv('BENCH_SECONDS', 8, 1, 600);
-const CONCURRENCY = listEnv('BENCH_CONCURRENCY', [8, 16, 32]);
+const CONCURRENCY = listEnv('BENCH_CONCURRENCY', [8, 16, 32], 0).filter((c) => c > 0);
+/** Emulator latencies for the sequential phases; 0 is the headline case. */
+const LATENCIES = listEnv('BENCH_LATENCIES', [50, 0], 0);
 const MAX_SECONDS = intEnv('BENCH_MAX_SECONDS', 600, 30, 86_400);
 /** A single call never waits longer than this. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -51,6 +55,8 @@ const MESSAGES = [{ role: 'user' as const, content: 'Say hello in five words.' }
 
 const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const started = performance.now();
+/** Other work on the machine skews every figure: recorded so runs can be compared fairly. */
+const loadAtStart = loadavg()[0] ?? 0;
 
 // ---------------------------------------------------------------------------------------------
 // The two ways to make the same completion.
@@ -217,6 +223,7 @@ function report(latency: LatencyResult[], throughput: ThroughputResult[], stack:
   const out: string[] = [];
   out.push('');
   out.push(`SomaAgent overhead benchmark  (stack start ${fmt(stack.startupSeconds)} s; ${SAMPLES} samples each after ${WARMUP} warm-up; ${SECONDS} s per throughput run)`);
+  out.push(`machine: ${cpus().length} cores, load average ${fmt(loadAtStart, 2)} at start, ${fmt(loadavg()[0] ?? 0, 2)} at end (the stack and this load generator share these cores)`);
   out.push('');
   out.push('Sequential latency, ms');
   const rows: string[][] = [['emulator latency / path', 'n', 'mean', 'p50', 'p95', 'p99', 'max']];
@@ -293,6 +300,8 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
     cpu_pct_best_via: bestVia?.cpuPercent ?? {},
     errors: totalErrors,
     stack_start_s: round(startupSeconds, 1),
+    cores: cpus().length,
+    loadavg_start: round(loadAtStart),
     total_s: round((performance.now() - started) / 1000, 1),
     goal_met: zero !== undefined && bestVia !== undefined && zero.overhead.p50 <= 10 && zero.overhead.p99 <= 40 && bestVia.perSecond >= 200,
   };
@@ -324,12 +333,12 @@ async function main(): Promise<void> {
   try {
     const direct = directCall(stack);
     const via = viaApiCall(stack);
-    for (const ms of [50, 0]) {
+    for (const ms of LATENCIES) {
       note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
       latency = [...latency, await latencyPhase(stack, direct, via, ms)];
     }
     await setEmulatorLatency(stack, 0);
-    for (const [target, call] of [['via API', via], ['direct', direct]] as const) {
+    for (const [target, call] of CONCURRENCY.length ? ([['via API', via], ['direct', direct]] as const) : []) {
       // A short, discarded run at the highest concurrency warms connections and caches.
       await throughputPhase(stack, call, target, Math.max(...CONCURRENCY), 1);
       for (const c of CONCURRENCY) {

@@ -1,4 +1,5 @@
 import type { CompletionResult, ProviderId } from '../common/completion-types.ts';
+import type { PromptReference } from '../common/prompt-types.ts';
 import type { Pool } from './pool.ts';
 
 export type CompletionRecord =
@@ -11,6 +12,7 @@ export type CompletionRecord =
       provider: ProviderId;
       model: string;
       errorKind: string;
+      prompt?: PromptReference;
     };
 
 export interface StoredCompletion {
@@ -28,6 +30,9 @@ export interface StoredCompletion {
   simulated: boolean;
   errorKind: string | null;
   outputText: string | null;
+  /** The template version the prompt came from, when the request named one. */
+  promptTemplate: string | null;
+  promptVersion: number | null;
   createdAt: Date;
 }
 
@@ -42,19 +47,21 @@ export function createCompletionStore(pool: Pool) {
         const r = record.result;
         await pool.query(
           `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, finish_reason,
-             input_tokens, output_tokens, latency_ms, attempts, simulated, output_text)
-           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             input_tokens, output_tokens, latency_ms, attempts, simulated, output_text, prompt_template, prompt_version)
+           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
            ON CONFLICT (run_id) DO NOTHING`,
           [record.runId, record.tenantId, r.requestedModel, r.provider, r.model, r.finishReason,
-            r.usage.inputTokens, r.usage.outputTokens, Math.round(r.latencyMs), r.attempt, r.simulated, r.text],
+            r.usage.inputTokens, r.usage.outputTokens, Math.round(r.latencyMs), r.attempt, r.simulated, r.text,
+            r.prompt?.name ?? null, r.prompt?.version ?? null],
         );
         return;
       }
       await pool.query(
-        `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, error_kind)
-         VALUES ($1, $2, 'failed', $3, $4, $5, $6)
+        `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, error_kind, prompt_template, prompt_version)
+         VALUES ($1, $2, 'failed', $3, $4, $5, $6, $7, $8)
          ON CONFLICT (run_id) DO NOTHING`,
-        [record.runId, record.tenantId, record.requestedModel, record.provider, record.model, record.errorKind],
+        [record.runId, record.tenantId, record.requestedModel, record.provider, record.model, record.errorKind,
+          record.prompt?.name ?? null, record.prompt?.version ?? null],
       );
     },
 
@@ -80,6 +87,8 @@ export function createCompletionStore(pool: Pool) {
         simulated: row.simulated as boolean,
         errorKind: row.error_kind as string | null,
         outputText: row.output_text as string | null,
+        promptTemplate: (row.prompt_template as string | null) ?? null,
+        promptVersion: (row.prompt_version as number | null) ?? null,
         createdAt: row.created_at as Date,
       };
     },

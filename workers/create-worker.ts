@@ -1,8 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createCompletionActivities } from '../activities/completion/create-completion-activities.ts';
+import { createExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
 import type { ProviderSet } from '../activities/providers/provider-set.ts';
 import { createCompletionStore } from '../stores/completions.ts';
+import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
+import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import type { Pool } from '../stores/pool.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -20,10 +23,13 @@ export interface WorkerDeps {
 
 /** Wires activities to their real dependencies; nothing else. */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
-  const activities = createCompletionActivities({
-    providers: deps.providers,
-    completions: createCompletionStore(deps.pool),
-  });
+  const activities = {
+    ...createCompletionActivities({
+      providers: deps.providers,
+      completions: createCompletionStore(deps.pool),
+    }),
+    ...createExperimentActivities({ experiments: createPromptExperimentStore(deps.pool), templates: createPromptTemplateStore(deps.pool) }),
+  };
   return Worker.create({
     connection: deps.connection,
     namespace: deps.namespace,

@@ -41,7 +41,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
   const runId = workflowInfo().workflowId;
   try {
     const call = await callModel(input);
-    const result: CompletionResult = { ...call, provider: input.provider, requestedModel: input.requestedModel };
+    const result: CompletionResult = { ...call, provider: input.provider, requestedModel: input.requestedModel, ...(input.prompt && { prompt: input.prompt }) };
     status.stage = 'recording';
     await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, result });
     status.stage = 'completed';
@@ -59,6 +59,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
       provider: input.provider,
       model: input.model,
       errorKind,
+      ...(input.prompt && { prompt: input.prompt }),
     }));
     throw err;
   }

@@ -1,3 +1,4 @@
 // Every workflow the worker hosts. The bundler starts here, so only deterministic code may be
 // reachable from this file.
 export { completion } from './completion.ts';
+export { promptExperiment } from './prompt-experiment.ts';

@@ -5,10 +5,14 @@ import type { CompletionInput, CompletionResult } from '../../common/completion-
 import type { Env } from '../../common/config.ts';
 import { newId } from '../../common/ids.ts';
 import { routeModel } from '../../common/model-route.ts';
-import { KIND, MODEL, TENANT } from '../../common/search-attributes.ts';
-import type { ProviderId } from '../../activities/providers/provider.ts';
+import { KIND, MODEL, PROMPT, TENANT } from '../../common/search-attributes.ts';
+import type { PromptReference } from '../../common/prompt-types.ts';
+import type { ChatMessage, ProviderId } from '../../activities/providers/provider.ts';
+import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
+import { withPromptErrors } from '../prompt-errors.ts';
+import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 
@@ -37,6 +41,13 @@ export const CompletionRequestSchema = z
 
 export type CompletionRequest = z.infer<typeof CompletionRequestSchema>;
 
+/** The same request with a template (name, label or version, variables) in place of `messages`. */
+export const TemplateCompletionRequestSchema = CompletionRequestSchema.omit({ messages: true })
+  .extend({ template: TemplateReferenceSchema.describe('Render this template version into the messages.') })
+  .strict();
+
+const namesTemplate = (body: unknown): boolean => typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body;
+
 export function completionResponse(runId: string, result: CompletionResult) {
   return {
     id: runId,
@@ -50,6 +61,9 @@ export function completionResponse(runId: string, result: CompletionResult) {
     simulated: result.simulated,
     attempts: result.attempt,
     latency_ms: Math.round(result.latencyMs),
+    ...(result.prompt && {
+      prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
+    }),
   };
 }
 
@@ -58,23 +72,37 @@ export interface CompletionRouteDeps {
   env: Env;
   /** Providers that exist in this deployment; other model names are refused up front. */
   availableProviders: ReadonlySet<ProviderId>;
+  /** Renders a named template into the messages (requests with `template`). */
+  prompts: PromptRenderer;
 }
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/completions', async (req, res) => {
     const { tenantId } = principalOf(req);
-    const body = parseInput(CompletionRequestSchema, req.body);
+    const body = namesTemplate(req.body) ? parseInput(TemplateCompletionRequestSchema, req.body) : parseInput(CompletionRequestSchema, req.body);
     const route = routeModel(body.model);
     if (!route || !deps.availableProviders.has(route.provider)) {
       throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${body.model}". Use e.g. gpt-4o-mini, claude-sonnet-4-6, or local/<name> when a local model server is configured.`);
+    }
+    let messages: ChatMessage[];
+    let prompt: PromptReference | undefined;
+    if ('template' in body) {
+      const { name, label, version, variables } = body.template;
+      const rendered = await withPromptErrors(() => deps.prompts.render(tenantId, name, { label, version }, variables));
+      // A text template is the user's message; a chat template is the whole conversation.
+      messages = rendered.type === 'chat' ? rendered.messages : [{ role: 'user', content: rendered.text }];
+      if (messages.length === 0) throw new ApiError(400, 'invalid_request_error', 'template_render_failed', `Template "${name}" rendered no messages with these variables.`);
+      prompt = rendered.reference;
+    } else {
+      messages = body.messages;
     }
     const input: CompletionInput = {
       tenantId,
       requestedModel: body.model,
       provider: route.provider,
       model: route.model,
-      messages: body.messages,
+      messages,
       parameters: {
         ...(body.max_tokens !== undefined && { maxTokens: body.max_tokens }),
         ...(body.temperature !== undefined && { temperature: body.temperature }),
@@ -84,6 +112,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
       heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
       callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,
+      ...(prompt && { prompt }),
     };
     // Readable in the Web UI: capability, tenant, then a time-ordered random part.
     const runId = `completion-${tenantId}-${newId('r').slice(2)}`;
@@ -95,7 +124,10 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
         { key: TENANT, value: tenantId },
         { key: KIND, value: 'completion' },
         { key: MODEL, value: body.model },
+        ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
       ],
+      // The memo keeps the whole reference (label asked for, content hash) next to the run.
+      ...(prompt && { memo: { prompt } }),
     });
     if (body.background) {
       res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running' });
