@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pendingMigrations, type MigrationResult } from './migration-files.ts';
 import type { Pool } from './pool.ts';
+import { withTransaction } from './transaction.ts';
 
 export { MigrationChecksumError, type MigrationResult } from './migration-files.ts';
 
@@ -17,9 +18,7 @@ const MIGRATION_LOCK_KEY = 727_001;
  * because silently diverging schemas are worse than a failed start.
  */
 export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<MigrationResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       name text PRIMARY KEY,
@@ -34,12 +33,6 @@ export async function migrate(pool: Pool, dir = MIGRATIONS_DIR): Promise<Migrati
       await client.query('INSERT INTO schema_migrations (name, checksum) VALUES ($1, $2)', [file.name, file.checksum]);
       result.applied.push(file.name);
     }
-    await client.query('COMMIT');
     return result;
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

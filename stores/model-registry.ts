@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { CatalogueSchema, ModelSpecSchema, type Catalogue, type ModelSpec } from '../activities/routing/model-spec.ts';
 import type { Pool } from './pool.ts';
+import { withTransaction } from './transaction.ts';
 
 export const CATALOGUE_PATH = fileURLToPath(new URL('../infra/models/catalogue.json', import.meta.url));
 
@@ -62,9 +63,7 @@ export function createModelRegistryStore(pool: Pool) {
 
     /** Admin create-or-replace; the row becomes admin-owned so seeds never undo it. */
     async put(spec: ModelSpec): Promise<RegisteredModel> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+      return withTransaction(pool, async (client) => {
         const { rows } = await client.query<ModelRow>(
           `INSERT INTO models (id, spec, enabled, source) VALUES ($1, $2, $3, 'admin')
            ON CONFLICT (id) DO UPDATE SET spec = excluded.spec, enabled = excluded.enabled, source = 'admin', updated_at = now()
@@ -72,14 +71,8 @@ export function createModelRegistryStore(pool: Pool) {
           [spec.id, JSON.stringify(spec), spec.enabled],
         );
         await client.query(BUMP);
-        await client.query('COMMIT');
         return toModel(rows[0]!);
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+      });
     },
 
     /** Disables a model (kept for history: past runs name it). Undefined when unknown. */
