@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(

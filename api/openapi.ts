@@ -58,8 +58,25 @@ const Completion = {
       properties: { input_tokens: { type: 'integer' }, output_tokens: { type: 'integer' } },
     },
     simulated: { type: 'boolean', description: 'True when the provider emulator answered, not a real model.' },
-    attempts: { type: 'integer' },
+    attempts: { type: 'integer', description: 'Temporal attempts of the model that answered.' },
     latency_ms: { type: 'integer' },
+    requested_model: { type: 'string', description: 'What the request asked for: a model id, auto, or the first of models.' },
+    cost_usd: { type: 'number', description: 'At registry prices; 0 for unpriced models.' },
+    fallback_depth: { type: 'integer', description: 'Position in the fallback chain of the model that answered.' },
+    attempt_history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          model: { type: 'string' },
+          provider: { type: 'string' },
+          outcome: { enum: ['answered', 'failed', 'skipped'] },
+          error: { type: ['string', 'null'] },
+          attempts: { type: 'integer' },
+        },
+      },
+    },
+    routing: { type: 'object', description: 'The auto policy decision: score, tier, signals, chosen, fallbacks, reasons.' },
   },
 };
 

@@ -4,6 +4,7 @@
  */
 import type { ChatMessage, FinishReason, ProviderId, Usage } from '../activities/providers/provider.ts';
 import type { PromptReference } from './prompt-types.ts';
+import type { RouteDecision } from './route-decision-types.ts';
 
 export type { ChatMessage, FinishReason, ProviderId, Usage };
 
@@ -14,13 +15,26 @@ export interface CompletionParameters {
   stop?: string[];
 }
 
-export interface CompletionInput {
-  tenantId: string;
-  /** The model the caller asked for, e.g. `gpt-4o-mini` or `local/llama3.2`. */
-  requestedModel: string;
+/** One model of a fallback chain, resolved by the API from the registry. */
+export interface ModelCandidate {
+  /** Registry id, e.g. `gpt-4o-mini` or `local/llama3.2`. */
+  modelId: string;
   provider: ProviderId;
   /** The provider's own name for the model. */
-  model: string;
+  providerModel: string;
+  /** Unknown for a model outside the registry. */
+  contextWindow: number | null;
+  pricing: { inputPerMTok: number; outputPerMTok: number } | null;
+}
+
+export interface CompletionInput {
+  tenantId: string;
+  /** What the caller asked for: a model id, `auto`, or the first of an explicit list. */
+  requestedModel: string;
+  /** Tried in order; a candidate that fails retryably (or is skipped by its breaker) hands over to the next. */
+  candidates: ModelCandidate[];
+  /** The `auto` policy's decision, kept with the run. */
+  routing?: RouteDecision;
   messages: ChatMessage[];
   parameters: CompletionParameters;
   /** Retry budget for retryable provider failures, including the first attempt. */
@@ -33,6 +47,19 @@ export interface CompletionInput {
   prompt?: PromptReference;
 }
 
+/** What the activity needs for one candidate. */
+export interface ModelCallInput {
+  tenantId: string;
+  runId: string;
+  requestedModel: string;
+  candidate: ModelCandidate;
+  /** Position in the fallback chain (0 = first choice). */
+  fallbackDepth: number;
+  messages: ChatMessage[];
+  parameters: CompletionParameters;
+  heartbeatTimeoutMs: number;
+}
+
 export interface ModelCallResult {
   text: string;
   finishReason: FinishReason;
@@ -42,11 +69,29 @@ export interface ModelCallResult {
   latencyMs: number;
   /** Which Temporal attempt produced this answer (1 when the first call succeeded). */
   attempt: number;
+  /** USD at the registry's prices; 0 for models without a price. */
+  costUsd: number;
+}
+
+/** One candidate's part in a run, for the response and the Web UI reader. */
+export interface CandidateOutcome {
+  model: string;
+  provider: ProviderId;
+  outcome: 'answered' | 'failed' | 'skipped';
+  /** Failure class (`server_error`, `circuit_open`, ...) when it did not answer. */
+  error?: string;
+  /** Temporal attempts spent on this candidate. */
+  attempts: number;
 }
 
 export interface CompletionResult extends ModelCallResult {
   provider: ProviderId;
   requestedModel: string;
+  /** Registry id of the model that answered. */
+  modelId: string;
+  fallbackDepth: number;
+  history: CandidateOutcome[];
+  routing?: RouteDecision;
   prompt?: PromptReference;
 }
 
@@ -56,6 +101,9 @@ export interface ProviderFailureDetails {
   kind: string;
   status?: number;
   retryAfterMs?: number;
+  /** The Temporal attempt that failed, so the workflow can report attempts per candidate. */
+  attempt?: number;
+  model?: string;
 }
 
 export type CompletionStage = 'calling_model' | 'recording' | 'completed' | 'failed';
@@ -63,5 +111,8 @@ export type CompletionStage = 'calling_model' | 'recording' | 'completed' | 'fai
 export interface CompletionStatus {
   stage: CompletionStage;
   provider: ProviderId;
+  /** The candidate being called now (registry id). */
   model: string;
+  fallbackDepth: number;
+  history: CandidateOutcome[];
 }

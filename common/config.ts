@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   ACTIVITY_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
+  BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

@@ -32,9 +32,18 @@ export function createCircuitBreakerStore(pool: Pool, policy: CircuitBreakerPoli
     policy,
 
     async verdict(modelId: string): Promise<BreakerVerdict> {
-      const { rows } = await pool.query<{ state: BreakerState }>('SELECT state FROM model_circuit_breakers WHERE model_id = $1', [modelId]);
+      return (await this.check(modelId)).verdict;
+    },
+
+    /** The verdict, and the failures counted so far (a success only needs to write when > 0). */
+    async check(modelId: string): Promise<{ verdict: BreakerVerdict; failures: number }> {
+      const { rows } = await pool.query<{ state: BreakerState; consecutive_failures: number }>(
+        'SELECT state, consecutive_failures FROM model_circuit_breakers WHERE model_id = $1',
+        [modelId],
+      );
       const state = rows[0]?.state ?? 'closed';
-      if (state === 'closed') return 'call';
+      const failures = rows[0]?.consecutive_failures ?? 0;
+      if (state === 'closed') return { verdict: 'call', failures };
       // Open long enough, or a probe that went silent: claim the (single) probe.
       const claimed = await pool.query(
         `UPDATE model_circuit_breakers SET state = 'half_open', probe_started_at = now(), updated_at = now()
@@ -43,7 +52,7 @@ export function createCircuitBreakerStore(pool: Pool, policy: CircuitBreakerPoli
            (state = 'half_open' AND probe_started_at <= now() - make_interval(secs => $3::double precision / 1000)))`,
         [modelId, policy.openMs, policy.probeTimeoutMs],
       );
-      return claimed.rowCount ? 'probe' : 'skip';
+      return { verdict: claimed.rowCount ? 'probe' : 'skip', failures };
     },
 
     async reportFailure(modelId: string): Promise<BreakerState> {

@@ -1,4 +1,4 @@
-import type { CompletionResult, ProviderId } from '../common/completion-types.ts';
+import type { CandidateOutcome, CompletionResult, ProviderId } from '../common/completion-types.ts';
 import type { PromptReference } from '../common/prompt-types.ts';
 import type { Pool } from './pool.ts';
 
@@ -12,6 +12,7 @@ export type CompletionRecord =
       provider: ProviderId;
       model: string;
       errorKind: string;
+      history: CandidateOutcome[];
       prompt?: PromptReference;
     };
 
@@ -47,21 +48,24 @@ export function createCompletionStore(pool: Pool) {
         const r = record.result;
         await pool.query(
           `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, finish_reason,
-             input_tokens, output_tokens, latency_ms, attempts, simulated, output_text, prompt_template, prompt_version)
-           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+             input_tokens, output_tokens, latency_ms, attempts, simulated, output_text, prompt_template, prompt_version,
+             fallback_depth, cost_usd, history, routing)
+           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
            ON CONFLICT (run_id) DO NOTHING`,
-          [record.runId, record.tenantId, r.requestedModel, r.provider, r.model, r.finishReason,
+          [record.runId, record.tenantId, r.requestedModel, r.provider, r.modelId, r.finishReason,
             r.usage.inputTokens, r.usage.outputTokens, Math.round(r.latencyMs), r.attempt, r.simulated, r.text,
-            r.prompt?.name ?? null, r.prompt?.version ?? null],
+            r.prompt?.name ?? null, r.prompt?.version ?? null,
+            r.fallbackDepth, r.costUsd, JSON.stringify(r.history), r.routing ? JSON.stringify(r.routing) : null],
         );
         return;
       }
       await pool.query(
-        `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, error_kind, prompt_template, prompt_version)
-         VALUES ($1, $2, 'failed', $3, $4, $5, $6, $7, $8)
+        `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, error_kind, prompt_template, prompt_version,
+           fallback_depth, history)
+         VALUES ($1, $2, 'failed', $3, $4, $5, $6, $7, $8, $9, $10)
          ON CONFLICT (run_id) DO NOTHING`,
         [record.runId, record.tenantId, record.requestedModel, record.provider, record.model, record.errorKind,
-          record.prompt?.name ?? null, record.prompt?.version ?? null],
+          record.prompt?.name ?? null, record.prompt?.version ?? null, Math.max(0, record.history.length - 1), JSON.stringify(record.history)],
       );
     },
 

@@ -45,7 +45,8 @@ describe('health, metrics and the OpenAPI document', () => {
   it('publishes the completion request schema the API validates with', async () => {
     const doc = (await p.call('/openapi.json')).body;
     const schema = doc.components.schemas.CompletionRequest;
-    expect(schema.required).toEqual(expect.arrayContaining(['model', 'messages']));
+    expect(schema.required).toEqual(['messages']);
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['model', 'models', 'routing', 'max_tokens']));
     expect(schema.additionalProperties).toBe(false);
   });
 });

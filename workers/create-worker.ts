@@ -7,6 +7,15 @@ import { createCompletionStore } from '../stores/completions.ts';
 import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import type { Pool } from '../stores/pool.ts';
+import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
+import { createCircuitBreakerStore, DEFAULT_BREAKER_POLICY, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
+import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
+import type { Env } from '../common/config.ts';
+
+/** The breaker policy from configuration. */
+export function breakerPolicyFrom(env: Env): CircuitBreakerPolicy {
+  return { ...DEFAULT_BREAKER_POLICY, failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS };
+}
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -16,6 +25,9 @@ export interface WorkerDeps {
   taskQueue: string;
   pool: Pool;
   providers: ProviderSet;
+  /** Where every provider attempt's latency, tokens and cost go (ClickHouse or Postgres). */
+  metrics: MetricsSink;
+  breakerPolicy: CircuitBreakerPolicy;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string } | { code: string };
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
@@ -27,6 +39,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...createCompletionActivities({
       providers: deps.providers,
       completions: createCompletionStore(deps.pool),
+      breakers: createBreakerGate(createCircuitBreakerStore(deps.pool, deps.breakerPolicy)),
+      metrics: deps.metrics,
     }),
     ...createExperimentActivities({ experiments: createPromptExperimentStore(deps.pool), templates: createPromptTemplateStore(deps.pool) }),
   };

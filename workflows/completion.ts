@@ -10,7 +10,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CompletionActivities } from '../activities/completion/create-completion-activities.ts';
-import type { CompletionInput, CompletionResult, CompletionStatus } from '../common/completion-types.ts';
+import type {
+  CandidateOutcome,
+  CompletionInput,
+  CompletionResult,
+  CompletionStatus,
+  ModelCandidate,
+  ProviderFailureDetails,
+} from '../common/completion-types.ts';
 import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
 
 // Recording is a quick local write: a local activity saves a task round trip on every run.
@@ -21,46 +28,114 @@ const { recordCompletion } = proxyLocalActivities<CompletionActivities>({
 
 export const statusQuery = defineQuery<CompletionStatus>('status');
 
-/** One chat completion: call the provider (retried by Temporal), then record the outcome once. */
+/** Failures after which the next candidate may still answer: the provider's trouble, not the request's. */
+const HAND_OVER = new Set(['rate_limited', 'overloaded', 'server_error', 'timeout', 'connection', 'circuit_open', 'provider_not_configured']);
+
+function failureOf(err: unknown): { kind: string; details?: ProviderFailureDetails } {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (cause instanceof ApplicationFailure && cause.type) {
+    return { kind: cause.type, details: cause.details?.[0] as ProviderFailureDetails | undefined };
+  }
+  return { kind: 'unknown' };
+}
+
+/**
+ * The next candidate to try after `failed` gave up with `kind`, or undefined to stop.
+ * "Context too long" only moves to a model with a larger context window; other request
+ * errors (400, 401, content policy) stop the chain, since every model would refuse them.
+ */
+function nextCandidate(candidates: ModelCandidate[], index: number, kind: string): number | undefined {
+  const failed = candidates[index]!;
+  for (let i = index + 1; i < candidates.length; i++) {
+    if (HAND_OVER.has(kind)) return i;
+    if (kind === 'context_length' && (candidates[i]!.contextWindow ?? 0) > (failed.contextWindow ?? Number.MAX_SAFE_INTEGER)) return i;
+  }
+  return undefined;
+}
+
+/**
+ * One chat completion: walk the fallback chain (each candidate an activity with its own retry
+ * policy), then record the outcome once. The chain is readable in the Web UI: every activity
+ * is summarised with its model and place in the chain.
+ */
 export async function completion(input: CompletionInput): Promise<CompletionResult> {
-  const status: CompletionStatus = { stage: 'calling_model', provider: input.provider, model: input.model };
+  const history: CandidateOutcome[] = [];
+  const first = input.candidates[0]!;
+  const status: CompletionStatus = { stage: 'calling_model', provider: first.provider, model: first.modelId, fallbackDepth: 0, history };
   setHandler(statusQuery, () => status);
-
-  const { callModel } = proxyActivities<CompletionActivities>({
-    startToCloseTimeout: input.callTimeoutMs + 5_000,
-    heartbeatTimeout: input.heartbeatTimeoutMs,
-    retry: {
-      initialInterval: '500 milliseconds',
-      backoffCoefficient: 2,
-      maximumInterval: '30 seconds',
-      maximumAttempts: input.maxAttempts,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES],
-    },
-  });
-
   const runId = workflowInfo().workflowId;
-  try {
-    const call = await callModel(input);
-    const result: CompletionResult = { ...call, provider: input.provider, requestedModel: input.requestedModel, ...(input.prompt && { prompt: input.prompt }) };
-    status.stage = 'recording';
-    await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, result });
-    status.stage = 'completed';
-    return result;
-  } catch (err) {
-    status.stage = 'failed';
-    const cause = err instanceof ActivityFailure ? err.cause : undefined;
-    const errorKind = isCancellation(err) ? 'cancelled' : cause instanceof ApplicationFailure && cause.type ? cause.type : 'unknown';
-    // Even a cancelled run leaves its record, so Postgres never loses a run Temporal knows of.
-    await CancellationScope.nonCancellable(() => recordCompletion({
+
+  let index: number | undefined = 0;
+  let lastError: unknown;
+  while (index !== undefined) {
+    const candidate = input.candidates[index]!;
+    Object.assign(status, { provider: candidate.provider, model: candidate.modelId, fallbackDepth: index });
+    const { callModel } = proxyActivities<CompletionActivities>({
+      startToCloseTimeout: input.callTimeoutMs + 5_000,
+      heartbeatTimeout: input.heartbeatTimeoutMs,
+      summary: index === 0 ? candidate.modelId : `${candidate.modelId} (fallback ${index})`,
+      retry: {
+        initialInterval: '500 milliseconds',
+        backoffCoefficient: 2,
+        maximumInterval: '30 seconds',
+        maximumAttempts: input.maxAttempts,
+        nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES, 'circuit_open'],
+      },
+    });
+    try {
+      const call = await callModel({
+        tenantId: input.tenantId,
+        runId,
+        requestedModel: input.requestedModel,
+        candidate,
+        fallbackDepth: index,
+        messages: input.messages,
+        parameters: input.parameters,
+        heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+      });
+      history.push({ model: candidate.modelId, provider: candidate.provider, outcome: 'answered', attempts: call.attempt });
+      const result: CompletionResult = {
+        ...call,
+        provider: candidate.provider,
+        requestedModel: input.requestedModel,
+        modelId: candidate.modelId,
+        fallbackDepth: index,
+        history,
+        ...(input.routing && { routing: input.routing }),
+        ...(input.prompt && { prompt: input.prompt }),
+      };
+      status.stage = 'recording';
+      await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, result });
+      status.stage = 'completed';
+      return result;
+    } catch (err) {
+      lastError = err;
+      if (isCancellation(err)) break;
+      const { kind, details } = failureOf(err);
+      // A breaker that opened mid-retries stops the candidate at that attempt; calls made = attempt - 1.
+      const attempt = details?.attempt ?? 1;
+      const calls = kind === 'circuit_open' ? attempt - 1 : attempt;
+      history.push({ model: candidate.modelId, provider: candidate.provider, outcome: calls === 0 ? 'skipped' : 'failed', error: kind, attempts: calls });
+      index = nextCandidate(input.candidates, index, kind);
+    }
+  }
+
+  status.stage = 'failed';
+  const errorKind = isCancellation(lastError) ? 'cancelled' : failureOf(lastError).kind;
+  const last = history.at(-1);
+  // Even a cancelled run leaves its record, so Postgres never loses a run Temporal knows of.
+  await CancellationScope.nonCancellable(() =>
+    recordCompletion({
       status: 'failed',
       runId,
       tenantId: input.tenantId,
       requestedModel: input.requestedModel,
-      provider: input.provider,
-      model: input.model,
+      provider: last?.provider ?? first.provider,
+      model: last?.model ?? first.modelId,
       errorKind,
+      history,
       ...(input.prompt && { prompt: input.prompt }),
-    }));
-    throw err;
-  }
+    }),
+  );
+  throw lastError;
 }

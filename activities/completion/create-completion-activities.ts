@@ -1,17 +1,23 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { CompletionInput, ModelCallResult, ProviderFailureDetails } from '../../common/completion-types.ts';
+import type { ModelCallInput, ModelCallResult, ProviderFailureDetails } from '../../common/completion-types.ts';
+import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
 import type { CompletionRecord, CompletionStore } from '../../stores/completions.ts';
+import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { ProviderError } from '../providers/provider-error.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
+import { costUsd } from '../routing/model-spec.ts';
+import type { BreakerGate } from './breaker-gate.ts';
 
 export interface CompletionActivityDeps {
   providers: ProviderSet;
   completions: CompletionStore;
+  breakers: BreakerGate;
+  metrics: MetricsSink;
 }
 
-function toFailure(err: ProviderError): ApplicationFailure {
-  const details: ProviderFailureDetails = { provider: err.provider, kind: err.kind };
+function toFailure(err: ProviderError, attempt: number, model: string): ApplicationFailure {
+  const details: ProviderFailureDetails = { provider: err.provider, kind: err.kind, attempt, model };
   if (err.status !== undefined) details.status = err.status;
   if (err.retryAfterMs !== undefined) details.retryAfterMs = err.retryAfterMs;
   return ApplicationFailure.create({
@@ -26,31 +32,66 @@ function toFailure(err: ProviderError): ApplicationFailure {
 
 export function createCompletionActivities(deps: CompletionActivityDeps) {
   return {
-    async callModel(input: CompletionInput): Promise<ModelCallResult> {
-      const provider = deps.providers.get(input.provider);
+    /** One attempt at one candidate of the chain; Temporal retries it, the workflow moves along the chain. */
+    async callModel(input: ModelCallInput): Promise<ModelCallResult> {
+      const { candidate } = input;
+      const ctx = Context.current();
+      const attempt = ctx.info.attempt;
+      const provider = deps.providers.get(candidate.provider);
       if (!provider) {
         throw ApplicationFailure.create({
           type: 'provider_not_configured',
-          message: `provider ${input.provider} is not configured on this worker`,
+          message: `provider ${candidate.provider} is not configured on this worker`,
           nonRetryable: true,
+          details: [{ provider: candidate.provider, kind: 'provider_not_configured', attempt, model: candidate.modelId }],
         });
       }
-      const ctx = Context.current();
+      const gate = await deps.breakers.verdict(candidate.modelId);
+      if (gate.verdict === 'skip') {
+        // Skip at once rather than wait out a timeout on a model everyone sees failing.
+        throw ApplicationFailure.create({
+          type: 'circuit_open',
+          message: `circuit breaker open for ${candidate.modelId}`,
+          nonRetryable: true,
+          details: [{ provider: candidate.provider, kind: 'circuit_open', attempt, model: candidate.modelId }],
+        });
+      }
+      const metric = (fields: Pick<ModelAttemptMetric, 'status' | 'errorClass' | 'latencyMs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'simulated'>) =>
+        deps.metrics.record({
+          ts: startedAt,
+          tenantId: input.tenantId,
+          runId: input.runId,
+          attempt,
+          fallbackDepth: input.fallbackDepth,
+          requestedModel: input.requestedModel,
+          model: candidate.modelId,
+          provider: candidate.provider,
+          ttftMs: null,
+          ...fields,
+        });
       // Heartbeats let Temporal notice a dead worker within heartbeatTimeout instead of
       // waiting out the whole call timeout.
       const beat = setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(input.heartbeatTimeoutMs / 3)));
+      const startedAt = Date.now();
       const started = performance.now();
       try {
         const result = await provider.generate({
-          model: input.model,
+          model: candidate.providerModel,
           messages: input.messages,
           ...input.parameters,
           signal: ctx.cancellationSignal,
         });
-        return { ...result, latencyMs: performance.now() - started, attempt: ctx.info.attempt };
+        const latencyMs = performance.now() - started;
+        const cost = candidate.pricing ? costUsd({ pricing: candidate.pricing }, result.usage.inputTokens, result.usage.outputTokens) : 0;
+        metric({ status: 'ok', errorClass: null, latencyMs, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost, simulated: result.simulated });
+        await deps.breakers.onSuccess(candidate.modelId, gate.verdict, gate.failures);
+        return { ...result, latencyMs, attempt, costUsd: cost };
       } catch (err) {
-        if (err instanceof ProviderError) throw toFailure(err);
-        throw err;
+        if (!(err instanceof ProviderError)) throw err;
+        metric({ status: 'error', errorClass: err.kind, latencyMs: performance.now() - started, inputTokens: 0, outputTokens: 0, costUsd: 0, simulated: false });
+        // Only the provider's own trouble counts against it; a bad request is the caller's.
+        if (err.retryable) await deps.breakers.onFailure(candidate.modelId).catch(() => undefined);
+        throw toFailure(err, attempt, candidate.modelId);
       } finally {
         clearInterval(beat);
       }

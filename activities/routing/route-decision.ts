@@ -1,5 +1,8 @@
 import type { ComplexityEstimate } from './complexity-estimator.ts';
 import { costUsd, type ModelSpec } from './model-spec.ts';
+import type { RouteCandidate, RouteDecision } from '../../common/route-decision-types.ts';
+
+export type { RouteCandidate, RouteDecision };
 
 export interface RouteConstraints {
   /** Only models with at least this quality prior. */
@@ -8,23 +11,6 @@ export interface RouteConstraints {
   latencyCeilingMs?: number;
   /** How many fallbacks to chain after the chosen model. */
   fallbacks?: number;
-}
-
-export interface RouteCandidate {
-  model: string;
-  estimatedCostUsd: number;
-}
-
-export interface RouteDecision {
-  policy: 'auto';
-  estimator: string;
-  score: number;
-  tier: number;
-  signals: Record<string, number>;
-  chosen: RouteCandidate;
-  /** Tried in order when the chosen model fails retryably. */
-  fallbacks: RouteCandidate[];
-  reasons: string[];
 }
 
 export class NoRouteError extends Error {

@@ -4,21 +4,36 @@ import type { Client } from '@temporalio/client';
 import type { CompletionInput, CompletionResult } from '../../common/completion-types.ts';
 import type { Env } from '../../common/config.ts';
 import { newId } from '../../common/ids.ts';
-import { routeModel } from '../../common/model-route.ts';
 import { KIND, MODEL, PROMPT, TENANT } from '../../common/search-attributes.ts';
 import type { PromptReference } from '../../common/prompt-types.ts';
 import type { ChatMessage, ProviderId } from '../../activities/providers/provider.ts';
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
+import { resolveCandidates } from '../model-resolution.ts';
+import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
-import { parseInput } from '../validation.ts';
+import { parseInput, type ValidationProblem } from '../validation.ts';
+
+const RoutingOptionsSchema = z
+  .object({
+    quality_floor: z.number().min(0).max(1).optional(),
+    latency_ceiling_ms: z.number().int().positive().optional(),
+    requires: z.array(z.enum(['tools', 'vision', 'json_mode', 'streaming'])).max(4).optional(),
+    /** Fallbacks to chain after the chosen model (auto only). */
+    fallbacks: z.number().int().min(0).max(4).optional(),
+  })
+  .strict();
 
 export const CompletionRequestSchema = z
   .object({
-    model: z.string().min(1).max(200),
+    /** A model id, or `auto` for cost-aware routing. Exactly one of `model` and `models`. */
+    model: z.string().min(1).max(200).optional(),
+    /** An explicit fallback chain, tried in order. */
+    models: z.array(z.string().min(1).max(200)).min(1).max(5).optional(),
+    routing: RoutingOptionsSchema.optional(),
     messages: z
       .array(
         z
@@ -46,13 +61,25 @@ export const TemplateCompletionRequestSchema = CompletionRequestSchema.omit({ me
   .extend({ template: TemplateReferenceSchema.describe('Render this template version into the messages.') })
   .strict();
 
+/** `model` and `models` are alternatives: exactly one must be present. */
+function modelChoiceProblems(body: unknown): ValidationProblem[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+  const has = (key: string) => key in body && (body as Record<string, unknown>)[key] !== undefined;
+  if (has('model') === has('models')) {
+    return [{ path: 'model', code: 'exactly_one_of', message: 'Send exactly one of "model" (a model id or "auto") and "models" (a fallback list).' }];
+  }
+  return [];
+}
+
 const namesTemplate = (body: unknown): boolean => typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body;
 
 export function completionResponse(runId: string, result: CompletionResult) {
   return {
     id: runId,
     object: 'completion' as const,
-    model: result.requestedModel,
+    /** The model that answered (a registry id). */
+    model: result.modelId,
+    requested_model: result.requestedModel,
     provider: result.provider,
     provider_model: result.model,
     text: result.text,
@@ -61,6 +88,10 @@ export function completionResponse(runId: string, result: CompletionResult) {
     simulated: result.simulated,
     attempts: result.attempt,
     latency_ms: Math.round(result.latencyMs),
+    cost_usd: result.costUsd,
+    fallback_depth: result.fallbackDepth,
+    attempt_history: result.history.map((h) => ({ model: h.model, provider: h.provider, outcome: h.outcome, error: h.error ?? null, attempts: h.attempts })),
+    ...(result.routing && { routing: result.routing }),
     ...(result.prompt && {
       prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
     }),
@@ -72,6 +103,8 @@ export interface CompletionRouteDeps {
   env: Env;
   /** Providers that exist in this deployment; other model names are refused up front. */
   availableProviders: ReadonlySet<ProviderId>;
+  /** The model registry (prices, context windows) used to resolve and route models. */
+  models: ModelRegistryCache;
   /** Renders a named template into the messages (requests with `template`). */
   prompts: PromptRenderer;
 }
@@ -80,11 +113,10 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/completions', async (req, res) => {
     const { tenantId } = principalOf(req);
-    const body = namesTemplate(req.body) ? parseInput(TemplateCompletionRequestSchema, req.body) : parseInput(CompletionRequestSchema, req.body);
-    const route = routeModel(body.model);
-    if (!route || !deps.availableProviders.has(route.provider)) {
-      throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${body.model}". Use e.g. gpt-4o-mini, claude-sonnet-4-6, or local/<name> when a local model server is configured.`);
-    }
+    const extra = modelChoiceProblems(req.body);
+    const body = namesTemplate(req.body)
+      ? parseInput(TemplateCompletionRequestSchema, req.body, undefined, extra)
+      : parseInput(CompletionRequestSchema, req.body, undefined, extra);
     let messages: ChatMessage[];
     let prompt: PromptReference | undefined;
     if ('template' in body) {
@@ -97,11 +129,26 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     } else {
       messages = body.messages;
     }
+    const routing = body.routing;
+    const chain = resolveCandidates(
+      {
+        model: body.model,
+        models: body.models,
+        messages,
+        maxTokens: body.max_tokens,
+        constraints: {
+          ...(routing?.quality_floor !== undefined && { qualityFloor: routing.quality_floor }),
+          ...(routing?.latency_ceiling_ms !== undefined && { latencyCeilingMs: routing.latency_ceiling_ms }),
+          ...(routing?.fallbacks !== undefined && { fallbacks: routing.fallbacks }),
+        },
+        requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
+      },
+      await deps.models.models(),
+      deps.availableProviders,
+    );
     const input: CompletionInput = {
       tenantId,
-      requestedModel: body.model,
-      provider: route.provider,
-      model: route.model,
+      ...chain,
       messages,
       parameters: {
         ...(body.max_tokens !== undefined && { maxTokens: body.max_tokens }),
@@ -123,7 +170,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       typedSearchAttributes: [
         { key: TENANT, value: tenantId },
         { key: KIND, value: 'completion' },
-        { key: MODEL, value: body.model },
+        { key: MODEL, value: chain.requestedModel },
         ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
       ],
       // The memo keeps the whole reference (label asked for, content hash) next to the run.

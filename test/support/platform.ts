@@ -15,10 +15,14 @@ import { createPool, type Pool } from '../../stores/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
 import { createModelRegistryStore } from '../../stores/model-registry.ts';
 import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
-import { createWorker } from '../../workers/create-worker.ts';
+import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts';
+import { createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
+import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
+import { Registry } from 'prom-client';
 
 export interface TestPlatform {
   apiUrl: string;
+  metrics: MetricsSink;
   app: Express;
   env: Env;
   pool: Pool;
@@ -37,6 +41,8 @@ export interface TestPlatformOptions {
   env?: Record<string, string>;
   /** Run the worker in this process (default). Off for tests that run it as a child process. */
   worker?: boolean;
+  /** Serve `local/<name>` models from this platform's emulator (as an OpenAI-compatible local server). */
+  localModels?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     DATABASE_URL: inject('databaseUrl'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     EMULATOR_URL: emulator.url,
+    ...(options.localModels && { LOCAL_MODEL_BASE_URL: emulator.openaiBaseURL }),
     ACTIVITY_HEARTBEAT_TIMEOUT_MS: '2000',
     PROVIDER_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'error',
@@ -68,6 +75,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const providers = createProviderSet(env);
+  const metrics = createMetricsSink({ env, pool, registry: new Registry() });
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -80,6 +88,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       taskQueue,
       pool,
       providers,
+      metrics,
+      breakerPolicy: breakerPolicyFrom(env),
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -98,6 +108,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
 
   return {
     apiUrl,
+    metrics,
     app,
     env,
     pool,
@@ -135,6 +146,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
         await workerRun;
       }
       await nativeConnection?.close();
+      await metrics.close();
       await connection.close();
       await pool.end();
       await emulator.close();

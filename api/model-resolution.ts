@@ -1,0 +1,83 @@
+import { heuristicEstimator } from '../activities/routing/complexity-estimator.ts';
+import type { Capability } from '../activities/routing/model-spec.ts';
+import { decideRoute, NoRouteError, type RouteConstraints } from '../activities/routing/route-decision.ts';
+import type { ProviderId } from '../activities/providers/provider.ts';
+import type { ChatMessage, CompletionInput, ModelCandidate } from '../common/completion-types.ts';
+import { routeModel } from '../common/model-route.ts';
+import type { RegisteredModel } from '../stores/model-registry.ts';
+import { ApiError } from './api-error.ts';
+
+export const AUTO = 'auto';
+
+export interface ModelChoice {
+  model?: string | undefined;
+  models?: string[] | undefined;
+  messages: ChatMessage[];
+  maxTokens?: number | undefined;
+  constraints: RouteConstraints;
+  requires: Capability[];
+}
+
+const fromRegistry = (m: RegisteredModel): ModelCandidate => ({
+  modelId: m.id,
+  provider: m.provider,
+  providerModel: m.providerModel,
+  contextWindow: m.contextWindow,
+  pricing: m.pricing,
+});
+
+/**
+ * Turns `model`, `models` or `auto` into the ordered candidates the workflow walks. Registry
+ * models carry prices and context windows; a well-known vendor name outside the registry is
+ * still accepted (unpriced), so new vendor models work before the catalogue lists them.
+ */
+export function resolveCandidates(
+  choice: ModelChoice,
+  registry: readonly RegisteredModel[],
+  available: ReadonlySet<ProviderId>,
+): Pick<CompletionInput, 'requestedModel' | 'candidates' | 'routing'> {
+  const byId = new Map(registry.map((m) => [m.id, m]));
+  const resolveOne = (id: string): ModelCandidate => {
+    const known = byId.get(id);
+    if (known) {
+      if (!known.enabled) throw unknownModel(id, 'is disabled');
+      if (!available.has(known.provider)) throw unknownModel(id, `needs the ${known.provider} provider, which is not configured`);
+      return fromRegistry(known);
+    }
+    const route = routeModel(id);
+    if (!route || !available.has(route.provider)) throw unknownModel(id, 'is not in the registry');
+    return { modelId: id, provider: route.provider, providerModel: route.model, contextWindow: null, pricing: null };
+  };
+
+  if (choice.models) {
+    return { requestedModel: choice.models[0]!, candidates: choice.models.map(resolveOne) };
+  }
+  const model = choice.model!;
+  if (model !== AUTO) return { requestedModel: model, candidates: [resolveOne(model)] };
+
+  const usable = registry.filter((m) => m.enabled && available.has(m.provider));
+  const estimate = heuristicEstimator.estimate({
+    messages: choice.messages,
+    requires: choice.requires,
+    ...(choice.maxTokens !== undefined && { maxTokens: choice.maxTokens }),
+  });
+  try {
+    const routing = decideRoute(estimate, usable, choice.constraints, heuristicEstimator.name);
+    const ids = [routing.chosen.model, ...routing.fallbacks.map((f) => f.model)];
+    return { requestedModel: AUTO, candidates: ids.map((id) => fromRegistry(byId.get(id)!)), routing };
+  } catch (err) {
+    if (err instanceof NoRouteError) {
+      throw new ApiError(400, 'invalid_request_error', 'no_model_available', `auto routing found no model: ${err.message}`, { reasons: err.reasons });
+    }
+    throw err;
+  }
+}
+
+function unknownModel(id: string, why: string): ApiError {
+  return new ApiError(
+    400,
+    'invalid_request_error',
+    'model_not_found',
+    `Model "${id}" ${why}. GET /v1/models lists the models you can use, or send "auto".`,
+  );
+}
