@@ -21,6 +21,8 @@ import { experimentsRouter } from './routes/experiments.ts';
 import { healthRouter } from './routes/health.ts';
 import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
+import { usageRouter } from './routes/usage.ts';
+import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
 
 export interface AppDeps {
@@ -32,6 +34,8 @@ export interface AppDeps {
   availableProviders: ReadonlySet<ProviderId>;
   /** The process's model registry cache (shared with routing). */
   models: ModelRegistryCache;
+  /** Reads model metrics for the usage endpoints. */
+  metrics: MetricsQueries;
 }
 
 /** A POST with a body that is not JSON would otherwise reach validation as "body missing". */
@@ -82,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
+  app.use(usageRouter(deps.metrics));
 
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);

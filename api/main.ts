@@ -5,6 +5,7 @@ import { createLogger } from '../common/logger.ts';
 import { createPool } from '../stores/pool.ts';
 import { createModelRegistryStore } from '../stores/model-registry.ts';
 import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
+import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts';
 import { createApp } from './create-app.ts';
 
 const env = loadEnv();
@@ -22,6 +23,7 @@ const app = createApp({
   logger,
   availableProviders: new Set(createProviderSet(env).keys()),
   models: createModelRegistryCache(createModelRegistryStore(pool)),
+  metrics: createMetricsQueries({ env, pool }),
 });
 
 const server = app.listen(env.PORT, env.HOST);

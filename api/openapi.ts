@@ -244,6 +244,34 @@ export const openApiDocument = {
         responses: { '200': { description: 'Disabled', content: json(ref('Model')) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such model') },
       },
     },
+    '/v1/usage/models': {
+      get: {
+        operationId: 'modelUsage',
+        summary: "Per-model latency (p50/p95), error rate, tokens and cost over a window, for the caller's tenant",
+        parameters: [...[
+          { name: 'window', in: 'query', schema: { type: 'string', examples: ['24h'] }, description: 'Trailing window: 15m, 24h, 7d (default 24h).' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'simulated', in: 'query', schema: { enum: ['true', 'false'] } },
+          { name: 'tenant_id', in: 'query', schema: { type: 'string' }, description: 'Admin keys only: another tenant.' },
+        ], { name: 'model', in: 'query', schema: { type: 'string' } }],
+        responses: { '200': { description: 'Per-model stats' }, ...commonErrors },
+      },
+    },
+    '/v1/usage/cost': {
+      get: {
+        operationId: 'costReport',
+        summary: "The tenant's spend by day and model",
+        parameters: [
+          { name: 'window', in: 'query', schema: { type: 'string', examples: ['24h'] }, description: 'Trailing window: 15m, 24h, 7d (default 24h).' },
+          { name: 'from', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'to', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'simulated', in: 'query', schema: { enum: ['true', 'false'] } },
+          { name: 'tenant_id', in: 'query', schema: { type: 'string' }, description: 'Admin keys only: another tenant.' },
+        ],
+        responses: { '200': { description: 'Cost report' }, ...commonErrors },
+      },
+    },
     '/v1/admin/tenants': {
       get: { operationId: 'listTenants', summary: 'List tenants (admin)', responses: { '200': { description: 'Tenants', content: json(list(Tenant)) }, '403': errorResponse('Admin key required') } },
       post: {

@@ -127,3 +127,33 @@ describe('auto routing', () => {
     expect([200, 400]).toContain(impossible.status);
   });
 });
+
+describe('usage reports', () => {
+  it("serves the tenant's per-model stats and cost, and only the tenant's", async () => {
+    await p.metrics.flush();
+    const stats = await p.call('/v1/usage/models?window=1h', { key: t.key });
+    expect(stats.status).toBe(200);
+    const b = stats.body.data.find((s: { model: string }) => s.model === B);
+    expect(b).toMatchObject({ provider: 'local' });
+    expect(b.attempts).toBeGreaterThanOrEqual(3);
+    expect(b.errors).toBeGreaterThanOrEqual(1);
+    expect(b.latency_p50_ms).toBeGreaterThanOrEqual(0);
+    expect(b.cost_usd).toBeGreaterThan(0);
+
+    const cost = await p.call('/v1/usage/cost?window=1d', { key: t.key });
+    expect(cost.status).toBe(200);
+    expect(cost.body.tenant_id).toBe(t.tenantId);
+    expect(cost.body.total_cost_usd).toBeCloseTo(cost.body.rows.reduce((sum: number, r: { cost_usd: number }) => sum + r.cost_usd, 0), 9);
+
+    const other = await p.newTenant();
+    expect((await p.call('/v1/usage/models?window=1h', { key: other.key })).body.data).toEqual([]);
+    expect((await p.call(`/v1/usage/cost?tenant_id=${t.tenantId}`, { key: other.key })).status).toBe(403);
+    expect((await p.call(`/v1/usage/cost?tenant_id=${t.tenantId}`, { key: p.adminKey })).body.tenant_id).toBe(t.tenantId);
+  });
+
+  it('refuses bad windows', async () => {
+    expect((await p.call('/v1/usage/models?window=forever', { key: t.key })).body.error.code).toBe('validation_failed');
+    expect((await p.call('/v1/usage/cost?window=200d', { key: t.key })).body.error.code).toBe('invalid_window');
+    expect((await p.call('/v1/usage/cost?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', { key: t.key })).body.error.code).toBe('invalid_window');
+  });
+});

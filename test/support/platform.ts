@@ -16,7 +16,7 @@ import { createTenantStore } from '../../stores/tenants.ts';
 import { createModelRegistryStore } from '../../stores/model-registry.ts';
 import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts';
-import { createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
+import { createMetricsQueries, createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { Registry } from 'prom-client';
 
@@ -95,7 +95,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     workerRun = worker.run();
   }
 
-  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200) });
+  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200), metrics: createMetricsQueries({ env, pool }) });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
