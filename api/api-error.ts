@@ -6,6 +6,7 @@ export type ApiErrorType =
   | 'not_found_error'
   | 'conflict_error'
   | 'rate_limit_error'
+  | 'budget_error'
   | 'provider_error'
   | 'api_error';
 

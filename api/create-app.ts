@@ -22,6 +22,8 @@ import { healthRouter } from './routes/health.ts';
 import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
 import { usageRouter } from './routes/usage.ts';
+import { budgetsRouter } from './routes/budgets.ts';
+import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
 
@@ -55,6 +57,7 @@ export function createApp(deps: AppDeps): Express {
   const metrics = createHttpMetrics();
   const keys = createApiKeyStore(deps.pool);
   const auth = createAuthenticator({ keys });
+  const budgets = createBudgetStore(deps.pool);
   const prompts = createPromptServices(deps.pool);
 
   app.use(requestId);
@@ -72,7 +75,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -87,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
   app.use(usageRouter(deps.metrics));
+  app.use(budgetsRouter({ budgets, tenants: createTenantStore(deps.pool), keys }));
 
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
+import { BudgetBodySchema } from './routes/budgets.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -77,6 +78,7 @@ const Completion = {
       },
     },
     routing: { type: 'object', description: 'The auto policy decision: score, tier, signals, chosen, fallbacks, reasons.' },
+    budget_downgrade: { type: 'object', description: 'Present when a downgrade budget replaced the requested model: { from, budget_id }.' },
   },
 };
 
@@ -156,6 +158,7 @@ export const openApiDocument = {
           '200': { description: 'The answer', content: json(ref('Completion')) },
           '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
           ...commonErrors,
+          '402': errorResponse('A budget would be exceeded (budget_exceeded; details say which)'),
           '429': errorResponse('The provider rate-limited every attempt'),
           '502': errorResponse('The provider failed'),
           '503': errorResponse('The provider is overloaded'),
@@ -272,6 +275,33 @@ export const openApiDocument = {
         responses: { '200': { description: 'Cost report' }, ...commonErrors },
       },
     },
+    '/v1/budgets': {
+      get: {
+        operationId: 'listBudgets',
+        summary: "The tenant's budgets with what was spent in the current period",
+        responses: { '200': { description: 'Budgets', content: json(list(ref('Budget'))) }, ...commonErrors },
+      },
+    },
+    '/v1/admin/tenants/{tenantId}/budgets': {
+      put: {
+        operationId: 'putBudget',
+        summary: 'Create or replace a daily or monthly budget for a tenant or one of its keys (admin)',
+        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: { required: true, content: json(z.toJSONSchema(BudgetBodySchema, { io: 'input' })) },
+        responses: { '200': { description: 'Saved', content: json(ref('Budget')) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant or key'), ...commonErrors },
+      },
+    },
+    '/v1/admin/tenants/{tenantId}/budgets/{budgetId}': {
+      delete: {
+        operationId: 'deleteBudget',
+        summary: 'Remove a budget (admin)',
+        parameters: [
+          { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'budgetId', in: 'path', required: true, schema: { type: 'string' } },
+        ],
+        responses: { '200': { description: 'Deleted' }, '403': errorResponse('Admin key required'), '404': errorResponse('No such budget') },
+      },
+    },
     '/v1/admin/tenants': {
       get: { operationId: 'listTenants', summary: 'List tenants (admin)', responses: { '200': { description: 'Tenants', content: json(list(Tenant)) }, '403': errorResponse('Admin key required') } },
       post: {
@@ -316,6 +346,21 @@ export const openApiDocument = {
       Completion,
       Run,
       Error: ErrorSchema,
+      Budget: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          object: { const: 'budget' },
+          tenant_id: { type: 'string' },
+          api_key_id: { type: ['string', 'null'] },
+          period: { enum: ['day', 'month'] },
+          limit_usd: { type: 'number' },
+          on_exceed: { enum: ['reject', 'downgrade'] },
+          spent_usd: { type: 'number' },
+          remaining_usd: { type: 'number' },
+          period_start: { type: 'string', format: 'date-time' },
+        },
+      },
       ...promptSchemas,
       ModelInput: modelInput,
       Model: {

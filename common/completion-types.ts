@@ -35,6 +35,10 @@ export interface CompletionInput {
   candidates: ModelCandidate[];
   /** The `auto` policy's decision, kept with the run. */
   routing?: RouteDecision;
+  /** Set when a budget's downgrade policy replaced the requested model. */
+  budgetDowngrade?: BudgetDowngrade;
+  /** The key that made the request, so spend can be attributed per key. */
+  apiKeyId?: string;
   messages: ChatMessage[];
   parameters: CompletionParameters;
   /** Retry budget for retryable provider failures, including the first attempt. */
@@ -45,6 +49,12 @@ export interface CompletionInput {
   callTimeoutMs: number;
   /** The template version the messages were rendered from, when the request named a template. */
   prompt?: PromptReference;
+}
+
+export interface BudgetDowngrade {
+  /** The model the request would have used. */
+  from: string;
+  budgetId: string;
 }
 
 /** What the activity needs for one candidate. */
@@ -92,6 +102,7 @@ export interface CompletionResult extends ModelCallResult {
   fallbackDepth: number;
   history: CandidateOutcome[];
   routing?: RouteDecision;
+  budgetDowngrade?: BudgetDowngrade;
   prompt?: PromptReference;
 }
 

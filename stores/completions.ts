@@ -3,11 +3,12 @@ import type { PromptReference } from '../common/prompt-types.ts';
 import type { Pool } from './pool.ts';
 
 export type CompletionRecord =
-  | { status: 'completed'; runId: string; tenantId: string; result: CompletionResult }
+  | { status: 'completed'; runId: string; tenantId: string; apiKeyId: string | null; result: CompletionResult }
   | {
       status: 'failed';
       runId: string;
       tenantId: string;
+      apiKeyId: string | null;
       requestedModel: string;
       provider: ProviderId;
       model: string;
@@ -49,23 +50,23 @@ export function createCompletionStore(pool: Pool) {
         await pool.query(
           `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, finish_reason,
              input_tokens, output_tokens, latency_ms, attempts, simulated, output_text, prompt_template, prompt_version,
-             fallback_depth, cost_usd, history, routing)
-           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+             fallback_depth, cost_usd, history, routing, api_key_id)
+           VALUES ($1, $2, 'completed', $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
            ON CONFLICT (run_id) DO NOTHING`,
           [record.runId, record.tenantId, r.requestedModel, r.provider, r.modelId, r.finishReason,
             r.usage.inputTokens, r.usage.outputTokens, Math.round(r.latencyMs), r.attempt, r.simulated, r.text,
             r.prompt?.name ?? null, r.prompt?.version ?? null,
-            r.fallbackDepth, r.costUsd, JSON.stringify(r.history), r.routing ? JSON.stringify(r.routing) : null],
+            r.fallbackDepth, r.costUsd, JSON.stringify(r.history), r.routing ? JSON.stringify(r.routing) : null, record.apiKeyId],
         );
         return;
       }
       await pool.query(
         `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, error_kind, prompt_template, prompt_version,
-           fallback_depth, history)
-         VALUES ($1, $2, 'failed', $3, $4, $5, $6, $7, $8, $9, $10)
+           fallback_depth, history, api_key_id)
+         VALUES ($1, $2, 'failed', $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (run_id) DO NOTHING`,
         [record.runId, record.tenantId, record.requestedModel, record.provider, record.model, record.errorKind,
-          record.prompt?.name ?? null, record.prompt?.version ?? null, Math.max(0, record.history.length - 1), JSON.stringify(record.history)],
+          record.prompt?.name ?? null, record.prompt?.version ?? null, Math.max(0, record.history.length - 1), JSON.stringify(record.history), record.apiKeyId],
       );
     },
 

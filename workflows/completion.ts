@@ -102,10 +102,11 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         fallbackDepth: index,
         history,
         ...(input.routing && { routing: input.routing }),
+        ...(input.budgetDowngrade && { budgetDowngrade: input.budgetDowngrade }),
         ...(input.prompt && { prompt: input.prompt }),
       };
       status.stage = 'recording';
-      await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, result });
+      await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, apiKeyId: input.apiKeyId ?? null, result });
       status.stage = 'completed';
       return result;
     } catch (err) {
@@ -129,6 +130,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
       status: 'failed',
       runId,
       tenantId: input.tenantId,
+      apiKeyId: input.apiKeyId ?? null,
       requestedModel: input.requestedModel,
       provider: last?.provider ?? first.provider,
       model: last?.model ?? first.modelId,

@@ -10,6 +10,8 @@ import type { ChatMessage, ProviderId } from '../../activities/providers/provide
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
 import { resolveCandidates } from '../model-resolution.ts';
+import { enforceBudgets } from '../budget-guard.ts';
+import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
@@ -92,6 +94,7 @@ export function completionResponse(runId: string, result: CompletionResult) {
     fallback_depth: result.fallbackDepth,
     attempt_history: result.history.map((h) => ({ model: h.model, provider: h.provider, outcome: h.outcome, error: h.error ?? null, attempts: h.attempts })),
     ...(result.routing && { routing: result.routing }),
+    ...(result.budgetDowngrade && { budget_downgrade: { from: result.budgetDowngrade.from, budget_id: result.budgetDowngrade.budgetId } }),
     ...(result.prompt && {
       prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
     }),
@@ -105,6 +108,7 @@ export interface CompletionRouteDeps {
   availableProviders: ReadonlySet<ProviderId>;
   /** The model registry (prices, context windows) used to resolve and route models. */
   models: ModelRegistryCache;
+  budgets: BudgetStore;
   /** Renders a named template into the messages (requests with `template`). */
   prompts: PromptRenderer;
 }
@@ -112,7 +116,7 @@ export interface CompletionRouteDeps {
 export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/completions', async (req, res) => {
-    const { tenantId } = principalOf(req);
+    const { tenantId, keyId } = principalOf(req);
     const extra = modelChoiceProblems(req.body);
     const body = namesTemplate(req.body)
       ? parseInput(TemplateCompletionRequestSchema, req.body, undefined, extra)
@@ -130,7 +134,8 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       messages = body.messages;
     }
     const routing = body.routing;
-    const chain = resolveCandidates(
+    const registry = await deps.models.models();
+    const resolved = resolveCandidates(
       {
         model: body.model,
         models: body.models,
@@ -143,11 +148,13 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
         },
         requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
       },
-      await deps.models.models(),
+      registry,
       deps.availableProviders,
     );
+    const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens: body.max_tokens }, registry, deps.availableProviders);
     const input: CompletionInput = {
       tenantId,
+      apiKeyId: keyId,
       ...chain,
       messages,
       parameters: {
