@@ -38,6 +38,8 @@ export interface AppDeps {
   models: ModelRegistryCache;
   /** Reads model metrics for the usage endpoints. */
   metrics: MetricsQueries;
+  /** A client sharing its NativeConnection with an in-process worker, for eager workflow start. */
+  eagerStarter?: Client;
 }
 
 /** A POST with a body that is not JSON would otherwise reach validation as "body missing". */
@@ -75,7 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(

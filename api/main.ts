@@ -7,6 +7,8 @@ import { createModelRegistryStore } from '../stores/model-registry.ts';
 import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts';
 import { createApp } from './create-app.ts';
+import { NativeConnection } from '@temporalio/worker';
+import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -15,6 +17,15 @@ if (!env.DATABASE_URL) throw new Error('DATABASE_URL must be set for the API (np
 const pool = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+
+// An in-process worker sharing its connection with a second client lets completions start
+// eagerly: the first workflow task runs here instead of travelling through the task queue.
+let embedded: (WorkerFromEnv & { connection: NativeConnection; running: Promise<void> }) | undefined;
+if (env.API_EMBEDDED_WORKER) {
+  const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
+  const made = await createWorkerFromEnv(env, pool, native, 'api-worker');
+  embedded = { ...made, connection: native, running: made.worker.run() };
+}
 const app = createApp({
   env,
   pool,
@@ -24,6 +35,7 @@ const app = createApp({
   availableProviders: new Set(createProviderSet(env).keys()),
   models: createModelRegistryCache(createModelRegistryStore(pool)),
   metrics: createMetricsQueries({ env, pool }),
+  ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE }) }),
 });
 
 const server = app.listen(env.PORT, env.HOST);
@@ -35,6 +47,12 @@ server.on('error', (err: NodeJS.ErrnoException) => {
 
 async function shutdown(): Promise<void> {
   server.close();
+  if (embedded) {
+    // The worker drains its in-flight tasks (the SDK also reacts to the signal itself).
+    if (embedded.worker.getState() === 'RUNNING') embedded.worker.shutdown();
+    await embedded.running.catch(() => undefined);
+    await embedded.metrics.close();
+  }
   await Promise.allSettled([connection.close(), pool.end()]);
   process.exit(0);
 }

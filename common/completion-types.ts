@@ -47,6 +47,8 @@ export interface CompletionInput {
   heartbeatTimeoutMs: number;
   /** How long one provider call may take. */
   callTimeoutMs: number;
+  /** Regular activity (default) or local activity for the model call; see MODEL_CALL_MODE. */
+  callMode?: 'activity' | 'local';
   /** The template version the messages were rendered from, when the request named a template. */
   prompt?: PromptReference;
 }

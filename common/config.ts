@@ -49,6 +49,17 @@ const EnvSchema = z.object({
   ACTIVITY_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
   BREAKER_OPEN_MS: z.coerce.number().int().min(100).default(30_000),
+  /**
+   * The API process also runs a worker and starts completions with eager workflow start, so
+   * the first workflow task runs in-process without a round trip through the task queue.
+   */
+  API_EMBEDDED_WORKER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /**
+   * `activity`: the model call is a regular activity (heartbeated, visible as an activity in the
+   * Web UI). `local`: a local activity, so a whole completion is one workflow task — lowest
+   * latency, for short calls; crash recovery then waits for the workflow task timeout.
+   */
+  MODEL_CALL_MODE: z.enum(['activity', 'local']).default('activity'),
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),

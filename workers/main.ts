@@ -1,13 +1,9 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { createProviderSet } from '../activities/providers/provider-set.ts';
 import { loadEnv } from '../common/config.ts';
 import { createPool } from '../stores/pool.ts';
-import { Registry } from 'prom-client';
-import { createLogger } from '../common/logger.ts';
-import { createMetricsSink } from '../stores/metrics/create-model-metrics.ts';
-import { breakerPolicyFrom, createWorker } from './create-worker.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
+import { createWorkerFromEnv } from './worker-from-env.ts';
 
 // The worker process: hosts every SomaAgent workflow and activity on one task queue.
 const env = loadEnv();
@@ -20,20 +16,10 @@ await admin.close();
 
 const pool = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = await NativeConnection.connect({ address });
-const metrics = createMetricsSink({ env, pool, registry: new Registry(), logger: createLogger('worker', env.LOG_LEVEL) });
-const worker = await createWorker({
-  connection,
-  namespace: env.TEMPORAL_NAMESPACE,
-  taskQueue: env.TEMPORAL_TASK_QUEUE,
-  pool,
-  providers: createProviderSet(env),
-  metrics,
-  breakerPolicy: breakerPolicyFrom(env),
-});
+const { worker, metrics } = await createWorkerFromEnv(env, pool, connection, 'worker');
 process.stdout.write(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${address}\n`);
 // Worker.run resolves after SIGINT/SIGTERM: the SDK drains in-flight tasks first.
 await worker.run();
-// Accepted metrics are written before the process goes (close retries for a few seconds).
 await metrics.close();
 await connection.close();
 await pool.end();

@@ -8,6 +8,7 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type RetryPolicy,
 } from '@temporalio/workflow';
 import type { CompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import type {
@@ -70,18 +71,18 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
   while (index !== undefined) {
     const candidate = input.candidates[index]!;
     Object.assign(status, { provider: candidate.provider, model: candidate.modelId, fallbackDepth: index });
-    const { callModel } = proxyActivities<CompletionActivities>({
-      startToCloseTimeout: input.callTimeoutMs + 5_000,
-      heartbeatTimeout: input.heartbeatTimeoutMs,
-      summary: index === 0 ? candidate.modelId : `${candidate.modelId} (fallback ${index})`,
-      retry: {
-        initialInterval: '500 milliseconds',
-        backoffCoefficient: 2,
-        maximumInterval: '30 seconds',
-        maximumAttempts: input.maxAttempts,
-        nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES, 'circuit_open'],
-      },
-    });
+    const retry: RetryPolicy = {
+      initialInterval: '500 milliseconds',
+      backoffCoefficient: 2,
+      maximumInterval: '30 seconds',
+      maximumAttempts: input.maxAttempts,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES, 'circuit_open'],
+    };
+    const summary = index === 0 ? candidate.modelId : `${candidate.modelId} (fallback ${index})`;
+    const { callModel } =
+      input.callMode === 'local'
+        ? proxyLocalActivities<CompletionActivities>({ startToCloseTimeout: input.callTimeoutMs + 5_000, summary, retry })
+        : proxyActivities<CompletionActivities>({ startToCloseTimeout: input.callTimeoutMs + 5_000, heartbeatTimeout: input.heartbeatTimeoutMs, summary, retry });
     try {
       const call = await callModel({
         tenantId: input.tenantId,

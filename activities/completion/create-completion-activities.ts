@@ -71,7 +71,8 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
         });
       // Heartbeats let Temporal notice a dead worker within heartbeatTimeout instead of
       // waiting out the whole call timeout.
-      const beat = setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(input.heartbeatTimeoutMs / 3)));
+      // (Local activities have no heartbeats: their workflow task times out instead.)
+      const beat = ctx.info.isLocal ? undefined : setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(input.heartbeatTimeoutMs / 3)));
       const startedAt = Date.now();
       const started = performance.now();
       try {

@@ -103,6 +103,12 @@ export function completionResponse(runId: string, result: CompletionResult) {
 
 export interface CompletionRouteDeps {
   client: Client;
+  /**
+   * A client that shares its NativeConnection with a worker in this process: completions are
+   * then started with eager workflow start (the first workflow task runs here, with no
+   * task-queue round trip). Without one, `client` starts them normally.
+   */
+  eagerStarter?: Client;
   env: Env;
   /** Providers that exist in this deployment; other model names are refused up front. */
   availableProviders: ReadonlySet<ProviderId>;
@@ -166,11 +172,14 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
       heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
       callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,
+      callMode: deps.env.MODEL_CALL_MODE,
       ...(prompt && { prompt }),
     };
     // Readable in the Web UI: capability, tenant, then a time-ordered random part.
     const runId = `completion-${tenantId}-${newId('r').slice(2)}`;
-    const handle = await deps.client.workflow.start('completion', {
+    const starter = deps.eagerStarter ?? deps.client;
+    const handle = await starter.workflow.start('completion', {
+      requestEagerStart: deps.eagerStarter !== undefined,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
       workflowId: runId,
       args: [input],

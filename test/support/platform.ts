@@ -95,7 +95,11 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     workerRun = worker.run();
   }
 
-  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200), metrics: createMetricsQueries({ env, pool }) });
+  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200),
+    metrics: createMetricsQueries({ env, pool }),
+    // With the worker in this process, completions start eagerly, as in the API process.
+    ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }) }),
+  });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
