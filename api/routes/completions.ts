@@ -3,13 +3,13 @@ import { z } from 'zod';
 import type { Client } from '@temporalio/client';
 import type { CompletionInput, CompletionResult } from '../../common/completion-types.ts';
 import type { Env } from '../../common/config.ts';
-import { newId } from '../../common/ids.ts';
-import { KIND, MODEL, PROMPT, TENANT } from '../../common/search-attributes.ts';
+import { MODEL, PROMPT } from '../../common/search-attributes.ts';
 import type { PromptReference } from '../../common/prompt-types.ts';
 import type { ChatMessage, ProviderId } from '../../activities/providers/provider.ts';
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
 import { resolveCandidates } from '../model-resolution.ts';
+import { runIdFor, startRun } from '../start-run.ts';
 import { enforceBudgets } from '../budget-guard.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
@@ -175,17 +175,17 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       callMode: deps.env.MODEL_CALL_MODE,
       ...(prompt && { prompt }),
     };
-    // Readable in the Web UI: capability, tenant, then a time-ordered random part.
-    const runId = `completion-${tenantId}-${newId('r').slice(2)}`;
-    const starter = deps.eagerStarter ?? deps.client;
-    const handle = await starter.workflow.start('completion', {
-      requestEagerStart: deps.eagerStarter !== undefined,
+    const runId = runIdFor('completion', tenantId);
+    const handle = await startRun({
+      client: deps.eagerStarter ?? deps.client,
+      eager: deps.eagerStarter !== undefined,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+      workflowType: 'completion',
+      kind: 'completion',
+      tenantId,
       workflowId: runId,
       args: [input],
-      typedSearchAttributes: [
-        { key: TENANT, value: tenantId },
-        { key: KIND, value: 'completion' },
+      searchAttributes: [
         { key: MODEL, value: chain.requestedModel },
         ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
       ],

@@ -7,9 +7,7 @@ import { assignVariant } from '../../activities/prompts/variant-assignment.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../../common/experiment-analysis.ts';
 import type { ApprovalDecision, ExperimentConfig, ExperimentInput } from '../../common/experiment-types.ts';
 import type { Env } from '../../common/config.ts';
-import { newId } from '../../common/ids.ts';
 import { routeModel } from '../../common/model-route.ts';
-import { KIND, TENANT } from '../../common/search-attributes.ts';
 import type { ExperimentRecord, PromptExperimentStore } from '../../stores/prompt-experiments.ts';
 import type { PromptTemplateStore } from '../../stores/prompt-templates.ts';
 import { ApiError, notFound } from '../api-error.ts';
@@ -17,6 +15,7 @@ import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { ApprovalSchema, AssignmentSchema, CreateExperimentSchema, ExperimentListQuerySchema, OutcomeSchema } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
+import { runIdFor, startRun } from '../start-run.ts';
 import { renderedJson } from './prompts.ts';
 
 const TESTS = {
@@ -146,18 +145,18 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
       promoteLabel: body.promote_label,
     };
     // The row exists before the workflow, so assignments can start the moment this returns.
-    const id = `prompt-experiment-${tenantId}-${newId('x').slice(2)}`;
+    const id = runIdFor('prompt_experiment', tenantId);
     const record = await deps.experiments.create({ id, tenantId, templateId: template.id, name: body.name, config, createdBy: keyId });
     const input: ExperimentInput = { experimentId: id, tenantId, config, startedAtMs: Date.now(), checks: 0 };
     try {
-      await deps.client.workflow.start('promptExperiment', {
+      await startRun({
+        client: deps.client,
         taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+        workflowType: 'promptExperiment',
+        kind: 'prompt_experiment',
+        tenantId,
         workflowId: id,
         args: [input],
-        typedSearchAttributes: [
-          { key: TENANT, value: tenantId },
-          { key: KIND, value: 'prompt_experiment' },
-        ],
         memo: { template: body.template, name: body.name },
       });
     } catch (err) {
