@@ -102,6 +102,21 @@ async function setEmulatorLatency(stack: BenchStack, latencyMs: number): Promise
   if (res.status !== 200) throw new Error(`emulator config failed: HTTP ${res.status} ${text}`);
 }
 
+/** The API is ready before the worker has bundled its workflows: wait for one real answer. */
+async function waitForFirstCompletion(via: Call): Promise<void> {
+  const deadline = performance.now() + 120_000;
+  for (let attempt = 1; attempt <= 120; attempt++) {
+    try {
+      await via();
+      return;
+    } catch (err) {
+      if (performance.now() > deadline) throw new Error(`no completion through the API within 120 s: ${err instanceof Error ? err.message : String(err)}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+  throw new Error('no completion through the API after 120 attempts');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Phases.
 
@@ -333,6 +348,7 @@ async function main(): Promise<void> {
   try {
     const direct = directCall(stack);
     const via = viaApiCall(stack);
+    await waitForFirstCompletion(via);
     for (const ms of LATENCIES) {
       note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
       latency = [...latency, await latencyPhase(stack, direct, via, ms)];
