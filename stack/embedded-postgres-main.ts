@@ -15,5 +15,8 @@ async function stop(): Promise<void> {
   await pg.stop();
   process.exit(0);
 }
-process.on('SIGINT', () => void stop());
+// Ctrl-C reaches every process of the terminal at once. Postgres must outlive the API and the
+// workers, which still write (accepted metrics, finishing runs) while they drain, so it
+// ignores SIGINT and waits for the supervisor's SIGTERM, sent after the others have exited.
+process.on('SIGINT', () => undefined);
 process.on('SIGTERM', () => void stop());
