@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, appendFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -139,9 +139,11 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
       }
       if (stopOptions.keepLogAs) {
         try {
-          copyFileSync(logFile, stopOptions.keepLogAs);
+          // The stack prints its admin key once; a kept log is for reading, so the key is masked.
+          let text = readFileSync(logFile, 'utf8').replace(/sk_soma_[A-Za-z0-9_-]+/g, 'sk_soma_[redacted]');
           const temporalLog = join(stateDir, 'logs', 'temporal.log');
-          if (existsSync(temporalLog)) appendFileSync(stopOptions.keepLogAs, `\n--- temporal.log ---\n${readFileSync(temporalLog, 'utf8')}`);
+          if (existsSync(temporalLog)) text += `\n--- temporal.log ---\n${readFileSync(temporalLog, 'utf8')}`;
+          writeFileSync(stopOptions.keepLogAs, text, { mode: 0o600 });
         } catch {
           // best effort
         }

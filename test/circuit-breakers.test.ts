@@ -48,13 +48,13 @@ describe('shared circuit breaker', () => {
   });
 
   it('gives up on a probe whose worker died', async () => {
-    const breakers = createCircuitBreakerStore(pool, { ...policy, probeTimeoutMs: 200 });
+    const breakers = createCircuitBreakerStore(pool, { ...policy, probeTimeoutMs: 600 });
     const model = `m-${Date.now()}-c`;
     for (let i = 0; i < 3; i++) await breakers.reportFailure(model);
     await sleep(policy.openMs + 50);
     expect(await breakers.verdict(model)).toBe('probe');
     expect(await breakers.verdict(model)).toBe('skip');
-    await sleep(250);
+    await sleep(650);
     expect(await breakers.verdict(model)).toBe('probe');
   });
 });
