@@ -8,7 +8,7 @@
  * (direct and via-API alternated, warm-up discarded), then sustained throughput at 0 ms for
  * each concurrency. Prints a table to stdout, then one JSON object as the very last line.
  *
- * Knobs (env): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_SECONDS (8),
+ * Knobs (env): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_SECONDS (6),
  * BENCH_CONCURRENCY ("8,16,32"; "0" skips the throughput runs), BENCH_LATENCIES ("50,0"),
  * BENCH_MAX_SECONDS (600, hard stop for the whole run).
  * Any other variable (e.g. DATABASE_POOL_SIZE) passes through to the stack.
@@ -41,7 +41,7 @@ function listEnv(name: string, fallback: number[], min = 1, max = 512): number[]
 
 const SAMPLES = intEnv('BENCH_SAMPLES', 300, 1, 100_000);
 const WARMUP = intEnv('BENCH_WARMUP', 30, 0, 10_000);
-const SECONDS = intEnv('BENCH_SECONDS', 8, 1, 600);
+const SECONDS = intEnv('BENCH_SECONDS', 6, 1, 600);
 const CONCURRENCY = listEnv('BENCH_CONCURRENCY', [8, 16, 32], 0).filter((c) => c > 0);
 /** Emulator latencies for the sequential phases; 0 is the headline case. */
 const LATENCIES = listEnv('BENCH_LATENCIES', [50, 0], 0);
@@ -49,11 +49,16 @@ const MAX_SECONDS = intEnv('BENCH_MAX_SECONDS', 600, 30, 86_400);
 /** A single call never waits longer than this. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Sequential phases stop early (and say so) after this long. */
-const LATENCY_PHASE_MAX_MS = 150_000;
+const LATENCY_PHASE_MAX_MS = 75_000;
 const MODEL = 'gpt-4o-mini';
 const MESSAGES = [{ role: 'user' as const, content: 'Say hello in five words.' }];
 
-const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+/** Set on Ctrl-C / SIGTERM / the watchdog: every loop stops issuing calls. */
+let aborted = false;
+/** Progress goes to stderr; once interrupted, only the shutdown itself is reported. */
+const note = (line: string, always = false) => {
+  if (!aborted || always) process.stderr.write(`[bench] ${line}\n`);
+};
 const started = performance.now();
 /** Other work on the machine skews every figure: recorded so runs can be compared fairly. */
 const loadAtStart = loadavg()[0] ?? 0;
@@ -148,7 +153,7 @@ async function latencyPhase(stack: BenchStack, direct: Call, via: Call, emulator
   let failed = 0;
   const deadline = performance.now() + LATENCY_PHASE_MAX_MS;
   let stoppedEarly = false;
-  for (let i = 0; i < WARMUP + SAMPLES; i++) {
+  for (let i = 0; i < WARMUP + SAMPLES && !aborted; i++) {
     if (performance.now() > deadline) {
       stoppedEarly = true;
       note(`latency phase at ${emulatorLatencyMs} ms hit its ${LATENCY_PHASE_MAX_MS / 1000}s limit after ${i} rounds`);
@@ -198,7 +203,7 @@ async function throughputPhase(stack: BenchStack, call: Call, target: Throughput
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   const loop = async () => {
-    for (let n = 0; n < maxPerLoop && performance.now() < end; n++) {
+    for (let n = 0; n < maxPerLoop && performance.now() < end && !aborted; n++) {
       const s = performance.now();
       try {
         await call();
@@ -326,9 +331,10 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
 
 let finishing = false;
 async function abort(reason: string, code: number): Promise<never> {
+  aborted = true;
   if (!finishing) {
     finishing = true;
-    note(`${reason}: stopping the stack ...`);
+    note(`${reason}: stopping the stack ...`, true);
     await stopAllStacks();
   }
   process.exit(code);
@@ -363,6 +369,8 @@ async function main(): Promise<void> {
       }
     }
   } catch (err) {
+    // Interrupted: abort() is stopping the stack and exits; calls failing meanwhile are expected.
+    if (aborted) return new Promise<never>(() => undefined);
     const kept = keptLogPath();
     note(`error: ${err instanceof Error ? err.message : String(err)}; the stack's output is kept in ${kept}`);
     finishing = true;

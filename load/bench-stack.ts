@@ -77,6 +77,25 @@ function killGroup(pgid: number, signal: NodeJS.Signals): void {
  */
 export async function startBenchStack(options: BenchStackOptions = {}): Promise<BenchStack> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // The Temporal dev server picks random ports for its internal services after we chose ours,
+  // so a port can be taken in between: start over on fresh ports when that happens.
+  const maxAttempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options, attempt < maxAttempts);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || attempt >= maxAttempts) throw err;
+      log(`a port was taken while the stack started (${err.message}); retrying on fresh ports ...`);
+    }
+  }
+}
+
+class PortTakenError extends Error {
+  override readonly name = 'PortTakenError';
+}
+
+async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise<BenchStack> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const workDir = mkdtempSync(join(tmpdir(), 'somaagent-bench-'));
   const stateDir = join(workDir, 'state');
   mkdirSync(stateDir);
@@ -187,9 +206,21 @@ export async function startBenchStack(options: BenchStackOptions = {}): Promise<
     stack.adminKey = readFileSync(keyFile, 'utf8').trim();
     return stack;
   } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    let output = '';
+    try {
+      output = readFileSync(logFile, 'utf8');
+    } catch {
+      // no log yet
+    }
+    const taken = /EADDRINUSE[^\n]*?(\d+\.\d+\.\d+\.\d+:\d+)|port (\d+) is already in use/.exec(output);
+    if (mayRetry && taken) {
+      await stop();
+      throw new PortTakenError(taken[1] ?? `port ${taken[2]}`);
+    }
     const kept = keptLogPath();
     await stop({ keepLogAs: kept });
-    throw new Error(`${err instanceof Error ? err.message : String(err)}; the stack's output is in ${kept}`);
+    throw new Error(`${message}; the stack's output is in ${kept}`);
   }
 }
 

@@ -33,5 +33,25 @@ describe('MODEL_CALL_MODE=local', () => {
     const refused = await p.call('/v1/completions', { key: t.key, body });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('provider_rejected');
+
+    // A local activity's failure reaches the workflow unwrapped; the chain must still see its class.
+    p.emulator.injectFault({ status: 503, count: 3, model: 'gpt-4.1' });
+    const fellBack = await p.call('/v1/completions', { key: t.key, body: { ...body, model: undefined, models: ['gpt-4.1', 'gpt-4.1-mini'] } });
+    expect(fellBack.status).toBe(200);
+    expect(fellBack.body.model).toBe('gpt-4.1-mini');
+    expect(fellBack.body.attempt_history[0]).toMatchObject({ model: 'gpt-4.1', outcome: 'failed', error: 'overloaded', attempts: 3 });
+  });
+
+  it('keeps background runs on a regular activity, so their status stays queryable', async () => {
+    p.emulator.configure({ latencyMs: 1000 });
+    try {
+      const started = await p.call('/v1/completions', { key: t.key, body: { ...body, background: true } });
+      expect(started.status).toBe(202);
+      const q = await p.call(`/v1/runs/${started.body.id}/query/status`, { key: t.key, body: {} });
+      expect(q.body.result.stage).toBe('calling_model');
+      await p.client.workflow.getHandle(started.body.id).result();
+    } finally {
+      p.emulator.configure({ latencyMs: 0 });
+    }
   });
 });

@@ -33,7 +33,8 @@ export const statusQuery = defineQuery<CompletionStatus>('status');
 const HAND_OVER = new Set(['rate_limited', 'overloaded', 'server_error', 'timeout', 'connection', 'circuit_open', 'provider_not_configured']);
 
 function failureOf(err: unknown): { kind: string; details?: ProviderFailureDetails } {
-  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  // A local activity's failure reaches the workflow as the ApplicationFailure itself.
+  const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure && cause.type) {
     return { kind: cause.type, details: cause.details?.[0] as ProviderFailureDetails | undefined };
   }

@@ -172,7 +172,9 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
       heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
       callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,
-      callMode: deps.env.MODEL_CALL_MODE,
+      // While a local activity runs the workflow task stays open, so a status query waits for
+      // it; background runs are the ones whose status gets asked, so they keep the activity.
+      callMode: body.background ? 'activity' : deps.env.MODEL_CALL_MODE,
       ...(prompt && { prompt }),
     };
     const runId = runIdFor('completion', tenantId);
