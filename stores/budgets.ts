@@ -39,6 +39,22 @@ const toBudget = (r: BudgetRow): Budget => ({
 });
 
 export function createBudgetStore(pool: Pool) {
+  /** Budgets matching `where` (over alias b), each with its spend in the current UTC period. */
+  async function withSpend(where: string, params: unknown[]): Promise<BudgetWithSpend[]> {
+    const { rows } = await pool.query<BudgetRow & { spent_usd: number; period_start: Date }>(
+      `SELECT b.id, b.tenant_id, b.api_key_id, b.period, b.limit_usd, b.on_exceed, s.period_start,
+         (SELECT COALESCE(sum(c.cost_usd), 0) FROM completions c
+           WHERE c.tenant_id = b.tenant_id AND c.created_at >= s.period_start
+             AND (b.api_key_id IS NULL OR c.api_key_id = b.api_key_id))::double precision AS spent_usd
+       FROM budgets b
+       CROSS JOIN LATERAL (SELECT (date_trunc(b.period, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS period_start) s
+       WHERE ${where}
+       ORDER BY b.api_key_id NULLS FIRST, b.period`,
+      params,
+    );
+    return rows.map((r) => ({ ...toBudget(r), spentUsd: r.spent_usd, periodStart: r.period_start }));
+  }
+
   return {
     /** Creates or replaces the budget for (tenant, key, period). */
     async put(input: Omit<Budget, 'id'>): Promise<Budget> {
@@ -60,29 +76,17 @@ export function createBudgetStore(pool: Pool) {
      * The budgets that apply to a request by this key (the tenant's and the key's own), each
      * with what was spent in its current period. One query: it runs on the request path.
      */
-    async applicable(tenantId: string, apiKeyId: string | null): Promise<BudgetWithSpend[]> {
-      const { rows } = await pool.query<BudgetRow & { spent_usd: number; period_start: Date }>(
-        `SELECT b.id, b.tenant_id, b.api_key_id, b.period, b.limit_usd, b.on_exceed, s.period_start,
-           (SELECT COALESCE(sum(c.cost_usd), 0) FROM completions c
-             WHERE c.tenant_id = b.tenant_id AND c.created_at >= s.period_start
-               AND (b.api_key_id IS NULL OR c.api_key_id = b.api_key_id))::double precision AS spent_usd
-         FROM budgets b
-         CROSS JOIN LATERAL (SELECT (date_trunc(b.period, now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') AS period_start) s
-         WHERE b.tenant_id = $1 AND (b.api_key_id IS NULL OR b.api_key_id = $2)
-         ORDER BY b.api_key_id NULLS FIRST, b.period`,
-        [tenantId, apiKeyId],
-      );
-      return rows.map((r) => ({ ...toBudget(r), spentUsd: r.spent_usd, periodStart: r.period_start }));
+    applicable(tenantId: string, apiKeyId: string | null): Promise<BudgetWithSpend[]> {
+      return withSpend('b.tenant_id = $1 AND (b.api_key_id IS NULL OR b.api_key_id = $2)', [tenantId, apiKeyId]);
     },
 
     /** Every budget of the tenant with its spend (for GET /v1/budgets). */
-    async listWithSpend(tenantId: string): Promise<BudgetWithSpend[]> {
-      const { rows } = await pool.query<{ api_key_id: string | null }>('SELECT DISTINCT api_key_id FROM budgets WHERE tenant_id = $1', [tenantId]);
-      const seen = new Map<string, BudgetWithSpend>();
-      for (const { api_key_id } of rows) {
-        for (const b of await this.applicable(tenantId, api_key_id)) seen.set(b.id, b);
-      }
-      return [...seen.values()];
+    listWithSpend(tenantId: string): Promise<BudgetWithSpend[]> {
+      return withSpend('b.tenant_id = $1', [tenantId]);
+    },
+
+    async getWithSpend(tenantId: string, id: string): Promise<BudgetWithSpend | undefined> {
+      return (await withSpend('b.tenant_id = $1 AND b.id = $2', [tenantId, id]))[0];
     },
   };
 }

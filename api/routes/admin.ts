@@ -5,12 +5,12 @@ import type { TenantStore, Tenant } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';
 import { requireAdmin, type Authenticator } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
 const CreateTenantSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 const CreateKeySchema = z
   .object({ name: z.string().trim().min(1).max(200).default('default'), admin: z.boolean().default(false) })
   .strict();
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const tenantJson = (t: Tenant) => ({ id: t.id, object: 'tenant' as const, name: t.name, created_at: t.createdAt.toISOString() });
 const keyJson = (k: ApiKeyRecord) => ({
@@ -45,22 +45,20 @@ export function adminRouter(deps: AdminRouteDeps): Router {
 
   router.post('/v1/admin/tenants/:tenantId/keys', async (req, res) => {
     const body = parseInput(CreateKeySchema, req.body ?? {});
-    const tenantId = String(req.params.tenantId);
-    if (!ID.test(tenantId) || !(await deps.tenants.get(tenantId))) throw notFound('tenant_not_found', `No tenant "${tenantId}".`);
+    const { id: tenantId } = await requireTenant(deps.tenants, req.params.tenantId);
     const created = await deps.keys.create({ tenantId, name: body.name, isAdmin: body.admin });
     // The only response that ever carries the plaintext key.
     res.status(201).json({ ...keyJson(created), key: created.secret });
   });
 
   router.get('/v1/admin/tenants/:tenantId/keys', async (req, res) => {
-    const tenantId = String(req.params.tenantId);
-    if (!ID.test(tenantId) || !(await deps.tenants.get(tenantId))) throw notFound('tenant_not_found', `No tenant "${tenantId}".`);
+    const { id: tenantId } = await requireTenant(deps.tenants, req.params.tenantId);
     res.json({ object: 'list', data: (await deps.keys.listForTenant(tenantId)).map(keyJson) });
   });
 
   router.delete('/v1/admin/keys/:keyId', async (req, res) => {
     const keyId = String(req.params.keyId);
-    const revoked = ID.test(keyId) ? await deps.keys.revoke(keyId) : undefined;
+    const revoked = ID_PATTERN.test(keyId) ? await deps.keys.revoke(keyId) : undefined;
     if (!revoked) throw notFound('api_key_not_found', `No API key "${keyId}".`);
     deps.auth.forget(keyId);
     res.json(keyJson(revoked));

@@ -6,6 +6,7 @@ import type { TenantStore } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';
 import { principalOf, requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
 export const BudgetBodySchema = z
   .object({
@@ -13,11 +14,10 @@ export const BudgetBodySchema = z
     limit_usd: z.number().min(0).max(1_000_000_000),
     on_exceed: z.enum(['reject', 'downgrade']).default('reject'),
     /** Omit for a tenant-wide budget. */
-    api_key_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    api_key_id: z.string().regex(ID_PATTERN).optional(),
   })
   .strict();
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const budgetJson = (b: BudgetWithSpend) => ({
   id: b.id,
@@ -41,22 +41,20 @@ export function budgetsRouter(deps: { budgets: BudgetStore; tenants: TenantStore
   });
 
   router.put('/v1/admin/tenants/:tenantId/budgets', requireAdmin, async (req, res) => {
-    const tenantId = String(req.params.tenantId);
-    if (!ID.test(tenantId) || !(await deps.tenants.get(tenantId))) throw notFound('tenant_not_found', `No tenant "${tenantId}".`);
+    const { id: tenantId } = await requireTenant(deps.tenants, req.params.tenantId);
     const body = parseInput(BudgetBodySchema, req.body);
     if (body.api_key_id) {
       const keys = await deps.keys.listForTenant(tenantId);
       if (!keys.some((k) => k.id === body.api_key_id)) throw notFound('api_key_not_found', `Tenant "${tenantId}" has no API key "${body.api_key_id}".`);
     }
     const saved = await deps.budgets.put({ tenantId, apiKeyId: body.api_key_id ?? null, period: body.period, limitUsd: body.limit_usd, onExceed: body.on_exceed });
-    const withSpend = (await deps.budgets.listWithSpend(tenantId)).find((b) => b.id === saved.id)!;
-    res.json(budgetJson(withSpend));
+    res.json(budgetJson((await deps.budgets.getWithSpend(tenantId, saved.id))!));
   });
 
   router.delete('/v1/admin/tenants/:tenantId/budgets/:budgetId', requireAdmin, async (req, res) => {
     const tenantId = String(req.params.tenantId);
     const budgetId = String(req.params.budgetId);
-    if (!ID.test(tenantId) || !ID.test(budgetId) || !(await deps.budgets.remove(tenantId, budgetId))) {
+    if (!ID_PATTERN.test(tenantId) || !ID_PATTERN.test(budgetId) || !(await deps.budgets.remove(tenantId, budgetId))) {
       throw notFound('budget_not_found', `No budget "${budgetId}" for tenant "${tenantId}".`);
     }
     res.json({ id: budgetId, object: 'budget', deleted: true });

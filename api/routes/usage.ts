@@ -4,6 +4,7 @@ import type { MetricsQueries } from '../../stores/metrics/metrics-queries.ts';
 import { ApiError } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import { ID_PATTERN } from '../tenant-lookup.ts';
 
 const MAX_WINDOW_MS = 92 * 24 * 3600 * 1000;
 const WINDOW = /^(\d{1,4})(m|h|d)$/;
@@ -18,7 +19,7 @@ const UsageQuerySchema = z
     model: z.string().min(1).max(200).optional(),
     simulated: z.enum(['true', 'false']).optional(),
     /** Admins may look at another tenant. */
-    tenant_id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional(),
+    tenant_id: z.string().regex(ID_PATTERN).optional(),
   })
   .strict();
 
