@@ -26,6 +26,7 @@ import { budgetsRouter } from './routes/budgets.ts';
 import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
+import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 
 export interface AppDeps {
   env: Env;
@@ -38,6 +39,8 @@ export interface AppDeps {
   models: ModelRegistryCache;
   /** Reads model metrics for the usage endpoints. */
   metrics: MetricsQueries;
+  /** Where streamed runs' tokens arrive from the workers. */
+  streams: RunStreamBus;
   /** A client sharing its NativeConnection with an in-process worker, for eager workflow start. */
   eagerStarter?: Client;
 }
@@ -77,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(

@@ -9,6 +9,7 @@ import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts'
 import { createApp } from './create-app.ts';
 import { NativeConnection } from '@temporalio/worker';
 import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
+import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -17,13 +18,15 @@ if (!env.DATABASE_URL) throw new Error('DATABASE_URL must be set for the API (np
 const pool = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+// One bus per process: the API subscribes to streamed runs, the embedded worker publishes.
+const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
 
 // An in-process worker sharing its connection with a second client lets completions start
 // eagerly: the first workflow task runs here instead of travelling through the task queue.
 let embedded: (WorkerFromEnv & { connection: NativeConnection; running: Promise<void> }) | undefined;
 if (env.API_EMBEDDED_WORKER) {
   const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  const made = await createWorkerFromEnv(env, pool, native, 'api-worker');
+  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', streams);
   embedded = { ...made, connection: native, running: made.worker.run() };
 }
 const app = createApp({
@@ -35,6 +38,7 @@ const app = createApp({
   availableProviders: new Set(createProviderSet(env).keys()),
   models: createModelRegistryCache(createModelRegistryStore(pool)),
   metrics: createMetricsQueries({ env, pool }),
+  streams,
   ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE }) }),
 });
 
@@ -53,6 +57,7 @@ async function shutdown(): Promise<void> {
     await embedded.running.catch(() => undefined);
     await embedded.metrics.close();
   }
+  await streams.close();
   await Promise.allSettled([connection.close(), pool.end()]);
   process.exit(0);
 }

@@ -51,6 +51,8 @@ export interface CompletionInput {
   callMode?: 'activity' | 'local';
   /** The template version the messages were rendered from, when the request named a template. */
   prompt?: PromptReference;
+  /** Stream tokens to the run's stream channel as they arrive (the API relays them as SSE). */
+  stream?: boolean;
 }
 
 export interface BudgetDowngrade {
@@ -70,6 +72,8 @@ export interface ModelCallInput {
   messages: ChatMessage[];
   parameters: CompletionParameters;
   heartbeatTimeoutMs: number;
+  /** Publish the attempt and its tokens on the run's stream channel. */
+  stream?: boolean;
 }
 
 export interface ModelCallResult {

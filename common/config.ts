@@ -23,6 +23,8 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_PORT: port(5433),
+  /** Streamed tokens fan out through Redis pub/sub when set (redis://host:6379); through Postgres LISTEN/NOTIFY otherwise. */
+  REDIS_URL: optionalString,
   /** Model metrics go to ClickHouse when set (http[s]://[user:password@]host:8123); to Postgres otherwise. */
   CLICKHOUSE_URL: optionalString,
   /** Unset: the database in CLICKHOUSE_URL's path, else `default`. */

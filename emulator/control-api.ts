@@ -12,7 +12,7 @@ import { readJsonBody, sendJson } from './http-io.ts';
 const MAX_DELAY_MS = 10 * 60 * 1000;
 
 export const faultRequestSchema = z.object({
-  /** An HTTP status, `reset`, `hang`, `context_length` or `content_policy`. */
+  /** An HTTP status, `reset`, `hang`, `drop_mid_stream`, `context_length` or `content_policy`. */
   status: faultNameSchema,
   count: z.number().int().positive().default(1),
   retryAfterSeconds: z.number().nonnegative().optional(),

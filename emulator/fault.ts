@@ -1,6 +1,8 @@
 /**
  * The failures the emulator can inject. HTTP faults answer with the vendor's real error body;
- * `reset` drops the TCP connection; `hang` never answers, to exercise client timeouts and aborts.
+ * `reset` drops the TCP connection; `hang` never answers, to exercise client timeouts and aborts;
+ * `drop_mid_stream` sends half of a streamed answer, then drops the connection (a plain call
+ * gets `reset`).
  * `context_length` and `content_policy` are 400s whose body says why, the way the vendors do.
  */
 import { z } from 'zod';
@@ -18,6 +20,7 @@ export const FAULT_NAMES = [
   'content_policy',
   'reset',
   'hang',
+  'drop_mid_stream',
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -43,7 +46,7 @@ export interface VendorError {
   param?: string;
 }
 
-export function errorForFault(name: Exclude<FaultName, 'reset' | 'hang'>): VendorError {
+export function errorForFault(name: Exclude<FaultName, 'reset' | 'hang' | 'drop_mid_stream'>): VendorError {
   if (name === 'context_length' || name === 'content_policy') return { status: 400, reason: name };
   return { status: Number(name) };
 }

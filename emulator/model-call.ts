@@ -33,18 +33,30 @@ function clientGone(res: ServerResponse): boolean {
   return res.destroyed || res.socket === null || res.socket.destroyed;
 }
 
-async function writeStream(res: ServerResponse, frames: string[], chunkDelayMs: number): Promise<void> {
+function chunkDelayOf(req: IncomingMessage, state: EmulatorState): number {
+  return headerNumber(req, 'x-emulator-chunk-delay-ms') ?? state.config.chunkDelayMs;
+}
+
+/** `drop: 'half'` sends half the frames (past the first text, before the finish), then drops the connection. */
+async function writeStream(res: ServerResponse, frames: string[], chunkDelayMs: number, drop?: 'half'): Promise<void> {
+  const dropAfter = drop === 'half' ? Math.max(2, Math.floor(frames.length / 2)) : undefined;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  if (chunkDelayMs <= 0) {
-    res.end(frames.join(''));
+  const sent = dropAfter === undefined ? frames : frames.slice(0, dropAfter);
+  if (chunkDelayMs <= 0) res.write(sent.join(''));
+  else {
+    for (let i = 0; i < sent.length; i++) {
+      if (i > 0) await sleep(chunkDelayMs);
+      if (clientGone(res)) return;
+      res.write(sent[i]);
+    }
+  }
+  if (dropAfter === undefined) {
+    res.end();
     return;
   }
-  for (let i = 0; i < frames.length; i++) {
-    if (i > 0) await sleep(chunkDelayMs);
-    if (clientGone(res)) return;
-    res.write(frames[i]);
-  }
-  res.end();
+  // Let the frames reach the client before the RST, as when a provider dies mid-answer.
+  await sleep(Math.max(chunkDelayMs, 20));
+  res.socket?.resetAndDestroy();
 }
 
 export async function handleModelCall(wire: WireFormat, req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
@@ -78,7 +90,8 @@ export async function handleModelCall(wire: WireFormat, req: IncomingMessage, re
   }
 
   if (fault) {
-    if (fault.name === 'reset') {
+    if (fault.name === 'reset' || fault.name === 'drop_mid_stream') {
+      if (fault.name === 'drop_mid_stream' && call.stream) return writeStream(res, wire.streamFrames(call, simulateAnswer(call), seq), chunkDelayOf(req, state), 'half');
       // RST rather than FIN: what a crashed load balancer or provider looks like to the client.
       req.socket.resetAndDestroy();
       return;
@@ -90,6 +103,5 @@ export async function handleModelCall(wire: WireFormat, req: IncomingMessage, re
 
   const answer = simulateAnswer(call);
   if (!call.stream) return sendJson(res, 200, wire.completion(call, answer, seq));
-  const chunkDelayMs = headerNumber(req, 'x-emulator-chunk-delay-ms') ?? state.config.chunkDelayMs;
-  return writeStream(res, wire.streamFrames(call, answer, seq), chunkDelayMs);
+  return writeStream(res, wire.streamFrames(call, answer, seq), chunkDelayOf(req, state));
 }

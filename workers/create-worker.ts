@@ -11,6 +11,7 @@ import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
 import { createCircuitBreakerStore, DEFAULT_BREAKER_POLICY, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
 import type { Env } from '../common/config.ts';
+import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 
 /** The breaker policy from configuration. */
 export function breakerPolicyFrom(env: Env): CircuitBreakerPolicy {
@@ -28,6 +29,9 @@ export interface WorkerDeps {
   /** Where every provider attempt's latency, tokens and cost go (ClickHouse or Postgres). */
   metrics: MetricsSink;
   breakerPolicy: CircuitBreakerPolicy;
+  /** Where streamed runs publish their tokens. */
+  streams?: RunStreamBus;
+  warn?: (message: string) => void;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string } | { code: string };
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
@@ -41,6 +45,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       completions: createCompletionStore(deps.pool),
       breakers: createBreakerGate(createCircuitBreakerStore(deps.pool, deps.breakerPolicy)),
       metrics: deps.metrics,
+      ...(deps.streams && { streams: deps.streams }),
+      ...(deps.warn && { warn: deps.warn }),
     }),
     ...createExperimentActivities({ experiments: createPromptExperimentStore(deps.pool), templates: createPromptTemplateStore(deps.pool) }),
   };

@@ -16,10 +16,11 @@ await admin.close();
 
 const pool = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = await NativeConnection.connect({ address });
-const { worker, metrics } = await createWorkerFromEnv(env, pool, connection, 'worker');
+const { worker, metrics, streams } = await createWorkerFromEnv(env, pool, connection, 'worker');
 process.stdout.write(`worker polling task queue "${env.TEMPORAL_TASK_QUEUE}" on ${address}\n`);
 // Worker.run resolves after SIGINT/SIGTERM: the SDK drains in-flight tasks first.
 await worker.run();
 await metrics.close();
+await streams.close();
 await connection.close();
 await pool.end();

@@ -6,17 +6,23 @@ import { createLogger } from '../common/logger.ts';
 import { createMetricsSink } from '../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
 import type { Pool } from '../stores/pool.ts';
+import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
+import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { breakerPolicyFrom, createWorker } from './create-worker.ts';
 
 export interface WorkerFromEnv {
   worker: Worker;
   /** Close after the worker stopped, so accepted metrics are written before the process goes. */
   metrics: MetricsSink;
+  /** Close after the worker stopped, too. */
+  streams: RunStreamBus;
 }
 
 /** The production wiring of a worker: providers, metrics sink and breakers from configuration. */
-export async function createWorkerFromEnv(env: Env, pool: Pool, connection: NativeConnection, service: string): Promise<WorkerFromEnv> {
-  const metrics = createMetricsSink({ env, pool, registry: new Registry(), logger: createLogger(service, env.LOG_LEVEL) });
+export async function createWorkerFromEnv(env: Env, pool: Pool, connection: NativeConnection, service: string, streams?: RunStreamBus): Promise<WorkerFromEnv> {
+  const logger = createLogger(service, env.LOG_LEVEL);
+  const metrics = createMetricsSink({ env, pool, registry: new Registry(), logger });
+  const bus = streams ?? createRunStreamBus(env, pool, (message) => logger.warn(message));
   const worker = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -25,6 +31,8 @@ export async function createWorkerFromEnv(env: Env, pool: Pool, connection: Nati
     providers: createProviderSet(env),
     metrics,
     breakerPolicy: breakerPolicyFrom(env),
+    streams: bus,
+    warn: (message) => logger.warn(message),
   });
-  return { worker, metrics };
+  return { worker, metrics, streams: bus };
 }

@@ -94,6 +94,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         messages: input.messages,
         parameters: input.parameters,
         heartbeatTimeoutMs: input.heartbeatTimeoutMs,
+        ...(input.stream && { stream: true }),
       });
       history.push({ model: candidate.modelId, provider: candidate.provider, outcome: 'answered', attempts: call.attempt });
       const result: CompletionResult = {

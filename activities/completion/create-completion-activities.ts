@@ -5,15 +5,23 @@ import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
 import type { CompletionRecord, CompletionStore } from '../../stores/completions.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { ProviderError } from '../providers/provider-error.ts';
+import type { GenerateResult } from '../providers/provider.ts';
 import type { ProviderSet } from '../providers/provider-set.ts';
 import { costUsd } from '../routing/model-spec.ts';
+import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import type { BreakerGate } from './breaker-gate.ts';
+import { collectStream } from './collect-stream.ts';
+import { createStreamRelay, type StreamRelay } from './stream-relay.ts';
 
 export interface CompletionActivityDeps {
   providers: ProviderSet;
   completions: CompletionStore;
   breakers: BreakerGate;
   metrics: MetricsSink;
+  /** Where streamed runs' tokens go; without one, streamed calls still answer, silently. */
+  streams?: RunStreamBus;
+  /** Reports trouble that must not fail the call (a stream publish that did not go through). */
+  warn?: (message: string) => void;
 }
 
 function toFailure(err: ProviderError, attempt: number, model: string): ApplicationFailure {
@@ -37,8 +45,20 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
       const { candidate } = input;
       const ctx = Context.current();
       const attempt = ctx.info.attempt;
+      const ref = { model: candidate.modelId, provider: candidate.provider, attempt, fallbackDepth: input.fallbackDepth };
+      const relay: StreamRelay | undefined =
+        input.stream && deps.streams
+          ? createStreamRelay(deps.streams, input.runId, (err) => deps.warn?.(`stream publish failed for ${input.runId}: ${err instanceof Error ? err.message : String(err)}`))
+          : undefined;
+      /** Tells the stream's reader why this attempt ended, before the failure reaches the workflow. */
+      const failed = async (error: string) => {
+        if (!relay) return;
+        relay.push({ type: 'attempt_failed', error, ...ref });
+        await relay.flush();
+      };
       const provider = deps.providers.get(candidate.provider);
       if (!provider) {
+        await failed('provider_not_configured');
         throw ApplicationFailure.create({
           type: 'provider_not_configured',
           message: `provider ${candidate.provider} is not configured on this worker`,
@@ -48,6 +68,7 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
       }
       const gate = await deps.breakers.verdict(candidate.modelId);
       if (gate.verdict === 'skip') {
+        await failed('circuit_open');
         // Skip at once rather than wait out a timeout on a model everyone sees failing.
         throw ApplicationFailure.create({
           type: 'circuit_open',
@@ -56,7 +77,7 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
           details: [{ provider: candidate.provider, kind: 'circuit_open', attempt, model: candidate.modelId }],
         });
       }
-      const metric = (fields: Pick<ModelAttemptMetric, 'status' | 'errorClass' | 'latencyMs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'simulated'>) =>
+      const metric = (fields: Pick<ModelAttemptMetric, 'status' | 'errorClass' | 'latencyMs' | 'ttftMs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'simulated'>) =>
         deps.metrics.record({
           ts: startedAt,
           tenantId: input.tenantId,
@@ -66,7 +87,6 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
           requestedModel: input.requestedModel,
           model: candidate.modelId,
           provider: candidate.provider,
-          ttftMs: null,
           ...fields,
         });
       // Heartbeats let Temporal notice a dead worker within heartbeatTimeout instead of
@@ -75,21 +95,27 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
       const beat = ctx.info.isLocal ? undefined : setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(input.heartbeatTimeoutMs / 3)));
       const startedAt = Date.now();
       const started = performance.now();
+      const request = { model: candidate.providerModel, messages: input.messages, ...input.parameters, signal: ctx.cancellationSignal };
       try {
-        const result = await provider.generate({
-          model: candidate.providerModel,
-          messages: input.messages,
-          ...input.parameters,
-          signal: ctx.cancellationSignal,
-        });
+        let ttftMs: number | null = null;
+        let result: GenerateResult;
+        if (relay) {
+          relay.push({ type: 'attempt', ...ref });
+          ({ ttftMs, ...result } = await collectStream(provider, request, relay, started));
+          relay.push({ type: 'attempt_done', ...ref });
+          await relay.flush();
+        } else {
+          result = await provider.generate(request);
+        }
         const latencyMs = performance.now() - started;
         const cost = candidate.pricing ? costUsd({ pricing: candidate.pricing }, result.usage.inputTokens, result.usage.outputTokens) : 0;
-        metric({ status: 'ok', errorClass: null, latencyMs, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost, simulated: result.simulated });
+        metric({ status: 'ok', errorClass: null, latencyMs, ttftMs, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost, simulated: result.simulated });
         await deps.breakers.onSuccess(candidate.modelId, gate.verdict, gate.failures);
         return { ...result, latencyMs, attempt, costUsd: cost };
       } catch (err) {
+        await failed(err instanceof ProviderError ? err.kind : ctx.cancellationSignal.aborted ? 'cancelled' : 'unknown');
         if (!(err instanceof ProviderError)) throw err;
-        metric({ status: 'error', errorClass: err.kind, latencyMs: performance.now() - started, inputTokens: 0, outputTokens: 0, costUsd: 0, simulated: false });
+        metric({ status: 'error', errorClass: err.kind, latencyMs: performance.now() - started, ttftMs: null, inputTokens: 0, outputTokens: 0, costUsd: 0, simulated: false });
         // Only the provider's own trouble counts against it; a bad request is the caller's.
         if (err.retryable) await deps.breakers.onFailure(candidate.modelId).catch(() => undefined);
         throw toFailure(err, attempt, candidate.modelId);

@@ -15,6 +15,8 @@ import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
+import { streamCompletion } from '../completion-stream.ts';
+import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput, type ValidationProblem } from '../validation.ts';
@@ -53,6 +55,8 @@ export const CompletionRequestSchema = z
     stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
     /** Return 202 with the run id at once instead of waiting for the answer. */
     background: z.boolean().optional(),
+    /** Answer with Server-Sent Events: the run id, text deltas as they arrive, then the result. */
+    stream: z.boolean().optional(),
   })
   .strict();
 
@@ -67,10 +71,15 @@ export const TemplateCompletionRequestSchema = CompletionRequestSchema.omit({ me
 function modelChoiceProblems(body: unknown): ValidationProblem[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
   const has = (key: string) => key in body && (body as Record<string, unknown>)[key] !== undefined;
+  const problems: ValidationProblem[] = [];
   if (has('model') === has('models')) {
-    return [{ path: 'model', code: 'exactly_one_of', message: 'Send exactly one of "model" (a model id or "auto") and "models" (a fallback list).' }];
+    problems.push({ path: 'model', code: 'exactly_one_of', message: 'Send exactly one of "model" (a model id or "auto") and "models" (a fallback list).' });
   }
-  return [];
+  const record = body as Record<string, unknown>;
+  if (record.stream === true && record.background === true) {
+    problems.push({ path: 'stream', code: 'incompatible_options', message: '"stream" and "background" cannot both be true: a background run answers at once with its id.' });
+  }
+  return problems;
 }
 
 const namesTemplate = (body: unknown): boolean => typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body;
@@ -117,6 +126,8 @@ export interface CompletionRouteDeps {
   budgets: BudgetStore;
   /** Renders a named template into the messages (requests with `template`). */
   prompts: PromptRenderer;
+  /** Carries streamed runs' tokens from the workers to this process. */
+  streams: RunStreamBus;
 }
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
@@ -176,9 +187,10 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       // it; background runs are the ones whose status gets asked, so they keep the activity.
       callMode: body.background ? 'activity' : deps.env.MODEL_CALL_MODE,
       ...(prompt && { prompt }),
+      ...(body.stream && { stream: true }),
     };
     const runId = runIdFor('completion', tenantId);
-    const handle = await startRun({
+    const start = () => startRun({
       client: deps.eagerStarter ?? deps.client,
       eager: deps.eagerStarter !== undefined,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
@@ -194,6 +206,20 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       // The memo keeps the whole reference (label asked for, content hash) next to the run.
       ...(prompt && { memo: { prompt } }),
     });
+    if (body.stream) {
+      await streamCompletion({
+        req,
+        res,
+        bus: deps.streams,
+        runId,
+        model: chain.candidates[0]!.modelId,
+        requestedModel: chain.requestedModel,
+        start,
+        respond: (result) => completionResponse(runId, result),
+      });
+      return;
+    }
+    const handle = await start();
     if (body.background) {
       res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running' });
       return;

@@ -18,6 +18,7 @@ import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts';
 import { createMetricsQueries, createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
+import { createRunStreamBus } from '../../stores/run-streams/create-run-stream-bus.ts';
 import { Registry } from 'prom-client';
 
 export interface TestPlatform {
@@ -76,6 +77,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const providers = createProviderSet(env);
   const metrics = createMetricsSink({ env, pool, registry: new Registry() });
+  const streams = createRunStreamBus(env, pool);
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -90,6 +92,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       providers,
       metrics,
       breakerPolicy: breakerPolicyFrom(env),
+      streams,
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -97,6 +100,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
 
   const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200),
     metrics: createMetricsQueries({ env, pool }),
+    streams,
     // With the worker in this process, completions start eagerly, as in the API process.
     ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }) }),
   });
@@ -151,6 +155,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       }
       await nativeConnection?.close();
       await metrics.close();
+      await streams.close();
       await connection.close();
       await pool.end();
       await emulator.close();

@@ -1,0 +1,152 @@
+import type { Request, Response } from 'express';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { CompletionResult } from '../common/completion-types.ts';
+import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
+import type { RunStreamEvent } from '../stores/run-streams/run-stream-events.ts';
+import { ApiError, type ErrorBody } from './api-error.ts';
+import { toApiError } from './temporal-errors.ts';
+
+/** How long the result waits for the last deltas, which travel another path than the result. */
+const TAIL_GRACE_MS = 250;
+/** An SSE comment this often keeps proxies from closing a quiet stream (a slow first token). */
+const KEEPALIVE_MS = 15_000;
+
+export interface StreamCompletionOptions {
+  req: Request;
+  res: Response;
+  bus: RunStreamBus;
+  runId: string;
+  /** The first candidate, named in the opening `run` event. */
+  model: string;
+  requestedModel: string;
+  /** Starts the workflow; called once the subscription is in place, so no token is missed. */
+  start(): Promise<WorkflowHandle>;
+  respond(result: CompletionResult): unknown;
+}
+
+interface AttemptState {
+  model: string;
+  fallbackDepth: number;
+}
+
+/**
+ * Relays a streamed completion as Server-Sent Events:
+ * `run` (the run id), `delta` (text), `retry` / `fallback` (a new attempt replaces the text so
+ * far; the client is told, never handed spliced text), then `completion` (the workflow's
+ * result, the source of truth, same body as a non-streamed response) or `error`.
+ * A client that goes away cancels the run.
+ */
+export async function streamCompletion(options: StreamCompletionOptions): Promise<void> {
+  const { req, res } = options;
+  const pending: RunStreamEvent[] = [];
+  let opened = false;
+  let current: AttemptState | undefined;
+  let failure: (AttemptState & { error: string }) | undefined;
+  let textSent = false;
+  let tailSeen = false;
+  let onTail: (() => void) | undefined;
+
+  const send = (event: string, data: unknown) => {
+    if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  };
+
+  const relay = (event: RunStreamEvent) => {
+    switch (event.type) {
+      case 'attempt': {
+        const previous = failure ?? current;
+        if (previous) {
+          // A worker that died mid-call leaves no failure event: its attempt was interrupted.
+          const error = failure?.error ?? 'interrupted';
+          const fields = { model: event.model, provider: event.provider, attempt: event.attempt, fallback_depth: event.fallbackDepth, error, discard_text: textSent };
+          if (previous.fallbackDepth === event.fallbackDepth) send('retry', fields);
+          else send('fallback', { from: previous.model, to: event.model, ...fields });
+        }
+        current = { model: event.model, fallbackDepth: event.fallbackDepth };
+        failure = undefined;
+        textSent = false;
+        tailSeen = false;
+        break;
+      }
+      case 'delta':
+        textSent = true;
+        send('delta', { text: event.text });
+        break;
+      case 'attempt_failed':
+        failure = { model: event.model, fallbackDepth: event.fallbackDepth, error: event.error };
+        current = undefined;
+        break;
+      case 'attempt_done':
+        tailSeen = true;
+        onTail?.();
+        break;
+    }
+  };
+
+  const subscription = await options.bus.subscribe(options.runId, (events) => {
+    for (const event of events) {
+      if (opened) relay(event);
+      else pending.push(event);
+    }
+  });
+
+  let handle: WorkflowHandle;
+  try {
+    handle = await options.start();
+  } catch (err) {
+    await subscription.close();
+    throw err;
+  }
+
+  let finished = false;
+  // The response's close (not the request's) is the one that means the client went away.
+  res.on('close', () => {
+    if (finished) return;
+    finished = true;
+    void handle.cancel().catch(() => undefined);
+    void subscription.close();
+  });
+
+  res.status(200);
+  res.setHeader('content-type', 'text/event-stream; charset=utf-8');
+  res.setHeader('cache-control', 'no-cache');
+  res.setHeader('x-accel-buffering', 'no');
+  res.flushHeaders();
+  req.socket.setNoDelay(true);
+  send('run', { id: options.runId, object: 'run', kind: 'completion', model: options.model, requested_model: options.requestedModel });
+  opened = true;
+  for (const event of pending.splice(0)) relay(event);
+  const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
+
+  try {
+    const result = (await handle.result()) as CompletionResult;
+    if (!tailSeen) await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, TAIL_GRACE_MS);
+      onTail = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    send('completion', options.respond(result));
+  } catch (err) {
+    if (!finished) {
+      const apiError = err instanceof ApiError ? err : toApiError(err);
+      const body: ErrorBody = {
+        error: {
+          type: apiError.type,
+          code: apiError.code,
+          message: apiError.message,
+          request_id: req.requestId,
+          ...(apiError.details !== undefined && { details: apiError.details }),
+        },
+      };
+      send('error', { status: apiError.status, ...body });
+    }
+  } finally {
+    clearInterval(keepalive);
+    if (!finished) {
+      finished = true;
+      await subscription.close();
+      res.end();
+    }
+  }
+}

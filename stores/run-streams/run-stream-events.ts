@@ -1,0 +1,25 @@
+/**
+ * What a model-call activity tells the API while a streamed run is in flight. Transient: the
+ * workflow result stays the source of truth, and a subscriber that misses events still gets
+ * the whole answer from it.
+ */
+import type { ProviderId } from '../../activities/providers/provider.ts';
+
+interface AttemptRef {
+  /** Registry id of the candidate. */
+  model: string;
+  provider: ProviderId;
+  /** Temporal attempt of this candidate (1 for the first call). */
+  attempt: number;
+  /** Position in the fallback chain. */
+  fallbackDepth: number;
+}
+
+export type RunStreamEvent =
+  /** A provider call begins: text after this belongs to it. */
+  | ({ type: 'attempt' } & AttemptRef)
+  | { type: 'delta'; text: string }
+  /** The call failed (or its breaker skipped it); a retry or the next candidate may follow. */
+  | ({ type: 'attempt_failed'; error: string } & AttemptRef)
+  /** The call finished and every delta of it has been published. */
+  | ({ type: 'attempt_done' } & AttemptRef);
