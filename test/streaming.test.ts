@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { readSse, type SseEvent } from './support/sse.ts';
 
@@ -144,5 +144,28 @@ describe('streamed completions', () => {
     const res = await p.call('/v1/completions', { key: t.key, body: ask({ model: 'no-such-model' }) });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
+  });
+});
+
+describe('streamed completions through Redis', () => {
+  let r: TestPlatform;
+  beforeAll(async () => {
+    r = await startTestPlatform({ localModels: true, env: { REDIS_URL: inject('redisUrl') } });
+  });
+  afterAll(async () => r?.close());
+
+  it('relays the tokens over Redis pub/sub when REDIS_URL is set', async () => {
+    r.emulator.configure({ chunkDelayMs: 10 });
+    const tenant = await r.newTenant();
+    const res = await fetch(`${r.apiUrl}/v1/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tenant.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask({ model: A })),
+    });
+    const events: SseEvent[] = [];
+    for await (const event of readSse(res.body!)) events.push(event);
+    expect(texts(events).length).toBeGreaterThan(2);
+    expect(last(events).event).toBe('completion');
+    expect(texts(events).join('')).toBe((last(events).data as { text: string }).text);
   });
 });

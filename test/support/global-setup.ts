@@ -12,6 +12,7 @@ import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
 import { startClickHouseServer, removeClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
+import { startRedisServer } from './redis-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,18 +21,21 @@ declare module 'vitest' {
     workflowBundlePath: string;
     /** A private ClickHouse 18.16 (HTTP only); each test file creates its own database in it. */
     clickhouseUrl: string;
+    /** A private Redis, for the Redis stream fan-out. */
+    redisUrl: string;
   }
 }
 
 /**
  * The real engines every test file shares: a Temporal dev server (the same CLI binary as
- * `npm start`) and PGlite with pgvector over the Postgres wire protocol, migrated once.
+ * `npm start`), PGlite with pgvector over the Postgres wire protocol (migrated once),
+ * ClickHouse and Redis.
  * Workflow code is bundled once here instead of in every worker.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const workDir = mkdtempSync(join(tmpdir(), 'soma-test-'));
   const [temporalPort, uiPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const [temporal, postgres, bundle, clickhouse] = await Promise.all([
+  const [temporal, postgres, bundle, clickhouse, redis] = await Promise.all([
     startTemporalDevServer({
       binary: findTemporalCli(resolve(process.env.SOMA_STATE_DIR ?? '.soma'), process.env.TEMPORAL_CLI_PATH),
       port: temporalPort,
@@ -42,6 +46,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
     // Far from UTC on purpose: model metrics must bucket days in UTC whatever the server's zone.
     startClickHouseServer({ timezone: 'Asia/Tokyo' }),
+    startRedisServer(),
   ]);
   const pool = createPool(postgres.url, 1);
   await migrate(pool);
@@ -54,9 +59,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('databaseUrl', postgres.url);
   project.provide('workflowBundlePath', bundlePath);
   project.provide('clickhouseUrl', clickhouse.url);
+  project.provide('redisUrl', redis.url);
 
   return async () => {
-    await Promise.allSettled([temporal.stop(), postgres.stop(), removeClickHouseServer(clickhouse)]);
+    await Promise.allSettled([temporal.stop(), postgres.stop(), removeClickHouseServer(clickhouse), redis.stop()]);
     rmSync(workDir, { recursive: true, force: true });
   };
 }
