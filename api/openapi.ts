@@ -155,7 +155,13 @@ export const openApiDocument = {
         summary: 'Run a chat completion as a durable workflow (messages, or a prompt template to render them from)',
         requestBody: { required: true, content: json({ oneOf: [ref('CompletionRequest'), ref('TemplateCompletionRequest')] }) },
         responses: {
-          '200': { description: 'The answer', content: json(ref('Completion')) },
+          '200': {
+            description:
+              'The answer; with `stream: true`, Server-Sent Events instead: `run` (the run id), `delta` ({text}), `retry` / `fallback` ' +
+              '(a new attempt replaces the text so far: discard_text), then `completion` (the same body as without streaming) or ' +
+              '`error` (the error body plus its HTTP status). See docs/concepts/streaming.',
+            content: { ...json(ref('Completion')), 'text/event-stream': { schema: { type: 'string' } } },
+          },
           '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
           ...commonErrors,
           '402': errorResponse('A budget would be exceeded (budget_exceeded; details say which)'),
