@@ -26,6 +26,7 @@ import { budgetsRouter } from './routes/budgets.ts';
 import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
+import type { Registry } from 'prom-client';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 
 export interface AppDeps {
@@ -39,6 +40,8 @@ export interface AppDeps {
   models: ModelRegistryCache;
   /** Reads model metrics for the usage endpoints. */
   metrics: MetricsQueries;
+  /** The process's /metrics registry (shared with an embedded worker); a new one when omitted. */
+  registry?: Registry;
   /** Where streamed runs' tokens arrive from the workers. */
   streams: RunStreamBus;
   /** A client sharing its NativeConnection with an in-process worker, for eager workflow start. */
@@ -59,7 +62,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   // Client IPs and proxies are a deployment concern; the default (no trust) is the safe one.
-  const metrics = createHttpMetrics();
+  const metrics = createHttpMetrics(deps.registry);
   const keys = createApiKeyStore(deps.pool);
   const auth = createAuthenticator({ keys });
   const budgets = createBudgetStore(deps.pool);

@@ -8,6 +8,7 @@ import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts';
 import { createApp } from './create-app.ts';
 import { NativeConnection } from '@temporalio/worker';
+import { Registry } from 'prom-client';
 import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 
@@ -20,13 +21,15 @@ const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 // One bus per process: the API subscribes to streamed runs, the embedded worker publishes.
 const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
+// One registry for /metrics: the API's request metrics and the embedded worker's sink counters.
+const registry = new Registry();
 
 // An in-process worker sharing its connection with a second client lets completions start
 // eagerly: the first workflow task runs here instead of travelling through the task queue.
 let embedded: (WorkerFromEnv & { connection: NativeConnection; running: Promise<void> }) | undefined;
 if (env.API_EMBEDDED_WORKER) {
   const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', streams);
+  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', { registry, streams });
   embedded = { ...made, connection: native, running: made.worker.run() };
 }
 const app = createApp({
@@ -39,6 +42,7 @@ const app = createApp({
   models: createModelRegistryCache(createModelRegistryStore(pool)),
   metrics: createMetricsQueries({ env, pool }),
   streams,
+  registry,
   ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE }) }),
 });
 

@@ -14,6 +14,8 @@ const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).def
 const EnvSchema = z.object({
   PORT: port(8080),
   HOST: z.string().default('127.0.0.1'),
+  /** The worker process's Prometheus endpoint (`/metrics`); the API serves its own on PORT. */
+  WORKER_METRICS_PORT: port(9464),
   TEMPORAL_ADDRESS: optionalString,
   TEMPORAL_NAMESPACE: z.string().default('default'),
   TEMPORAL_PORT: port(7233),

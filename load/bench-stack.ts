@@ -10,7 +10,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Settings that would point the stack at something other than its own fresh embedded engines. */
 const SCRUBBED_ENV = [
   'OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'EMULATOR_URL', 'TEMPORAL_ADDRESS', 'DATABASE_URL', 'SOMA_ADMIN_KEY',
-  'PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'PGLITE_PORT', 'EMULATOR_PORT', 'SOMA_STATE_DIR', 'HOST',
+  'PORT', 'TEMPORAL_PORT', 'TEMPORAL_UI_PORT', 'PGLITE_PORT', 'EMULATOR_PORT', 'WORKER_METRICS_PORT', 'SOMA_STATE_DIR', 'HOST',
 ];
 
 export interface BenchStackOptions {
@@ -100,7 +100,7 @@ async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise
   const stateDir = join(workDir, 'state');
   mkdirSync(stateDir);
   const logFile = join(workDir, 'stack.log');
-  const [apiPort, temporalPort, uiPort, pglitePort, emulatorPort] = await freePorts(5);
+  const [apiPort, temporalPort, uiPort, pglitePort, emulatorPort, workerMetricsPort] = await freePorts(6);
 
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const key of SCRUBBED_ENV) delete env[key];
@@ -111,6 +111,7 @@ async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise
     TEMPORAL_UI_PORT: String(uiPort),
     PGLITE_PORT: String(pglitePort),
     EMULATOR_PORT: String(emulatorPort),
+    WORKER_METRICS_PORT: String(workerMetricsPort),
     SOMA_STATE_DIR: stateDir,
     ...options.env,
   });

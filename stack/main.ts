@@ -22,7 +22,7 @@ const useEmbeddedPostgres = !env.DATABASE_URL;
 const useEmulator = needsEmulator(env) && !env.EMULATOR_URL;
 
 // Refuse early, and say which setting to change, rather than half-start.
-const ports: Array<[number, string]> = [[env.PORT, 'PORT (API)']];
+const ports: Array<[number, string]> = [[env.PORT, 'PORT (API)'], [env.WORKER_METRICS_PORT, 'WORKER_METRICS_PORT (worker /metrics)']];
 if (useEmbeddedTemporal) ports.push([env.TEMPORAL_PORT, 'TEMPORAL_PORT'], [env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT (Web UI)']);
 if (useEmbeddedPostgres) ports.push([env.PGLITE_PORT, 'PGLITE_PORT (embedded Postgres)']);
 if (useEmulator) ports.push([env.EMULATOR_PORT, 'EMULATOR_PORT (provider emulator)']);
@@ -117,7 +117,8 @@ try {
   const apiUrl = `http://localhost:${env.PORT}`;
   say('');
   say('SomaAgent is running.');
-  say(`  API            ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json)`);
+  say(`  API            ${apiUrl}   (OpenAPI: ${apiUrl}/openapi.json, metrics: ${apiUrl}/metrics)`);
+  say(`  Worker metrics http://localhost:${env.WORKER_METRICS_PORT}/metrics`);
   if (temporal?.uiUrl) say(`  Temporal UI    ${temporal.uiUrl}`);
   say(`  Temporal       ${temporalAddress}`);
   say(`  Postgres       ${useEmbeddedPostgres ? `embedded, data in ${resolve(stateDir, 'pgdata')}` : 'DATABASE_URL'}`);

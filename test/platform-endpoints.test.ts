@@ -27,6 +27,8 @@ describe('health, metrics and the OpenAPI document', () => {
     expect(metrics.headers.get('content-type')).toMatch(/text\/plain/);
     expect(metrics.body).toMatch(/somaagent_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/runs\/:runId"[^}]*status="404"/);
     expect(metrics.body).not.toContain('completion-x-nothing');
+    // The in-process worker's model-metrics sink reports on the same endpoint.
+    expect(metrics.body).toContain('somaagent_model_metrics_dropped_total');
     expect(metrics.body).not.toContain(t.key);
   });
 

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startService, waitForLine, type ServiceProcess } from '../stack/service-process.ts';
+import { freePort } from './support/free-port.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let p: TestPlatform;
 let worker: ServiceProcess | undefined;
+let metricsPort: number;
 
 function startWorkerProcess(): ServiceProcess {
   return startService(
@@ -18,6 +20,7 @@ function startWorkerProcess(): ServiceProcess {
       EMULATOR_URL: p.emulator.url,
       OPENAI_API_KEY: '',
       ANTHROPIC_API_KEY: '',
+      WORKER_METRICS_PORT: String(metricsPort),
     },
     () => undefined,
   );
@@ -25,6 +28,7 @@ function startWorkerProcess(): ServiceProcess {
 
 beforeAll(async () => {
   p = await startTestPlatform({ worker: false });
+  metricsPort = await freePort();
 });
 afterAll(async () => {
   await worker?.stop('SIGKILL');
@@ -64,5 +68,13 @@ describe('durability', () => {
     const { rows } = await p.pool.query('SELECT status, attempts FROM completions WHERE run_id = $1', [runId]);
     expect(rows).toEqual([{ status: 'completed', attempts: 2 }]);
     expect(p.emulator.stats().total).toBe(2);
+
+    // The worker process serves its own /metrics: the attempt it recorded is counted there.
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toMatch(/somaagent_model_metrics_accepted_total\{backend="postgres"\} 1\b/);
+    expect(text).toContain('somaagent_worker_process_cpu_seconds_total');
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/other`)).status).toBe(404);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { createProviderSet } from '../activities/providers/provider-set.ts';
 import type { Env } from '../common/config.ts';
 import { createLogger } from '../common/logger.ts';
@@ -19,9 +19,17 @@ export interface WorkerFromEnv {
 }
 
 /** The production wiring of a worker: providers, metrics sink and breakers from configuration. */
-export async function createWorkerFromEnv(env: Env, pool: Pool, connection: NativeConnection, service: string, streams?: RunStreamBus): Promise<WorkerFromEnv> {
+export interface WorkerFromEnvOptions {
+  /** The process's /metrics registry, for the sink's counters. */
+  registry: Registry;
+  /** A bus the process already has (the API's), instead of a new one. */
+  streams?: RunStreamBus;
+}
+
+export async function createWorkerFromEnv(env: Env, pool: Pool, connection: NativeConnection, service: string, options: WorkerFromEnvOptions): Promise<WorkerFromEnv> {
+  const { streams } = options;
   const logger = createLogger(service, env.LOG_LEVEL);
-  const metrics = createMetricsSink({ env, pool, registry: new Registry(), logger });
+  const metrics = createMetricsSink({ env, pool, registry: options.registry, logger });
   const bus = streams ?? createRunStreamBus(env, pool, (message) => logger.warn(message));
   const worker = await createWorker({
     connection,

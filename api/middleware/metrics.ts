@@ -10,8 +10,7 @@ export interface HttpMetrics {
  * Request latency by route template (never the raw URL, whose ids would explode cardinality
  * and could carry secrets). A registry per app keeps tests that build several apps apart.
  */
-export function createHttpMetrics(): HttpMetrics {
-  const registry = new Registry();
+export function createHttpMetrics(registry: Registry = new Registry()): HttpMetrics {
   collectDefaultMetrics({ register: registry, prefix: 'somaagent_api_' });
   const duration = new Histogram({
     name: 'somaagent_http_request_duration_seconds',

@@ -76,7 +76,9 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const providers = createProviderSet(env);
-  const metrics = createMetricsSink({ env, pool, registry: new Registry() });
+  // One registry, as in the API process: /metrics shows the sink's counters next to the HTTP ones.
+  const registry = new Registry();
+  const metrics = createMetricsSink({ env, pool, registry });
   const streams = createRunStreamBus(env, pool);
 
   let worker: Worker | undefined;
@@ -101,6 +103,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200),
     metrics: createMetricsQueries({ env, pool }),
     streams,
+    registry,
     // With the worker in this process, completions start eagerly, as in the API process.
     ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }) }),
   });
