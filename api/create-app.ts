@@ -14,6 +14,8 @@ import { createAuthenticator } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { requestId } from './middleware/request-id.ts';
+import { createIdempotency } from './middleware/idempotency.ts';
+import { createIdempotencyKeyStore } from '../stores/idempotency-keys.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
@@ -82,6 +84,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   app.use('/v1', auth.authenticate);
+  // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
+  app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
   app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));

@@ -124,6 +124,26 @@ const list = (item: object) => ({ type: 'object', properties: { object: { const:
 const secured = [{ bearerAuth: [] }];
 const open: never[] = [];
 
+const idempotencyKeyParam = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Makes the POST safe to retry: the same key and request get the first response (completions join the same run). See the API overview.',
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+};
+
+/** Every POST under /v1 takes an Idempotency-Key (api/middleware/idempotency.ts). */
+function withIdempotencyKeys<T extends Record<string, Record<string, unknown>>>(paths: T): T {
+  for (const [path, operations] of Object.entries(paths)) {
+    const post = operations.post as { parameters?: unknown[]; responses: Record<string, unknown> } | undefined;
+    if (!post || !path.startsWith('/v1/')) continue;
+    post.parameters = [...(post.parameters ?? []), idempotencyKeyParam];
+    post.responses['409'] ??= errorResponse('A request with this Idempotency-Key is still running (idempotency_key_in_use; Retry-After says when to retry)');
+    post.responses['422'] ??= errorResponse('The Idempotency-Key was already used for a different request (idempotency_key_reused)');
+  }
+  return paths;
+}
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -133,7 +153,7 @@ export const openApiDocument = {
   },
   servers: [{ url: '/' }],
   security: secured,
-  paths: {
+  paths: withIdempotencyKeys({
     '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: open, responses: { '200': { description: 'Alive' } } } },
     '/readyz': {
       get: {
@@ -344,7 +364,7 @@ export const openApiDocument = {
       },
     },
     ...promptPaths,
-  },
+  }),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
     schemas: {

@@ -1,11 +1,17 @@
+import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import { newId } from '../common/ids.ts';
 import { KIND, TENANT } from '../common/search-attributes.ts';
 
-/** A readable workflow id: capability, tenant, then a time-ordered random part. */
-export function runIdFor(kind: string, tenantId: string): string {
-  return `${kind.replaceAll('_', '-')}-${tenantId}-${newId('r').slice(2)}`;
+/**
+ * A readable workflow id: capability, tenant, then a time-ordered random part — or, for a
+ * request with an Idempotency-Key, a hash of the key, so a retry names the same workflow.
+ */
+export function runIdFor(kind: string, tenantId: string, idempotencyKey?: string): string {
+  const prefix = `${kind.replaceAll('_', '-')}-${tenantId}`;
+  if (idempotencyKey === undefined) return `${prefix}-${newId('r').slice(2)}`;
+  return `${prefix}-k${createHash('sha256').update(`${tenantId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
 }
 
 export interface StartRunOptions {
@@ -21,19 +27,38 @@ export interface StartRunOptions {
   memo?: Record<string, unknown>;
   /** Start on this process's own worker (the client must share its NativeConnection). */
   eager?: boolean;
+  /**
+   * The workflow id came from an Idempotency-Key: a run with this id that is running or has
+   * completed is returned instead of starting another (one that failed may be run again).
+   * `requestHash` is kept in the memo; a different request under the same key is refused.
+   */
+  idempotent?: { requestHash: string; onMismatch(): Error };
 }
 
 /**
  * Every run the API starts goes through here, so every run carries the SomaTenant attribute
  * that run ownership (api/routes/runs.ts) is checked against, and its SomaKind.
  */
-export function startRun(options: StartRunOptions): Promise<WorkflowHandle> {
-  return options.client.workflow.start(options.workflowType, {
-    taskQueue: options.taskQueue,
-    workflowId: options.workflowId,
-    args: options.args,
-    typedSearchAttributes: [{ key: TENANT, value: options.tenantId }, { key: KIND, value: options.kind }, ...(options.searchAttributes ?? [])],
-    ...(options.memo && { memo: options.memo }),
-    ...(options.eager && { requestEagerStart: true }),
-  });
+export async function startRun(options: StartRunOptions): Promise<WorkflowHandle> {
+  const { idempotent } = options;
+  const memo = { ...options.memo, ...(idempotent && { idempotency: { requestHash: idempotent.requestHash } }) };
+  try {
+    return await options.client.workflow.start(options.workflowType, {
+      taskQueue: options.taskQueue,
+      workflowId: options.workflowId,
+      args: options.args,
+      typedSearchAttributes: [{ key: TENANT, value: options.tenantId }, { key: KIND, value: options.kind }, ...(options.searchAttributes ?? [])],
+      ...(Object.keys(memo).length > 0 && { memo }),
+      ...(options.eager && { requestEagerStart: true }),
+      ...(idempotent && { workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const }),
+    });
+  } catch (err) {
+    if (!idempotent || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    // The same request again (a client retry): answer from the run it started.
+    const handle = options.client.workflow.getHandle(options.workflowId);
+    const existing = await handle.describe();
+    const kept = (existing.memo?.idempotency as { requestHash?: string } | undefined)?.requestHash;
+    if (kept !== idempotent.requestHash) throw idempotent.onMismatch();
+    return handle;
+  }
 }

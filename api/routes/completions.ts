@@ -16,6 +16,7 @@ import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { streamCompletion } from '../completion-stream.ts';
+import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
@@ -189,7 +190,8 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       ...(prompt && { prompt }),
       ...(body.stream && { stream: true }),
     };
-    const runId = runIdFor('completion', tenantId);
+    const idempotencyKey = idempotencyKeyOf(req);
+    const runId = runIdFor('completion', tenantId, idempotencyKey);
     const start = () => startRun({
       client: deps.eagerStarter ?? deps.client,
       eager: deps.eagerStarter !== undefined,
@@ -205,6 +207,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       ],
       // The memo keeps the whole reference (label asked for, content hash) next to the run.
       ...(prompt && { memo: { prompt } }),
+      ...(idempotencyKey !== undefined && { idempotent: { requestHash: requestHash(req), onMismatch: idempotencyKeyReused } }),
     });
     if (body.stream) {
       await streamCompletion({
