@@ -28,6 +28,10 @@ import { budgetsRouter } from './routes/budgets.ts';
 import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
+import { policiesRouter } from './routes/policies.ts';
+import { capsulesRouter } from './routes/capsules.ts';
+import { createCapsuleStore } from '../stores/capsules.ts';
+import { createModelPolicyStore } from '../stores/model-policies.ts';
 import type { Registry } from 'prom-client';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 
@@ -69,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
   const auth = createAuthenticator({ keys });
   const budgets = createBudgetStore(deps.pool);
   const prompts = createPromptServices(deps.pool);
+  const policies = createModelPolicyStore(deps.pool);
 
   app.use(requestId);
   app.use(metrics.observe);
@@ -87,7 +92,7 @@ export function createApp(deps: AppDeps): Express {
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
   app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -103,6 +108,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
   app.use(usageRouter(deps.metrics));
   app.use(budgetsRouter({ budgets, tenants: createTenantStore(deps.pool), keys }));
+  app.use(policiesRouter({ store: policies, models: deps.models, availableProviders: deps.availableProviders }));
+  app.use(
+    capsulesRouter({
+      capsules: createCapsuleStore(deps.pool),
+      templates: prompts.templates,
+      engine: prompts.engine,
+      renderer: prompts.renderer,
+      policies,
+      models: deps.models,
+      availableProviders: deps.availableProviders,
+    }),
+  );
 
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);

@@ -31,6 +31,14 @@ const fromRegistry = (m: RegisteredModel): ModelCandidate => ({
  * models carry prices and context windows; a well-known vendor name outside the registry is
  * still accepted (unpriced), so new vendor models work before the catalogue lists them.
  */
+/** Refuses model ids a completion could not use (a policy is checked when it is saved). */
+export function checkModelIds(ids: readonly string[], registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): void {
+  const messages: ChatMessage[] = [];
+  for (const id of ids) {
+    if (id !== AUTO) resolveCandidates({ model: id, messages, constraints: {}, requires: [] }, registry, available);
+  }
+}
+
 export function resolveCandidates(
   choice: ModelChoice,
   registry: readonly RegisteredModel[],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
+import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
@@ -364,6 +365,7 @@ export const openApiDocument = {
       },
     },
     ...promptPaths,
+    ...capsulePaths,
   }),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
@@ -388,6 +390,7 @@ export const openApiDocument = {
         },
       },
       ...promptSchemas,
+      ...capsuleSchemas,
       ModelInput: modelInput,
       Model: {
         ...modelInput,

@@ -53,6 +53,8 @@ export interface CompletionInput {
   prompt?: PromptReference;
   /** Stream tokens to the run's stream channel as they arrive (the API relays them as SSE). */
   stream?: boolean;
+  /** The named model policy the request used (its own or the tenant's default). */
+  policy?: string;
 }
 
 export interface BudgetDowngrade {
@@ -110,6 +112,7 @@ export interface CompletionResult extends ModelCallResult {
   routing?: RouteDecision;
   budgetDowngrade?: BudgetDowngrade;
   prompt?: PromptReference;
+  policy?: string;
 }
 
 /** Carried in ApplicationFailure details so the API can map a provider failure to its error. */

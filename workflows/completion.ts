@@ -107,6 +107,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         ...(input.routing && { routing: input.routing }),
         ...(input.budgetDowngrade && { budgetDowngrade: input.budgetDowngrade }),
         ...(input.prompt && { prompt: input.prompt }),
+        ...(input.policy && { policy: input.policy }),
       };
       status.stage = 'recording';
       await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, apiKeyId: input.apiKeyId ?? null, result });

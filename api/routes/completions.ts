@@ -15,6 +15,8 @@ import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
+import { POLICY_NAME, RoutingOptionsSchema } from '../../common/model-policy.ts';
+import type { ModelPolicy, ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
@@ -22,22 +24,14 @@ import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput, type ValidationProblem } from '../validation.ts';
 
-const RoutingOptionsSchema = z
-  .object({
-    quality_floor: z.number().min(0).max(1).optional(),
-    latency_ceiling_ms: z.number().int().positive().optional(),
-    requires: z.array(z.enum(['tools', 'vision', 'json_mode', 'streaming'])).max(4).optional(),
-    /** Fallbacks to chain after the chosen model (auto only). */
-    fallbacks: z.number().int().min(0).max(4).optional(),
-  })
-  .strict();
-
 export const CompletionRequestSchema = z
   .object({
     /** A model id, or `auto` for cost-aware routing. Exactly one of `model` and `models`. */
     model: z.string().min(1).max(200).optional(),
     /** An explicit fallback chain, tried in order. */
     models: z.array(z.string().min(1).max(200)).min(1).max(5).optional(),
+    /** A named model policy of the tenant (model or chain or auto, with defaults) instead of model/models. */
+    policy: z.string().regex(POLICY_NAME, 'a policy name').optional(),
     routing: RoutingOptionsSchema.optional(),
     messages: z
       .array(
@@ -68,13 +62,13 @@ export const TemplateCompletionRequestSchema = CompletionRequestSchema.omit({ me
   .extend({ template: TemplateReferenceSchema.describe('Render this template version into the messages.') })
   .strict();
 
-/** `model` and `models` are alternatives: exactly one must be present. */
+/** `model`, `models` and `policy` are alternatives: at most one (none: the default policy). */
 function modelChoiceProblems(body: unknown): ValidationProblem[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
   const has = (key: string) => key in body && (body as Record<string, unknown>)[key] !== undefined;
   const problems: ValidationProblem[] = [];
-  if (has('model') === has('models')) {
-    problems.push({ path: 'model', code: 'exactly_one_of', message: 'Send exactly one of "model" (a model id or "auto") and "models" (a fallback list).' });
+  if ([has('model'), has('models'), has('policy')].filter(Boolean).length > 1) {
+    problems.push({ path: 'model', code: 'exactly_one_of', message: 'Send at most one of "model" (a model id or "auto"), "models" (a fallback list) and "policy" (a named policy); with none, the default policy applies.' });
   }
   const record = body as Record<string, unknown>;
   if (record.stream === true && record.background === true) {
@@ -104,6 +98,7 @@ export function completionResponse(runId: string, result: CompletionResult) {
     fallback_depth: result.fallbackDepth,
     attempt_history: result.history.map((h) => ({ model: h.model, provider: h.provider, outcome: h.outcome, error: h.error ?? null, attempts: h.attempts })),
     ...(result.routing && { routing: result.routing }),
+    ...(result.policy && { policy: result.policy }),
     ...(result.budgetDowngrade && { budget_downgrade: { from: result.budgetDowngrade.from, budget_id: result.budgetDowngrade.budgetId } }),
     ...(result.prompt && {
       prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
@@ -129,6 +124,23 @@ export interface CompletionRouteDeps {
   prompts: PromptRenderer;
   /** Carries streamed runs' tokens from the workers to this process. */
   streams: RunStreamBus;
+  /** Named model policies, and the tenant's default. */
+  policies: ModelPolicyStore;
+}
+
+/** The policy a request uses: the one it names, or the tenant's default when it names no model. */
+async function policyFor(policies: ModelPolicyStore, tenantId: string, body: { policy?: string | undefined; model?: string | undefined; models?: string[] | undefined }): Promise<ModelPolicy | undefined> {
+  if (body.policy !== undefined) {
+    const named = await policies.get(tenantId, body.policy);
+    if (!named) throw new ApiError(400, 'invalid_request_error', 'policy_not_found', `No policy "${body.policy}". GET /v1/policies lists them.`);
+    return named;
+  }
+  if (body.model !== undefined || body.models !== undefined) return undefined;
+  const fallback = await policies.getDefault(tenantId);
+  if (!fallback) {
+    throw new ApiError(400, 'invalid_request_error', 'model_required', 'Send "model" (a model id or "auto"), "models" or "policy" — or make a policy the default (PUT /v1/policies/{name} with "default": true).');
+  }
+  return fallback;
 }
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
@@ -151,14 +163,18 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     } else {
       messages = body.messages;
     }
-    const routing = body.routing;
+    const policy = await policyFor(deps.policies, tenantId, body);
+    // The request's own settings win over its policy's.
+    const routing = body.routing ?? policy?.spec.routing;
+    const maxTokens = body.max_tokens ?? policy?.spec.parameters?.max_tokens;
+    const temperature = body.temperature ?? policy?.spec.parameters?.temperature;
     const registry = await deps.models.models();
     const resolved = resolveCandidates(
       {
-        model: body.model,
-        models: body.models,
+        model: body.model ?? policy?.spec.model,
+        models: body.models ?? policy?.spec.models,
         messages,
-        maxTokens: body.max_tokens,
+        maxTokens,
         constraints: {
           ...(routing?.quality_floor !== undefined && { qualityFloor: routing.quality_floor }),
           ...(routing?.latency_ceiling_ms !== undefined && { latencyCeilingMs: routing.latency_ceiling_ms }),
@@ -169,15 +185,15 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       registry,
       deps.availableProviders,
     );
-    const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens: body.max_tokens }, registry, deps.availableProviders);
+    const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens }, registry, deps.availableProviders);
     const input: CompletionInput = {
       tenantId,
       apiKeyId: keyId,
       ...chain,
       messages,
       parameters: {
-        ...(body.max_tokens !== undefined && { maxTokens: body.max_tokens }),
-        ...(body.temperature !== undefined && { temperature: body.temperature }),
+        ...(maxTokens !== undefined && { maxTokens }),
+        ...(temperature !== undefined && { temperature }),
         ...(body.top_p !== undefined && { topP: body.top_p }),
         ...(body.stop !== undefined && { stop: typeof body.stop === 'string' ? [body.stop] : body.stop }),
       },
@@ -189,6 +205,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       callMode: body.background ? 'activity' : deps.env.MODEL_CALL_MODE,
       ...(prompt && { prompt }),
       ...(body.stream && { stream: true }),
+      ...(policy && { policy: policy.name }),
     };
     const idempotencyKey = idempotencyKeyOf(req);
     const runId = runIdFor('completion', tenantId, idempotencyKey);
