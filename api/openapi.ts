@@ -212,6 +212,24 @@ export const openApiDocument = {
         responses: { '200': { description: 'The run', content: json(ref('Run')) }, '404': errorResponse('No such run for this tenant'), ...commonErrors },
       },
     },
+    '/v1/runs/{runId}/events': {
+      get: {
+        operationId: 'listRunEvents',
+        summary: "A run's history, event by event (type, time, activity summary, failure message); follow=true streams them as Server-Sent Events (run_event ..., then end) until the run closes",
+        parameters: [runIdParam, { name: 'follow', in: 'query', schema: { enum: ['true', 'false'] } }],
+        responses: {
+          '200': {
+            description: 'The events',
+            content: {
+              ...json(list({ type: 'object', properties: { id: { type: 'integer' }, type: { type: 'string' }, time: { type: ['string', 'null'] }, summary: { type: 'string' }, details: { type: 'object' } } })),
+              'text/event-stream': { schema: { type: 'string' } },
+            },
+          },
+          '404': errorResponse('No such run'),
+          ...commonErrors,
+        },
+      },
+    },
     '/v1/runs/{runId}/query/{name}': {
       post: {
         operationId: 'queryRun',

@@ -9,9 +9,14 @@ import { principalOf } from '../middleware/auth.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { completionResponse } from './completions.ts';
+import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
 
 const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
 const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+
+const EventsQuerySchema = z
+  .object({ follow: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') })
+  .strict();
 
 const ArgsBodySchema = z.object({ args: z.array(z.unknown()).max(20).default([]) }).strict();
 const ListQuerySchema = z
@@ -99,6 +104,51 @@ export function runsRouter(client: Client): Router {
       if (data.length >= query.limit) break;
     }
     res.json({ object: 'list', data });
+  });
+
+  // What happened in a run, event by event (the Web UI's history, summarised). `?follow=true`
+  // streams them as Server-Sent Events until the run closes.
+  router.get('/v1/runs/:runId/events', async (req, res) => {
+    const { description } = await findOwnedRun(client, req);
+    const query = parseInput(EventsQuerySchema, req.query, 'query string');
+    const { namespace } = client.options;
+    const id = description.workflowId;
+    if (!query.follow) {
+      const data: RunEvent[] = [];
+      let token: Uint8Array | null = null;
+      do {
+        const page = await historyPage(client, namespace, id, token, false);
+        data.push(...page.events);
+        token = page.nextPageToken;
+      } while (token && data.length < 10_000);
+      res.json({ object: 'list', data });
+      return;
+    }
+    const abort = new AbortController();
+    res.on('close', () => abort.abort());
+    res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8').setHeader('cache-control', 'no-cache').setHeader('x-accel-buffering', 'no');
+    res.flushHeaders();
+    const send = (event: string, data: unknown) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    let token: Uint8Array | null = null;
+    let closed = false;
+    try {
+      while (!closed && !abort.signal.aborted) {
+        const page = await client.connection.withAbortSignal(abort.signal, () => historyPage(client, namespace, id, token, true));
+        if (page.events.length === 0) res.write(': keep-alive\n\n');
+        for (const event of page.events) {
+          send('run_event', event);
+          closed ||= isClosingEvent(event);
+        }
+        token = page.nextPageToken;
+        if (!token) break;
+      }
+      send('end', { id, closed });
+    } catch (err) {
+      if (abort.signal.aborted) return;
+      const apiError = toApiError(err);
+      send('error', { status: apiError.status, error: { type: apiError.type, code: apiError.code, message: apiError.message, request_id: req.requestId } });
+    }
+    res.end();
   });
 
   router.get('/v1/runs/:runId', async (req, res) => {
