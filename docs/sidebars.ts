@@ -15,7 +15,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Concepts',
       collapsed: false,
-      items: ['concepts/durable-completions', 'concepts/providers', 'concepts/models-and-routing', 'concepts/streaming'],
+      items: ['concepts/durable-completions', 'concepts/providers', 'concepts/models-and-routing', 'concepts/model-policies', 'concepts/streaming', 'concepts/capsules'],
     },
     {
       type: 'category',
