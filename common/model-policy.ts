@@ -8,6 +8,11 @@ export const RoutingOptionsSchema = z
     requires: z.array(z.enum(['tools', 'vision', 'json_mode', 'streaming'])).max(4).optional(),
     /** Fallbacks to chain after the chosen model (auto only). */
     fallbacks: z.number().int().min(0).max(4).optional(),
+    /**
+     * Headroom (auto only): take a model one tier up when it costs at most this many USD more
+     * for the request (default 0.005; 0 always takes the cheapest adequate model).
+     */
+    upgrade_allowance_usd: z.number().min(0).max(10).optional(),
   })
   .strict();
 

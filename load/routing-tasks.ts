@@ -9,6 +9,11 @@ import { z } from 'zod';
 export const RoutingTaskSchema = z.object({
   id: z.string(),
   class: z.string().optional(),
+  /**
+   * `fresh`: written after the estimator and its tuned settings were frozen; the benchmark never
+   * tunes on these and reports them separately. Absent or `dev`: development tasks.
+   */
+  split: z.enum(['dev', 'fresh']).optional(),
   messages: z.array(z.object({ role: z.string(), content: z.string() })).min(1),
   /** Output tokens of a typical answer; used for every model when `tokens` is absent. */
   output_tokens: z.number().int().positive(),

@@ -120,7 +120,7 @@ describe('auto routing', () => {
     expect(both.status).toBe(400);
     expect(both.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'model', code: 'exactly_one_of' })]));
     const neither = await p.call('/v1/completions', { key: t.key, body: ask({}) });
-    expect(neither.body.error.code).toBe('validation_failed');
+    expect(neither.body.error.code).toBe('model_required');
     const unknown = await p.call('/v1/completions', { key: t.key, body: ask({ models: [B, 'no-such-model'] }) });
     expect(unknown.body.error.code).toBe('model_not_found');
     const impossible = await p.call('/v1/completions', { key: t.key, body: ask({ model: 'auto', routing: { requires: ['vision'], latency_ceiling_ms: 1 } }) });

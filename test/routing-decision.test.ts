@@ -1,11 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { heuristicEstimator, type ComplexityEstimate } from '../activities/routing/complexity-estimator.ts';
+import { heuristicEstimator, tierForScore, type ComplexityEstimate, type RoutingMessage } from '../activities/routing/complexity-estimator.ts';
 import { CatalogueSchema, costUsd } from '../activities/routing/model-spec.ts';
-import { decideRoute, NoRouteError } from '../activities/routing/route-decision.ts';
+import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD, NoRouteError } from '../activities/routing/route-decision.ts';
 
 const catalogue = CatalogueSchema.parse(JSON.parse(readFileSync(new URL('../infra/models/catalogue.json', import.meta.url), 'utf8')));
 const models = catalogue.models;
+
+const byId = new Map(models.map((m) => [m.id, m]));
+const ask = (content: string) => heuristicEstimator.estimate({ messages: [{ role: 'user', content }] });
+const chat = (messages: RoutingMessage[]) => heuristicEstimator.estimate({ messages });
 
 const estimate = (over: Partial<ComplexityEstimate>): ComplexityEstimate => ({
   score: 0.1,
@@ -47,6 +51,81 @@ describe('complexity estimator', () => {
   });
 });
 
+describe('complexity estimator: what is asked decides the tier', () => {
+  it('orders the kinds of work: lookup < writing and routine code < analysis < proof', () => {
+    const cases: [string, 1 | 2 | 3 | 4, string][] = [
+      ["Extract the date from: 'Invoice issued on 3 March 2026.'", 1, 'lookup'],
+      ['Draft a polite reply to a customer whose parcel arrived late.', 2, 'writing'],
+      ['Write a SQL query that returns the ten newest orders.', 2, 'code'],
+      ['Compare Kafka and RabbitMQ for an event pipeline and recommend one.', 3, 'analysis'],
+      ['Prove that there are infinitely many primes.', 4, 'proof'],
+    ];
+    const scores = cases.map(([content, tier, kind]) => {
+      const e = ask(content);
+      expect(e.signals, content).toHaveProperty(kind);
+      expect(e.tier, content).toBe(tier);
+      return e.score;
+    });
+    expect([...scores].sort((a, b) => a - b)).toEqual(scores);
+  });
+
+  it('caps the modifiers so that analysis, however elaborate, never reaches the proof tier', () => {
+    const elaborate = ask(
+      'Analyze the trade-offs, compare the options, evaluate the risks and design a migration plan for our sharded database, then estimate the cost, justify each step and recommend one:\n```sql\nSELECT * FROM orders;\nUPDATE orders SET state = 1;\n```',
+    );
+    expect(elaborate.signals).toHaveProperty('analysis');
+    expect(elaborate.score).toBeLessThanOrEqual(0.75);
+    expect(elaborate.tier).toBe(3);
+  });
+
+  it('reads pasted material as material, not as instructions', () => {
+    const pasted = 'We must prove to the board that the new design beats the old architecture. '.repeat(12);
+    const e = ask(`Summarise this memo in three bullet points: ${pasted}`);
+    expect(e.signals).toHaveProperty('writing');
+    expect(e.signals).toHaveProperty('material');
+    expect(e.signals).not.toHaveProperty('proof');
+    expect(e.tier).toBe(2);
+    // A quoted question is not a second deliverable.
+    const quoted = ask("Translate 'Where is the train station?' into French.");
+    expect(quoted.signals).not.toHaveProperty('multi_part');
+    expect(quoted.tier).toBe(1);
+  });
+
+  it('sees a diagnosis without code, a proof phrased as an argument, and comparisons by "versus"', () => {
+    const leak = ask("Our service's memory grows until the pod is OOM-killed. What is going on, and how do we fix it?");
+    expect(leak.signals).toHaveProperty('debugging');
+    expect(leak.tier).toBe(3);
+    expect(ask('Is two-phase commit safe when the coordinator crashes? Give a precise safety argument.').tier).toBe(4);
+    expect(ask('Walk me through fan-out on write versus fan-out on read for a news feed.').signals).toHaveProperty('analysis');
+  });
+
+  it('lets a follow-up inherit the conversation, except small talk', () => {
+    const earlier: RoutingMessage[] = [
+      { role: 'user', content: 'My build fails with a deadlock in the worker pool:\n```go\nmu.Lock()\nch <- x\nmu.Unlock()\n```' },
+      { role: 'assistant', content: 'The send blocks while the mutex is held; the receiver needs the same mutex.' },
+    ];
+    const followUp = chat([...earlier, { role: 'user', content: 'And how should I restructure it?' }]);
+    expect(followUp.signals).toHaveProperty('conversation');
+    const thanks = chat([...earlier, { role: 'user', content: 'That fixed it, thanks!' }]);
+    expect(thanks.tier).toBe(1);
+    expect(Object.keys(thanks.signals)).toEqual(['lookup']);
+  });
+
+  it('grades long context and reads only a bounded prefix of each message', () => {
+    const e = ask(`${'lorem ipsum '.repeat(20_000)} Prove the theorem.`);
+    expect(e.signals).toHaveProperty('long_context');
+    expect(e.signals).not.toHaveProperty('proof');
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) ask(`Find the error in this log:\n${'2026-03-14T14:00:00Z INFO request ok\n'.repeat(5_000)}`);
+    expect((performance.now() - started) / 100).toBeLessThan(1);
+  });
+
+  it('maps scores to tiers with the default or given thresholds', () => {
+    expect([0.1, 0.3, 0.6, 0.9].map((s) => tierForScore(s))).toEqual([1, 2, 3, 4]);
+    expect(tierForScore(0.3, [0.5, 0.6, 0.7])).toBe(1);
+  });
+});
+
 describe('route decision', () => {
   it('picks the cheapest model of the required tier and lists fallbacks', () => {
     const d = decideRoute(estimate({ tier: 3, score: 0.6 }), models);
@@ -79,5 +158,36 @@ describe('route decision', () => {
 
   it('refuses when no model can run the request at all', () => {
     expect(() => decideRoute(estimate({ inputTokens: 5_000_000 }), models)).toThrow(NoRouteError);
+  });
+});
+
+describe('route decision: headroom', () => {
+  const cost = (id: string, e: ComplexityEstimate) => costUsd(byId.get(id)!, e.inputTokens, e.outputTokens);
+
+  it('buys one tier up for a short request when it costs at most the allowance more', () => {
+    const short = estimate({ tier: 1, inputTokens: 100, outputTokens: 150 });
+    const d = decideRoute(short, models);
+    const chosen = byId.get(d.chosen.model)!;
+    const cheapest = d.fallbacks[0]!;
+    expect(chosen.tier).toBe(2);
+    expect(byId.get(cheapest.model)!.tier).toBe(1);
+    expect(d.chosen.estimatedCostUsd - cheapest.estimatedCostUsd).toBeLessThanOrEqual(DEFAULT_UPGRADE_ALLOWANCE_USD);
+    expect(d.reasons.join(' ')).toMatch(/cheapest of .*headroom allowance/);
+  });
+
+  it('keeps long requests, where the money is, on the cheapest adequate model', () => {
+    const long = estimate({ tier: 2, inputTokens: 2_000, outputTokens: 4_000 });
+    const d = decideRoute(long, models);
+    expect(byId.get(d.chosen.model)!.tier).toBe(2);
+    for (const m of models.filter((x) => x.tier >= 2)) expect(cost(m.id, long)).toBeGreaterThanOrEqual(d.chosen.estimatedCostUsd);
+  });
+
+  it('can be turned off, and never moves to a much slower model at the same price', () => {
+    const off = decideRoute(estimate({ tier: 1 }), models, { upgradeAllowanceUsd: 0 });
+    expect(byId.get(off.chosen.model)!.tier).toBe(1);
+    // o3 costs what gpt-4.1 costs per token, but is a reasoning model with ~7x the latency.
+    const t3 = decideRoute(estimate({ tier: 3, inputTokens: 100, outputTokens: 100 }), models);
+    expect(t3.chosen.model).toBe('gpt-4.1');
+    expect(cost('o3', estimate({ inputTokens: 100, outputTokens: 100 }))).toBe(t3.chosen.estimatedCostUsd);
   });
 });

@@ -11,7 +11,28 @@ export interface RouteConstraints {
   latencyCeilingMs?: number;
   /** How many fallbacks to chain after the chosen model. */
   fallbacks?: number;
+  /**
+   * Headroom: take the cheapest model of a higher tier than the cheapest adequate one when it
+   * costs at most this many USD more for this request and is not much slower (0 turns it off).
+   * Defaults to DEFAULT_UPGRADE_ALLOWANCE_USD.
+   */
+  upgradeAllowanceUsd?: number;
 }
+
+/**
+ * The cheapest model of a tier is a little weaker than stronger tiers even on the tasks that tier
+ * is meant for, and a short request costs a fraction of a cent anywhere: one tier of headroom is
+ * bought wherever it costs at most this much per request. Long answers and large inputs, where
+ * the money is, stay on the cheapest adequate model. Tuned by `npm run bench:routing`.
+ */
+export const DEFAULT_UPGRADE_ALLOWANCE_USD = 0.005;
+
+/**
+ * Headroom never picks a model whose typical latency is more than this many times the base
+ * model's: the request did not ask for a slower model, and a reasoning model listed at the same
+ * token price (o3 next to gpt-4.1) also bills hidden reasoning tokens the price does not show.
+ */
+export const HEADROOM_LATENCY_FACTOR = 2;
 
 export class NoRouteError extends Error {
   override readonly name = 'NoRouteError';
@@ -59,8 +80,22 @@ export function decideRoute(
     return { policy: 'auto', estimator: estimatorName, score: estimate.score, tier: estimate.tier, signals: estimate.signals, chosen: priced(strongest), fallbacks: [], reasons };
   }
   const ranked = pool.map(priced).sort((a, b) => a.estimatedCostUsd - b.estimatedCostUsd || a.model.localeCompare(b.model));
-  const [chosen, ...rest] = ranked as [RouteCandidate, ...RouteCandidate[]];
+  let [chosen, ...rest] = ranked as [RouteCandidate, ...RouteCandidate[]];
   reasons.push(`cheapest of ${ranked.length} adequate model${ranked.length === 1 ? '' : 's'}: ${chosen.model}`);
+  const allowance = constraints.upgradeAllowanceUsd ?? DEFAULT_UPGRADE_ALLOWANCE_USD;
+  if (allowance > 0) {
+    const spec = new Map(pool.map((m) => [m.id, m]));
+    const base = spec.get(chosen.model)!;
+    const up = rest.find((c) => {
+      const m = spec.get(c.model)!;
+      return m.tier > base.tier && m.typicalLatencyMs <= HEADROOM_LATENCY_FACTOR * base.typicalLatencyMs;
+    });
+    if (up && up.estimatedCostUsd - chosen.estimatedCostUsd <= allowance) {
+      reasons.push(`${up.model} (a tier up) costs $${(up.estimatedCostUsd - chosen.estimatedCostUsd).toFixed(6)} more, within the $${allowance} headroom allowance: using it`);
+      rest = [chosen, ...rest.filter((c) => c !== up)];
+      chosen = up;
+    }
+  }
   return {
     policy: 'auto',
     estimator: estimatorName,

@@ -179,6 +179,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
           ...(routing?.quality_floor !== undefined && { qualityFloor: routing.quality_floor }),
           ...(routing?.latency_ceiling_ms !== undefined && { latencyCeilingMs: routing.latency_ceiling_ms }),
           ...(routing?.fallbacks !== undefined && { fallbacks: routing.fallbacks }),
+          ...(routing?.upgrade_allowance_usd !== undefined && { upgradeAllowanceUsd: routing.upgrade_allowance_usd }),
         },
         requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
       },
