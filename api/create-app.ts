@@ -29,6 +29,8 @@ import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
 import { policiesRouter } from './routes/policies.ts';
+import { conversationsRouter } from './routes/conversations.ts';
+import { createConversationStore } from '../stores/conversations.ts';
 import { capsulesRouter } from './routes/capsules.ts';
 import { createCapsuleStore } from '../stores/capsules.ts';
 import { createModelPolicyStore } from '../stores/model-policies.ts';
@@ -74,6 +76,7 @@ export function createApp(deps: AppDeps): Express {
   const budgets = createBudgetStore(deps.pool);
   const prompts = createPromptServices(deps.pool);
   const policies = createModelPolicyStore(deps.pool);
+  const conversations = createConversationStore(deps.pool);
 
   app.use(requestId);
   app.use(metrics.observe);
@@ -92,7 +95,7 @@ export function createApp(deps: AppDeps): Express {
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
   app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, conversations, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
   app.use(usageRouter(deps.metrics));
   app.use(budgetsRouter({ budgets, tenants: createTenantStore(deps.pool), keys }));
+  app.use(conversationsRouter({ store: conversations }));
   app.use(policiesRouter({ store: policies, models: deps.models, availableProviders: deps.availableProviders }));
   app.use(
     capsulesRouter({

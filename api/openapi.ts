@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
+import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
@@ -384,6 +385,7 @@ export const openApiDocument = {
     },
     ...promptPaths,
     ...capsulePaths,
+    ...conversationPaths,
   }),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
@@ -409,6 +411,7 @@ export const openApiDocument = {
       },
       ...promptSchemas,
       ...capsuleSchemas,
+      ...conversationSchemas,
       ModelInput: modelInput,
       Model: {
         ...modelInput,

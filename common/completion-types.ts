@@ -55,6 +55,8 @@ export interface CompletionInput {
   stream?: boolean;
   /** The named model policy the request used (its own or the tenant's default). */
   policy?: string;
+  /** Continue this conversation: its history is already in `messages`; `append` is stored after the answer. */
+  conversation?: { id: string; append: ChatMessage[] };
 }
 
 export interface BudgetDowngrade {
@@ -113,6 +115,7 @@ export interface CompletionResult extends ModelCallResult {
   budgetDowngrade?: BudgetDowngrade;
   prompt?: PromptReference;
   policy?: string;
+  conversationId?: string;
 }
 
 /** Carried in ApplicationFailure details so the API can map a provider failure to its error. */

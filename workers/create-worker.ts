@@ -4,6 +4,7 @@ import { createCompletionActivities } from '../activities/completion/create-comp
 import { createExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
 import type { ProviderSet } from '../activities/providers/provider-set.ts';
 import { createCompletionStore } from '../stores/completions.ts';
+import { createConversationStore } from '../stores/conversations.ts';
 import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import type { Pool } from '../stores/pool.ts';
@@ -43,6 +44,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...createCompletionActivities({
       providers: deps.providers,
       completions: createCompletionStore(deps.pool),
+      conversations: createConversationStore(deps.pool),
       breakers: createBreakerGate(createCircuitBreakerStore(deps.pool, deps.breakerPolicy)),
       metrics: deps.metrics,
       ...(deps.streams && { streams: deps.streams }),

@@ -22,7 +22,7 @@ import type {
 import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
 
 // Recording is a quick local write: a local activity saves a task round trip on every run.
-const { recordCompletion } = proxyLocalActivities<CompletionActivities>({
+const { recordCompletion, appendToConversation } = proxyLocalActivities<CompletionActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
@@ -108,9 +108,19 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         ...(input.budgetDowngrade && { budgetDowngrade: input.budgetDowngrade }),
         ...(input.prompt && { prompt: input.prompt }),
         ...(input.policy && { policy: input.policy }),
+        ...(input.conversation && { conversationId: input.conversation.id }),
       };
       status.stage = 'recording';
       await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, apiKeyId: input.apiKeyId ?? null, result });
+      if (input.conversation) {
+        // The new turn and its answer join the conversation once, whatever retries happen.
+        await appendToConversation({
+          tenantId: input.tenantId,
+          conversationId: input.conversation.id,
+          runId,
+          messages: [...input.conversation.append, { role: 'assistant', content: call.text }],
+        });
+      }
       status.stage = 'completed';
       return result;
     } catch (err) {

@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { ModelCallInput, ModelCallResult, ProviderFailureDetails } from '../../common/completion-types.ts';
+import type { ChatMessage, ModelCallInput, ModelCallResult, ProviderFailureDetails } from '../../common/completion-types.ts';
+import type { ConversationStore, StoredMessage } from '../../stores/conversations.ts';
 import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
 import type { CompletionRecord, CompletionStore } from '../../stores/completions.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
@@ -18,6 +19,9 @@ export interface CompletionActivityDeps {
   completions: CompletionStore;
   breakers: BreakerGate;
   metrics: MetricsSink;
+  conversations: ConversationStore;
+  /** Told about stored conversation messages (to embed them for search). */
+  onMessages?: (tenantId: string, messages: StoredMessage[]) => void;
   /** Where streamed runs' tokens go; without one, streamed calls still answer, silently. */
   streams?: RunStreamBus;
   /** Reports trouble that must not fail the call (a stream publish that did not go through). */
@@ -126,6 +130,12 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
 
     async recordCompletion(record: CompletionRecord): Promise<void> {
       await deps.completions.record(record);
+    },
+
+    /** Idempotent by run id; a conversation deleted meanwhile is simply not written to. */
+    async appendToConversation(input: { tenantId: string; conversationId: string; runId: string; messages: ChatMessage[] }): Promise<void> {
+      const stored = await deps.conversations.append(input.tenantId, input.conversationId, input.messages, input.runId);
+      if (stored) deps.onMessages?.(input.tenantId, stored);
     },
   };
 }

@@ -18,6 +18,8 @@ import { withPromptErrors } from '../prompt-errors.ts';
 import { POLICY_NAME, RoutingOptionsSchema } from '../../common/model-policy.ts';
 import type { ModelPolicy, ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
+import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
+import type { ConversationStore } from '../../stores/conversations.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { TemplateReferenceSchema } from '../prompt-schemas.ts';
@@ -50,6 +52,8 @@ export const CompletionRequestSchema = z
     stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
     /** Return 202 with the run id at once instead of waiting for the answer. */
     background: z.boolean().optional(),
+    /** Continue this conversation: its stored messages come first; the new ones and the answer are added to it. */
+    conversation: z.string().regex(CONVERSATION_ID, 'a conversation id (conv_...)').optional(),
     /** Answer with Server-Sent Events: the run id, text deltas as they arrive, then the result. */
     stream: z.boolean().optional(),
   })
@@ -99,6 +103,7 @@ export function completionResponse(runId: string, result: CompletionResult) {
     attempt_history: result.history.map((h) => ({ model: h.model, provider: h.provider, outcome: h.outcome, error: h.error ?? null, attempts: h.attempts })),
     ...(result.routing && { routing: result.routing }),
     ...(result.policy && { policy: result.policy }),
+    ...(result.conversationId && { conversation: result.conversationId }),
     ...(result.budgetDowngrade && { budget_downgrade: { from: result.budgetDowngrade.from, budget_id: result.budgetDowngrade.budgetId } }),
     ...(result.prompt && {
       prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
@@ -126,7 +131,11 @@ export interface CompletionRouteDeps {
   streams: RunStreamBus;
   /** Named model policies, and the tenant's default. */
   policies: ModelPolicyStore;
+  conversations: ConversationStore;
 }
+
+/** How much of a conversation a completion sees: its newest messages. */
+const CONVERSATION_WINDOW = 200;
 
 /** The policy a request uses: the one it names, or the tenant's default when it names no model. */
 async function policyFor(policies: ModelPolicyStore, tenantId: string, body: { policy?: string | undefined; model?: string | undefined; models?: string[] | undefined }): Promise<ModelPolicy | undefined> {
@@ -162,6 +171,15 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       prompt = rendered.reference;
     } else {
       messages = body.messages;
+    }
+    let conversation: CompletionInput['conversation'];
+    if (body.conversation !== undefined) {
+      if (!(await deps.conversations.get(tenantId, body.conversation))) throw conversationNotFound(body.conversation);
+      const history = await deps.conversations.messages(tenantId, body.conversation, { last: CONVERSATION_WINDOW });
+      // System messages steer this request; the conversation keeps what was said.
+      conversation = { id: body.conversation, append: messages.filter((m) => m.role !== 'system') };
+      const system = messages.filter((m) => m.role === 'system');
+      messages = [...system, ...history.map((m) => ({ role: m.role, content: m.content })), ...conversation.append];
     }
     const policy = await policyFor(deps.policies, tenantId, body);
     // The request's own settings win over its policy's.
@@ -207,6 +225,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       ...(prompt && { prompt }),
       ...(body.stream && { stream: true }),
       ...(policy && { policy: policy.name }),
+      ...(conversation && { conversation }),
     };
     const idempotencyKey = idempotencyKeyOf(req);
     const runId = runIdFor('completion', tenantId, idempotencyKey);
