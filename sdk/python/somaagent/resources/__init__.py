@@ -1,0 +1,1 @@
+"""The resources of the clients, one module per part of the API."""

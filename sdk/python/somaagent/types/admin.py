@@ -1,0 +1,32 @@
+"""Tenants and API keys (admin)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Optional
+
+from .._models import BaseModel
+
+__all__ = ["Tenant", "ApiKey"]
+
+
+@dataclass
+class Tenant(BaseModel):
+    id: str
+    object: Literal["tenant"]
+    name: str
+    created_at: str
+
+
+@dataclass
+class ApiKey(BaseModel):
+    id: str
+    object: Literal["api_key"]
+    tenant_id: str
+    name: str
+    display_prefix: str
+    admin: bool
+    created_at: str
+    revoked_at: Optional[str] = None
+    key: Optional[str] = None
+    """The plaintext key: only in the answer of ``admin.keys.create``, never again."""

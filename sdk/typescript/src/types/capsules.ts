@@ -1,0 +1,76 @@
+import type { ChatMessage } from './shared.js';
+import type { ModelPolicySpec } from './policies.js';
+import type { PromptVersionInput } from './prompts.js';
+
+/** A prompt template a capsule carries; the install points `labels` at its version. */
+export type CapsulePrompt = PromptVersionInput & {
+  name: string;
+  labels?: string[];
+};
+
+export interface CapsuleEvaluationCase {
+  name: string;
+  /** Variables for the capsule's first prompt template. */
+  variables?: Record<string, unknown>;
+  messages?: ChatMessage[];
+  expect?: { contains?: string[] };
+}
+
+/** What `capsules.publish` takes: a versioned bundle of prompts, a model policy, tools and an evaluation set. */
+export interface CapsuleManifest {
+  /** Also the name of the model policy an install creates. */
+  name: string;
+  /** A semantic version, e.g. 1.2.0 or 2.0.0-beta.1; versions are immutable. */
+  version: string;
+  description?: string;
+  prompts?: CapsulePrompt[];
+  model_policy: ModelPolicySpec;
+  required_tools?: string[];
+  evaluation?: { cases?: CapsuleEvaluationCase[] };
+}
+
+export interface CapsuleVersion {
+  object: 'capsule_version';
+  name: string;
+  version: string;
+  description: string;
+  prompts: CapsulePrompt[];
+  model_policy: ModelPolicySpec;
+  required_tools: string[];
+  evaluation: { cases: CapsuleEvaluationCase[] };
+  content_hash: string;
+  publisher_tenant_id: string;
+  created_at: string;
+}
+
+export interface Capsule {
+  object: 'capsule';
+  name: string;
+  description: string;
+  latest_version: string;
+  /** Newest first. */
+  versions: string[];
+  publisher_tenant_id: string;
+}
+
+export interface CapsuleInstallParams {
+  /** Default: the newest version. */
+  version?: string;
+}
+
+/** An install as listed by `capsules.listInstalled`. */
+export interface InstalledCapsule {
+  object: 'capsule_install';
+  name: string;
+  version: string;
+  installed_at: string;
+}
+
+/** The answer of `capsules.install`: what it put in the tenant. */
+export interface CapsuleInstall extends InstalledCapsule {
+  /** Each template and the version it now has (new, or the identical one it already had). */
+  prompts: Array<{ name: string; version: number; created: boolean; labels: string[] }>;
+  /** The model policy the install created (named after the capsule). */
+  policy: string;
+  required_tools: string[];
+}

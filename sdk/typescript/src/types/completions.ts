@@ -1,0 +1,135 @@
+import type { ChatMessage, ProviderId } from './shared.js';
+
+export type Capability = 'tools' | 'vision' | 'json_mode' | 'streaming';
+
+/** Constraints for `model: 'auto'` (cost-aware routing). */
+export interface RoutingOptions {
+  /** Lowest registry quality (0..1) a chosen model may have. */
+  quality_floor?: number;
+  latency_ceiling_ms?: number;
+  requires?: Capability[];
+  /** Fallbacks to chain after the chosen model (0..4). */
+  fallbacks?: number;
+  /** Take a model one tier up when it costs at most this many USD more (default 0.005; 0: always the cheapest adequate). */
+  upgrade_allowance_usd?: number;
+}
+
+/** A prompt template to render into the messages: by label or version (default: production, else latest). */
+export interface TemplateReference {
+  name: string;
+  label?: string;
+  version?: number;
+  variables?: Record<string, unknown>;
+}
+
+/**
+ * At most one of `model` (an id or `auto`), `models` (a fallback chain, tried in order) and
+ * `policy` (a named model policy); with none, the tenant's default policy applies.
+ */
+export type ModelChoice =
+  | { model: string; models?: never; policy?: never }
+  | { models: string[]; model?: never; policy?: never }
+  | { policy: string; model?: never; models?: never }
+  | { model?: never; models?: never; policy?: never };
+
+/** Exactly one of `messages` and `template`. */
+export type PromptChoice = { messages: ChatMessage[]; template?: never } | { template: TemplateReference; messages?: never };
+
+export interface CompletionOptions {
+  routing?: RoutingOptions;
+  /** Continue this conversation (`conv_...`): its messages come first; the new ones and the answer are added to it. */
+  conversation?: string;
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  stop?: string | string[];
+}
+
+/** The body of `POST /v1/completions`. */
+export type CompletionCreateParams = ModelChoice &
+  PromptChoice &
+  CompletionOptions & {
+    /** Answer 202 with the run id at once instead of waiting for the answer. */
+    background?: boolean;
+    /** Answer with Server-Sent Events (use `completions.stream()` to read them). */
+    stream?: boolean;
+  };
+
+export type CompletionCreateParamsNonStreaming = CompletionCreateParams & { stream?: false; background?: false };
+export type CompletionCreateParamsBackground = CompletionCreateParams & { background: true; stream?: false };
+export type CompletionCreateParamsStreaming = CompletionCreateParams & { stream: true; background?: false };
+/** The body of `completions.stream()`: `stream: true` is added for you. */
+export type CompletionStreamParams = Omit<CompletionCreateParams, 'stream' | 'background'> & ModelChoice & PromptChoice;
+
+export type FinishReason = 'stop' | 'length' | 'content_filter' | 'tool_calls' | 'other';
+
+/** One model's part in a run. */
+export interface AttemptRecord {
+  model: string;
+  provider: ProviderId;
+  outcome: 'answered' | 'failed' | 'skipped';
+  /** Failure class (`server_error`, `circuit_open`, ...) when it did not answer. */
+  error: string | null;
+  /** Temporal attempts spent on this model. */
+  attempts: number;
+}
+
+export interface RouteCandidate {
+  model: string;
+  estimatedCostUsd: number;
+}
+
+/** The `auto` policy's decision (its keys are camelCase on the wire, as written here). */
+export interface RoutingDecision {
+  policy: 'auto';
+  estimator: string;
+  score: number;
+  tier: number;
+  signals: Record<string, number>;
+  chosen: RouteCandidate;
+  fallbacks: RouteCandidate[];
+  reasons: string[];
+}
+
+export interface Completion {
+  /** The run id (a Temporal workflow id): `runs.get(id)` shows the run. */
+  id: string;
+  object: 'completion';
+  /** The registry id of the model that answered. */
+  model: string;
+  /** What the request asked for: a model id, `auto`, or the first of `models`. */
+  requested_model: string;
+  provider: ProviderId;
+  /** The provider's own name for the model. */
+  provider_model: string;
+  text: string;
+  finish_reason: FinishReason;
+  usage: { input_tokens: number; output_tokens: number };
+  /** True when the provider emulator answered, not a real model. */
+  simulated: boolean;
+  /** Temporal attempts of the model that answered. */
+  attempts: number;
+  latency_ms: number;
+  /** At registry prices; 0 for unpriced models. */
+  cost_usd: number;
+  /** Position in the fallback chain of the model that answered (0: the first choice). */
+  fallback_depth: number;
+  attempt_history: AttemptRecord[];
+  routing?: RoutingDecision;
+  /** Present when a downgrade budget replaced the requested model. */
+  budget_downgrade?: { from: string; budget_id: string };
+  /** The model policy the request used (its own or the tenant's default). */
+  policy?: string;
+  /** The conversation the run continued. */
+  conversation?: string;
+  /** Present when the messages were rendered from a prompt template. */
+  prompt?: { name: string; version: number; label: string | null; content_hash: string };
+}
+
+/** The 202 answer of a background completion: poll `runs.get(id)` for the result. */
+export interface BackgroundRun {
+  id: string;
+  object: 'run';
+  kind: 'completion';
+  status: 'running';
+}

@@ -1,0 +1,178 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openApiDocument } from '../api/openapi.ts';
+import { OPERATIONS, SomaAgent, type FetchInit } from '../sdk/typescript/src/index.ts';
+
+/**
+ * The SDKs' contract with the API: every operation of the OpenAPI document has a client method
+ * (OPERATIONS maps operationId → dotted method path), every entry names a real method, and that
+ * method sends the documented HTTP method to the documented path. The Python SDK keeps the same
+ * map in sdk/python/somaagent/_operations.py and is held to the first two rules as well.
+ */
+
+const HTTP_METHODS = ['get', 'post', 'put', 'delete', 'patch'] as const;
+
+interface DocumentedOperation {
+  operationId: string;
+  method: string;
+  path: string;
+}
+
+function documentedOperations(): DocumentedOperation[] {
+  const operations: DocumentedOperation[] = [];
+  for (const [path, item] of Object.entries(openApiDocument.paths as Record<string, Record<string, { operationId?: string }>>)) {
+    for (const method of HTTP_METHODS) {
+      const operation = item[method];
+      if (operation?.operationId) operations.push({ operationId: operation.operationId, method: method.toUpperCase(), path });
+    }
+  }
+  return operations;
+}
+
+const documented = documentedOperations();
+const documentedIds = documented.map((o) => o.operationId).sort();
+
+/** Follows a dotted path from the client; undefined unless every step is an own member (not Object.prototype's). */
+function resolveMethod(client: object, dotted: string): { owner: object; fn: (...args: unknown[]) => unknown } | undefined {
+  let owner: unknown;
+  let current: unknown = client;
+  for (const segment of dotted.split('.')) {
+    if (typeof current !== 'object' || current === null || segment in Object.prototype) return undefined;
+    owner = current;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return typeof current === 'function' ? { owner: owner as object, fn: current as (...args: unknown[]) => unknown } : undefined;
+}
+
+describe('TypeScript SDK operations', () => {
+  it('maps every operationId of the OpenAPI document, and nothing else', () => {
+    expect(documented.length).toBeGreaterThan(40);
+    const missing = documentedIds.filter((id) => !(id in OPERATIONS));
+    const stale = Object.keys(OPERATIONS).filter((id) => !documentedIds.includes(id));
+    expect(missing, 'operationIds with no entry in sdk/typescript/src/operations.ts').toEqual([]);
+    expect(stale, 'OPERATIONS entries the API no longer documents').toEqual([]);
+  });
+
+  it('resolves every method path to a function on a constructed client', () => {
+    const client = new SomaAgent({ apiKey: 'sk_soma_contract', baseURL: 'http://127.0.0.1:9' });
+    const unresolved = Object.entries(OPERATIONS).filter(([, dotted]) => !resolveMethod(client, dotted));
+    expect(unresolved, 'OPERATIONS entries that are not methods of the client').toEqual([]);
+  });
+
+  it('sends each operation with the documented HTTP method to the documented path', async () => {
+    const log: Array<{ method: string; url: URL }> = [];
+    const client = new SomaAgent({
+      apiKey: 'sk_soma_contract',
+      baseURL: 'http://sdk-contract.invalid',
+      maxRetries: 0,
+      // Records the request instead of sending it: this test is about the shape of requests only.
+      fetch: async (url: string, init: FetchInit) => {
+        log.push({ method: init.method, url: new URL(url) });
+        return new Response('{}', { status: 200, headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const mismatches: string[] = [];
+    for (const operation of documented) {
+      const method = resolveMethod(client, OPERATIONS[operation.operationId] ?? '');
+      if (!method) continue; // reported by the test above
+      // Path parameters come first, in path order; then an (empty) body or query object.
+      const params = [...operation.path.matchAll(/\{(\w+)\}/g)].map((m, i) => `p${i + 1}-${m[1]}`);
+      log.length = 0;
+      await method.fn.apply(method.owner, [...params, {}]);
+      const sent = log[0];
+      const expectedPath = operation.path.replace(/\{(\w+)\}/g, (_, name: string) => `p${params.findIndex((p) => p.endsWith(`-${name}`)) + 1}-${name}`);
+      if (!sent) mismatches.push(`${operation.operationId}: sent nothing`);
+      else if (sent.method !== operation.method || sent.url.pathname !== expectedPath) {
+        mismatches.push(`${operation.operationId}: sent ${sent.method} ${sent.url.pathname}, documented ${operation.method} ${expectedPath}`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
+
+const root = resolve(import.meta.dirname, '..');
+const pythonOperations = join(root, 'sdk', 'python', 'somaagent', '_operations.py');
+const pythonReady = existsSync(pythonOperations);
+const pythonNote = pythonReady ? '' : ' (skipped: sdk/python/somaagent/_operations.py does not exist yet)';
+
+/**
+ * Loads the Python map and, when the package imports, walks each method path on constructed
+ * clients. Printed as JSON: { operations, clients: { Name: [unresolved paths] }, importError }.
+ */
+const PYTHON_PROBE = String.raw`
+import importlib, importlib.util, json, sys
+sys.path.insert(0, sys.argv[1])
+try:
+    ops = importlib.import_module('somaagent._operations').OPERATIONS
+except Exception:
+    spec = importlib.util.spec_from_file_location('_soma_operations', sys.argv[2])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    ops = module.OPERATIONS
+out = {'operations': dict(ops), 'clients': {}, 'importError': None}
+try:
+    package = importlib.import_module('somaagent')
+except Exception as error:
+    out['importError'] = repr(error)
+else:
+    for name in ('SomaAgent', 'AsyncSomaAgent'):
+        cls = getattr(package, name, None)
+        if cls is None:
+            continue
+        try:
+            client = cls(api_key='sk_soma_contract', base_url='http://127.0.0.1:9')
+        except Exception as error:
+            out['clients'][name] = ['(could not construct %s(api_key=..., base_url=...): %r)' % (name, error)]
+            continue
+        unresolved = []
+        for dotted in ops.values():
+            target = client
+            for part in dotted.split('.'):
+                target = getattr(target, part, None)
+            if not callable(target):
+                unresolved.append(dotted)
+        out['clients'][name] = unresolved
+        close = getattr(client, 'close', None)
+        if callable(close) and name == 'SomaAgent':
+            close()
+print(json.dumps(out))
+`;
+
+interface PythonProbe {
+  operations: Record<string, string>;
+  clients: Record<string, string[]>;
+  importError: string | null;
+}
+
+/** The venv `scripts/bootstrap.mjs --for-tests` makes for the Python SDK (with httpx), else the system Python. */
+const venvPython = join(resolve(root, process.env.SOMA_STATE_DIR ?? '.soma'), 'venv', 'bin', 'python');
+const pythonBinary = existsSync(venvPython) ? venvPython : 'python3';
+
+function probePython(): PythonProbe {
+  const output = execFileSync(pythonBinary, ['-c', PYTHON_PROBE, join(root, 'sdk', 'python'), pythonOperations], { encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(output.trim().split('\n').at(-1)!) as PythonProbe;
+}
+
+describe(`Python SDK operations${pythonNote}`, () => {
+  it.skipIf(!pythonReady)('maps every operationId of the OpenAPI document, and nothing else', () => {
+    const { operations } = probePython();
+    const missing = documentedIds.filter((id) => !(id in operations));
+    const stale = Object.keys(operations).filter((id) => !documentedIds.includes(id));
+    expect(missing, 'operationIds with no entry in sdk/python/somaagent/_operations.py').toEqual([]);
+    expect(stale, 'OPERATIONS entries the API no longer documents').toEqual([]);
+  });
+
+  it.skipIf(!pythonReady)('resolves every method path to a callable on constructed clients', (context) => {
+    const probe = probePython();
+    if (probe.importError !== null) {
+      console.warn(`sdk/python: the somaagent package does not import here (${probe.importError}); method paths not checked.`);
+      context.skip();
+    }
+    expect(Object.keys(probe.clients).length, 'somaagent exports neither SomaAgent nor AsyncSomaAgent').toBeGreaterThan(0);
+    for (const [name, unresolved] of Object.entries(probe.clients)) {
+      expect(unresolved, `${name}: OPERATIONS entries that are not methods`).toEqual([]);
+    }
+  });
+});
