@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '**/node_modules/', 'docs/build/', 'docs/.docusaurus/', '.soma/', 'sdk/', 'cli/', 'docs/'],
+    ignores: ['node_modules/', '**/node_modules/', 'docs/build/', 'docs/.docusaurus/', '.soma/', 'sdk/python/', 'sdk/typescript/dist/', 'docs/', 'examples/**/node_modules/'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -1,4 +1,4 @@
-import { mkdirSync, createWriteStream } from 'node:fs';
+import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { emulatorBaseUrl, loadEnv, needsEmulator } from '../common/config.ts';
 import { migrate } from '../stores/migrate.ts';
@@ -15,7 +15,14 @@ const env = loadEnv();
 const stateDir = resolve(env.SOMA_STATE_DIR);
 mkdirSync(resolve(stateDir, 'logs'), { recursive: true });
 const say = (line: string) => process.stdout.write(`${line}\n`);
-const print = (name: string, line: string) => process.stdout.write(`[${name}] ${line}\n`);
+// Each service's lines also go to logs/<service>.log, which `somaagent logs --worker-logs` tails.
+const serviceLogs = new Map<string, WriteStream>();
+const print = (name: string, line: string) => {
+  process.stdout.write(`[${name}] ${line}\n`);
+  let log = serviceLogs.get(name);
+  if (!log) serviceLogs.set(name, (log = createWriteStream(resolve(stateDir, 'logs', `${name}.log`), { flags: 'a' })));
+  log.write(`${line}\n`);
+};
 
 const useEmbeddedTemporal = !env.TEMPORAL_ADDRESS;
 const useEmbeddedPostgres = !env.DATABASE_URL;
