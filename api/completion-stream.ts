@@ -18,6 +18,8 @@ export interface StreamCompletionOptions {
   runId: string;
   /** The first candidate, named in the opening `run` event. */
   model: string;
+  /** Candidates passed over because their breaker was open (no call, so no events of their own). */
+  passedOver?: string[];
   requestedModel: string;
   /** Starts the workflow; called once the subscription is in place, so no token is missed. */
   start(): Promise<WorkflowHandle>;
@@ -53,10 +55,12 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
   const relay = (event: RunStreamEvent) => {
     switch (event.type) {
       case 'attempt': {
-        const previous = failure ?? current;
+        let previous: (AttemptState & { error?: string }) | undefined = failure ?? current;
+        // The first call is not the first candidate: those before it were passed over.
+        if (!previous && event.fallbackDepth > 0) previous = { model: options.model, fallbackDepth: 0, error: options.passedOver?.includes(options.model) ? 'circuit_open' : 'skipped' };
         if (previous) {
           // A worker that died mid-call leaves no failure event: its attempt was interrupted.
-          const error = failure?.error ?? 'interrupted';
+          const error = failure?.error ?? previous.error ?? 'interrupted';
           const fields = { model: event.model, provider: event.provider, attempt: event.attempt, fallback_depth: event.fallbackDepth, error, discard_text: textSent };
           if (previous.fallbackDepth === event.fallbackDepth) send('retry', fields);
           else send('fallback', { from: previous.model, to: event.model, ...fields });

@@ -30,6 +30,15 @@ import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
 import { policiesRouter } from './routes/policies.ts';
 import { conversationsRouter } from './routes/conversations.ts';
+import { memoryRouter } from './routes/memory.ts';
+import { ragRouter } from './routes/rag.ts';
+import { createMemorySearch } from '../activities/memory/memory-search.ts';
+import type { Memory } from '../activities/memory/memory-from-env.ts';
+import type { MemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
+import { createDocumentStore } from '../stores/documents.ts';
+import { createOpenBreakers } from './open-breakers.ts';
+import { createCircuitBreakerStore } from '../stores/circuit-breakers.ts';
+import { breakerPolicyFrom } from '../workers/create-worker.ts';
 import { createConversationStore } from '../stores/conversations.ts';
 import { capsulesRouter } from './routes/capsules.ts';
 import { createCapsuleStore } from '../stores/capsules.ts';
@@ -50,6 +59,10 @@ export interface AppDeps {
   metrics: MetricsQueries;
   /** The process's /metrics registry (shared with an embedded worker); a new one when omitted. */
   registry?: Registry;
+  /** Embedder and vector store, for search and ingestion. */
+  memory: Memory;
+  /** Wakes a tenant's memory indexer when messages are added through the API. */
+  indexTrigger?: MemoryIndexTrigger;
   /** Where streamed runs' tokens arrive from the workers. */
   streams: RunStreamBus;
   /** A client sharing its NativeConnection with an in-process worker, for eager workflow start. */
@@ -77,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   const prompts = createPromptServices(deps.pool);
   const policies = createModelPolicyStore(deps.pool);
   const conversations = createConversationStore(deps.pool);
+  const openBreakers = createOpenBreakers(createCircuitBreakerStore(deps.pool, breakerPolicyFrom(deps.env)));
 
   app.use(requestId);
   app.use(metrics.observe);
@@ -95,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
   app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, conversations, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -111,7 +125,37 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
   app.use(usageRouter(deps.metrics));
   app.use(budgetsRouter({ budgets, tenants: createTenantStore(deps.pool), keys }));
-  app.use(conversationsRouter({ store: conversations }));
+  app.use(
+    conversationsRouter({
+      store: conversations,
+      ...(deps.indexTrigger && {
+        onMessages: (tenantId: string) => {
+          deps.indexTrigger!(tenantId).catch((err: unknown) => deps.logger.warn('memory indexer not woken', { tenant: tenantId, error: err instanceof Error ? err.message : String(err) }));
+        },
+      }),
+    }),
+  );
+  const documents = createDocumentStore(deps.pool);
+  app.use(
+    ragRouter({
+      client: deps.client,
+      env: deps.env,
+      availableProviders: deps.availableProviders,
+      models: deps.models,
+      budgets,
+      policies,
+      openBreakers,
+    }),
+  );
+  app.use(
+    memoryRouter({
+      client: deps.client,
+      taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+      documents,
+      vectors: deps.memory.vectors,
+      search: createMemorySearch({ pool: deps.pool, ...deps.memory }),
+    }),
+  );
   app.use(policiesRouter({ store: policies, models: deps.models, availableProviders: deps.availableProviders }));
   app.use(
     capsulesRouter({

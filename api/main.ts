@@ -11,6 +11,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
+import { createMemoryFromEnv } from '../activities/memory/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -21,6 +23,7 @@ const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
 // One bus per process: the API subscribes to streamed runs, the embedded worker publishes.
 const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
+const memory = await createMemoryFromEnv(env, pool);
 // One registry for /metrics: the API's request metrics and the embedded worker's sink counters.
 const registry = new Registry();
 
@@ -29,7 +32,7 @@ const registry = new Registry();
 let embedded: (WorkerFromEnv & { connection: NativeConnection; running: Promise<void> }) | undefined;
 if (env.API_EMBEDDED_WORKER) {
   const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', { registry, streams });
+  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', { registry, streams, memory });
   embedded = { ...made, connection: native, running: made.worker.run() };
 }
 const app = createApp({
@@ -43,6 +46,8 @@ const app = createApp({
   metrics: createMetricsQueries({ env, pool }),
   streams,
   registry,
+  memory,
+  indexTrigger: createMemoryIndexTrigger(client, env.TEMPORAL_TASK_QUEUE),
   ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE }) }),
 });
 

@@ -81,6 +81,9 @@ const Completion = {
     },
     routing: { type: 'object', description: 'The auto policy decision: score, tier, signals, chosen, fallbacks, reasons.' },
     budget_downgrade: { type: 'object', description: 'Present when a downgrade budget replaced the requested model: { from, budget_id }.' },
+    prompt: { type: 'object', description: 'The template version the messages were rendered from: { name, version, label, content_hash }.' },
+    policy: { type: 'string', description: 'The model policy used (named in the request, or the tenant default).' },
+    conversation: { type: 'string', description: 'The conversation this completion continued (its turn and answer were added to it).' },
   },
 };
 

@@ -32,7 +32,11 @@ const EvaluationCaseSchema = z
  */
 export const CapsuleManifestSchema = z
   .object({
-    name: z.string().regex(CAPSULE_NAME, 'lowercase letters, digits, "-" and "_", at most 63'),
+    name: z
+      .string()
+      .regex(CAPSULE_NAME, 'lowercase letters, digits, "-" and "_", at most 63')
+      // GET /v1/capsules/installed lists installs; a capsule of that name could never be read.
+      .refine((n) => n !== 'installed', '"installed" is reserved'),
     version: z.string().regex(SEMVER, 'a semantic version such as 1.2.0 or 2.0.0-beta.1'),
     description: z.string().max(2000).default(''),
     prompts: z.array(CapsulePromptSchema).max(50).default([]),

@@ -5,6 +5,7 @@
 import type { ChatMessage, FinishReason, ProviderId, Usage } from '../activities/providers/provider.ts';
 import type { PromptReference } from './prompt-types.ts';
 import type { RouteDecision } from './route-decision-types.ts';
+import type { SearchSource } from './memory-types.ts';
 
 export type { ChatMessage, FinishReason, ProviderId, Usage };
 
@@ -25,6 +26,8 @@ export interface ModelCandidate {
   /** Unknown for a model outside the registry. */
   contextWindow: number | null;
   pricing: { inputPerMTok: number; outputPerMTok: number } | null;
+  /** Its shared breaker was open when the run started: passed over without a call. */
+  breakerOpen?: boolean;
 }
 
 export interface CompletionInput {
@@ -55,8 +58,29 @@ export interface CompletionInput {
   stream?: boolean;
   /** The named model policy the request used (its own or the tenant's default). */
   policy?: string;
+  /** Retrieve context before the model call and put it in front of the messages (memory injection). */
+  memory?: MemoryInjection;
   /** Continue this conversation: its history is already in `messages`; `append` is stored after the answer. */
   conversation?: { id: string; append: ChatMessage[] };
+}
+
+export interface MemoryInjection {
+  /** Usually the last user message. */
+  query: string;
+  k: number;
+  budgetTokens: number;
+  collections?: string[];
+  /** Search this conversation's earlier messages too. */
+  conversationId?: string;
+  documents: boolean;
+  conversations: boolean;
+}
+
+/** What memory injection put in front of the model, kept with the run. */
+export interface InjectedPassage {
+  label: string;
+  id: string;
+  source: SearchSource;
 }
 
 export interface BudgetDowngrade {
@@ -116,6 +140,8 @@ export interface CompletionResult extends ModelCallResult {
   prompt?: PromptReference;
   policy?: string;
   conversationId?: string;
+  /** Passages memory injection added to the prompt. */
+  injected?: InjectedPassage[];
 }
 
 /** Carried in ApplicationFailure details so the API can map a provider failure to its error. */

@@ -25,6 +25,23 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_PORT: port(5433),
+  /** Where memory vectors live: pgvector in DATABASE_URL's Postgres (default) or Pinecone. */
+  VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),
+  /** With VECTOR_STORE=pinecone: the key, and the index by its data-plane host or by name. */
+  PINECONE_API_KEY: optionalString,
+  PINECONE_INDEX_HOST: optionalString,
+  PINECONE_INDEX: optionalString,
+  /** The control plane, to resolve PINECONE_INDEX (default https://api.pinecone.io). */
+  PINECONE_CONTROLLER_HOST: optionalString,
+  /** SDK retries of a 5xx answer from Pinecone. */
+  PINECONE_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Put before every tenant namespace, so deployments can share an index. */
+  PINECONE_NAMESPACE_PREFIX: optionalString,
+  /** pgvector HNSW graph degree and build candidate list (apply when the index is first built). */
+  PGVECTOR_HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
+  PGVECTOR_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(64),
+  /** pgvector search candidate list: higher finds more of the true nearest neighbours, slower. */
+  PGVECTOR_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(100),
   /** Streamed tokens fan out through Redis pub/sub when set (redis://host:6379); through Postgres LISTEN/NOTIFY otherwise. */
   REDIS_URL: optionalString,
   /** Model metrics go to ClickHouse when set (http[s]://[user:password@]host:8123); to Postgres otherwise. */
@@ -46,6 +63,22 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalString,
   LOCAL_MODEL_BASE_URL: optionalString,
   LOCAL_MODEL_API_KEY: optionalString,
+  /**
+   * The embedding model of Memory/RAG. `local/all-MiniLM-L6-v2` runs in-process from files that
+   * bootstrap puts under SOMA_STATE_DIR/models. `openai/<model>` goes through the OpenAI SDK: to
+   * EMBEDDING_BASE_URL when set, to OpenAI with OPENAI_API_KEY, else to the emulator (simulated).
+   */
+  EMBEDDING_MODEL: optionalString.pipe(
+    z.string().regex(/^(local|openai)\/\S+$/, 'local/<model> or openai/<model>').default('local/all-MiniLM-L6-v2'),
+  ),
+  /** An OpenAI-compatible embedding server for `openai/<model>`: Ollama `http://localhost:11434/v1`, vLLM, TEI. */
+  EMBEDDING_BASE_URL: optionalString,
+  /** Key for EMBEDDING_BASE_URL, if it checks one; OPENAI_API_KEY is never sent there. */
+  EMBEDDING_API_KEY: optionalString,
+  /** text-embedding-3 models: the shortened vector size to ask for. Other servers' models: the size they return. */
+  EMBEDDING_DIMENSIONS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(16_000).optional()),
+  /** ONNX Runtime threads of the local model; unset: 1 (measured best on a shared 2-core machine). */
+  EMBEDDING_THREADS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(1).max(64).optional()),
   EMULATOR_URL: optionalString,
   EMULATOR_PORT: port(4010),
   EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),

@@ -25,6 +25,19 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Memory',
+      collapsed: false,
+      items: ['memory/documents-and-search', 'memory/conversations', 'memory/rag', 'memory/embeddings', 'memory/vector-stores'],
+    },
+    {
+      type: 'category',
+      label: 'SDKs',
+      collapsed: false,
+      items: ['sdks/typescript', 'sdks/python'],
+    },
+    'cli',
+    {
+      type: 'category',
       label: 'Operations',
       collapsed: false,
       items: ['operations/benchmarks', 'operations/model-metrics'],

@@ -79,6 +79,20 @@ export function createCircuitBreakerStore(pool: Pool, policy: CircuitBreakerPoli
       );
     },
 
+    /**
+     * Models a call would be skipped for right now: open and not yet due for a probe, or with a
+     * probe in flight. (Due for a probe: not listed, so the next call claims it.)
+     */
+    async openModels(): Promise<string[]> {
+      const { rows } = await pool.query<{ model_id: string }>(
+        `SELECT model_id FROM model_circuit_breakers
+          WHERE (state = 'open' AND opened_at > now() - make_interval(secs => $1::double precision / 1000))
+             OR (state = 'half_open' AND probe_started_at > now() - make_interval(secs => $2::double precision / 1000))`,
+        [policy.openMs, policy.probeTimeoutMs],
+      );
+      return rows.map((r) => r.model_id);
+    },
+
     async list(): Promise<BreakerStatus[]> {
       const { rows } = await pool.query<{ model_id: string; state: BreakerState; consecutive_failures: number; opened_at: Date | null }>(
         'SELECT model_id, state, consecutive_failures, opened_at FROM model_circuit_breakers ORDER BY model_id',

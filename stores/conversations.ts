@@ -71,6 +71,11 @@ export interface ConversationStore {
    */
   append(tenantId: string, id: string, messages: NewMessage[], runId?: string): Promise<StoredMessage[] | undefined>;
   delete(tenantId: string, id: string): Promise<boolean>;
+  /** Messages not yet embedded for search, oldest first. */
+  pendingForEmbedding(tenantId: string, limit: number): Promise<StoredMessage[]>;
+  markEmbedded(tenantId: string, ids: string[]): Promise<void>;
+  /** Tenants with messages waiting to be embedded (for an indexer that lost its trigger). */
+  tenantsWithPending(limit: number): Promise<string[]>;
 }
 
 export function createConversationStore(pool: Pool): ConversationStore {
@@ -136,6 +141,23 @@ export function createConversationStore(pool: Pool): ConversationStore {
     async delete(tenantId, id) {
       const result = await pool.query('DELETE FROM conversations WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
       return result.rowCount === 1;
+    },
+
+    async pendingForEmbedding(tenantId, limit) {
+      const { rows } = await pool.query<MessageRow>(
+        `SELECT ${MESSAGE} FROM conversation_messages WHERE tenant_id = $1 AND NOT embedded AND content <> '' ORDER BY created_at, seq LIMIT $2`,
+        [tenantId, limit],
+      );
+      return rows.map(toMessage);
+    },
+
+    async markEmbedded(tenantId, ids) {
+      await pool.query('UPDATE conversation_messages SET embedded = true WHERE tenant_id = $1 AND id = ANY($2::text[])', [tenantId, ids]);
+    },
+
+    async tenantsWithPending(limit) {
+      const { rows } = await pool.query<{ tenant_id: string }>('SELECT DISTINCT tenant_id FROM conversation_messages WHERE NOT embedded LIMIT $1', [limit]);
+      return rows.map((r) => r.tenant_id);
     },
   };
 }

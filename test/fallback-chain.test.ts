@@ -62,6 +62,20 @@ describe('fallback chains', () => {
     expect(p.emulator.stats().byModel[providerModel(A)] ?? 0).toBe(before);
     const { rows } = await p.pool.query('SELECT state FROM model_circuit_breakers WHERE model_id = $1', [A]);
     expect(rows[0].state).toBe('open');
+    // Known open when the run started: passed over without even scheduling its activity.
+    const events = (await p.call(`/v1/runs/${res.body.id}/events`, { key: t.key })).body.data as Array<{ type: string; summary?: string }>;
+    expect(events.filter((e) => e.type === 'activity_task_scheduled').map((e) => e.summary)).toEqual([`callModel: ${B} (fallback 1)`]);
+  });
+
+  it('tells a streaming client that an open breaker moved the run to the next model', async () => {
+    const res = await fetch(`${p.apiUrl}/v1/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask({ models: [A, B], stream: true })),
+    });
+    const text = await res.text();
+    expect(text).toMatch(new RegExp(`event: fallback\ndata: \\{"from":"${A}","to":"${B}".*"error":"circuit_open","discard_text":false\\}`));
+    expect(text).toContain('event: completion');
   });
 
   it('does not burn the chain on a request error', async () => {

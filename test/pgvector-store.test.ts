@@ -4,6 +4,7 @@ import { newId } from '../common/ids.ts';
 import { createPool, type Pool } from '../stores/pool.ts';
 import { createPgvectorStore } from '../stores/vectors/pgvector-vector-store.ts';
 import { VectorDimensionError, type VectorStore } from '../stores/vectors/vector-store.ts';
+import { describeVectorStoreContract } from './support/vector-store-contract.ts';
 
 let pool: Pool;
 let store: VectorStore;
@@ -95,4 +96,11 @@ describe('pgvector store', () => {
     await expect(store.upsert('x', [{ id: 'a', values: [1, 2, 3], metadata: {} }])).rejects.toThrow(VectorDimensionError);
     await expect(store.query('x', { vector: [1, 2, 3], topK: 1 })).rejects.toThrow(/dimension 3 .* dimension 8/);
   });
+});
+
+// The same behavioural contract the Pinecone store passes (test/support/vector-store-contract.ts).
+describeVectorStoreContract('pgvector (PGlite over the wire)', async () => {
+  const contractPool = createPool(inject('databaseUrl'), 4);
+  const contractStore = await createPgvectorStore({ pool: contractPool, model: `test/contract-${newId('m', 6)}`, dimension: 16 });
+  return { store: contractStore, cleanup: () => contractPool.end() };
 });

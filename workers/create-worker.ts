@@ -13,6 +13,11 @@ import { createCircuitBreakerStore, DEFAULT_BREAKER_POLICY, type CircuitBreakerP
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
 import type { Env } from '../common/config.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
+import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
+import type { Memory } from '../activities/memory/memory-from-env.ts';
+import type { MemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
+import { createDocumentStore } from '../stores/documents.ts';
+import { createMemorySearch } from '../activities/memory/memory-search.ts';
 
 /** The breaker policy from configuration. */
 export function breakerPolicyFrom(env: Env): CircuitBreakerPolicy {
@@ -32,10 +37,21 @@ export interface WorkerDeps {
   breakerPolicy: CircuitBreakerPolicy;
   /** Where streamed runs publish their tokens. */
   streams?: RunStreamBus;
+  /** Embeddings and vectors for the memory workflows (ingestion, indexing conversations). */
+  memory?: Memory;
+  /** Wakes a tenant's memory indexer when conversations gain messages. */
+  indexTrigger?: MemoryIndexTrigger;
   warn?: (message: string) => void;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string } | { code: string };
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
+}
+
+/** A trigger that never fails its caller: indexing catches up on the next message anyway. */
+function wake(trigger: MemoryIndexTrigger, warn?: (message: string) => void) {
+  return (tenantId: string) => {
+    trigger(tenantId).catch((err: unknown) => warn?.(`memory indexer not woken for ${tenantId}: ${err instanceof Error ? err.message : String(err)}`));
+  };
 }
 
 /** Wires activities to their real dependencies; nothing else. */
@@ -48,8 +64,16 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       breakers: createBreakerGate(createCircuitBreakerStore(deps.pool, deps.breakerPolicy)),
       metrics: deps.metrics,
       ...(deps.streams && { streams: deps.streams }),
+      ...(deps.indexTrigger && { onMessages: wake(deps.indexTrigger, deps.warn) }),
       ...(deps.warn && { warn: deps.warn }),
     }),
+    ...(deps.memory &&
+      createMemoryActivities({
+        documents: createDocumentStore(deps.pool),
+        conversations: createConversationStore(deps.pool),
+        ...deps.memory,
+        search: createMemorySearch({ pool: deps.pool, ...deps.memory }),
+      })),
     ...createExperimentActivities({ experiments: createPromptExperimentStore(deps.pool), templates: createPromptTemplateStore(deps.pool) }),
   };
   return Worker.create({

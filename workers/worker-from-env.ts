@@ -9,6 +9,9 @@ import type { Pool } from '../stores/pool.ts';
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { breakerPolicyFrom, createWorker } from './create-worker.ts';
+import { Client } from '@temporalio/client';
+import { createMemoryFromEnv, type Memory } from '../activities/memory/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
 
 export interface WorkerFromEnv {
   worker: Worker;
@@ -24,6 +27,8 @@ export interface WorkerFromEnvOptions {
   registry: Registry;
   /** A bus the process already has (the API's), instead of a new one. */
   streams?: RunStreamBus;
+  /** The memory (embedder, vectors) the process already has, instead of new ones. */
+  memory?: Memory;
 }
 
 export async function createWorkerFromEnv(env: Env, pool: Pool, connection: NativeConnection, service: string, options: WorkerFromEnvOptions): Promise<WorkerFromEnv> {
@@ -31,6 +36,8 @@ export async function createWorkerFromEnv(env: Env, pool: Pool, connection: Nati
   const logger = createLogger(service, env.LOG_LEVEL);
   const metrics = createMetricsSink({ env, pool, registry: options.registry, logger });
   const bus = streams ?? createRunStreamBus(env, pool, (message) => logger.warn(message));
+  const memory = options.memory ?? (await createMemoryFromEnv(env, pool));
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
   const worker = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -40,6 +47,8 @@ export async function createWorkerFromEnv(env: Env, pool: Pool, connection: Nati
     metrics,
     breakerPolicy: breakerPolicyFrom(env),
     streams: bus,
+    memory,
+    indexTrigger: createMemoryIndexTrigger(client, env.TEMPORAL_TASK_QUEUE),
     warn: (message) => logger.warn(message),
   });
   return { worker, metrics, streams: bus };

@@ -20,11 +20,31 @@ import type {
   ProviderFailureDetails,
 } from '../common/completion-types.ts';
 import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
+import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
+import { renderSources, type ContextPassage } from '../common/context-passages.ts';
+import type { ChatMessage, InjectedPassage } from '../common/completion-types.ts';
+
+const MEMORY_INSTRUCTIONS =
+  'Relevant context retrieved from memory follows, numbered. Use it when it helps; cite a passage you rely on by its number in square brackets, e.g. [1].';
+
+/** The messages with retrieved passages in a system message before the conversation. */
+function withMemory(messages: ChatMessage[], passages: ContextPassage[]): ChatMessage[] {
+  if (passages.length === 0) return messages;
+  const context: ChatMessage = { role: 'system', content: `${MEMORY_INSTRUCTIONS}\n\n${renderSources(passages)}` };
+  const leading = messages.findIndex((m) => m.role !== 'system');
+  const at = leading === -1 ? messages.length : leading;
+  return [...messages.slice(0, at), context, ...messages.slice(at)];
+}
 
 // Recording is a quick local write: a local activity saves a task round trip on every run.
 const { recordCompletion, appendToConversation } = proxyLocalActivities<CompletionActivities>({
   startToCloseTimeout: '15 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+});
+
+const { retrieveContext } = proxyLocalActivities<MemoryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
 });
 
 export const statusQuery = defineQuery<CompletionStatus>('status');
@@ -66,11 +86,26 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
   const status: CompletionStatus = { stage: 'calling_model', provider: first.provider, model: first.modelId, fallbackDepth: 0, history };
   setHandler(statusQuery, () => status);
   const runId = workflowInfo().workflowId;
+  let messages = input.messages;
+  let injected: InjectedPassage[] | undefined;
+  if (input.memory) {
+    const { query, k, budgetTokens, collections, conversationId, documents, conversations } = input.memory;
+    const passages = await retrieveContext({ tenantId: input.tenantId, query, k, budgetTokens, collections, conversationId, documents, conversations });
+    messages = withMemory(messages, passages);
+    injected = passages.map((p) => ({ label: p.label, id: p.id, source: p.source }));
+  }
 
   let index: number | undefined = 0;
   let lastError: unknown;
   while (index !== undefined) {
     const candidate = input.candidates[index]!;
+    if (candidate.breakerOpen) {
+      // Known open when the run started: no activity, no task round trip, straight to the next.
+      history.push({ model: candidate.modelId, provider: candidate.provider, outcome: 'skipped', error: 'circuit_open', attempts: 0 });
+      lastError = ApplicationFailure.create({ type: 'circuit_open', message: `circuit breaker open for ${candidate.modelId}`, nonRetryable: true });
+      index = nextCandidate(input.candidates, index, 'circuit_open');
+      continue;
+    }
     Object.assign(status, { provider: candidate.provider, model: candidate.modelId, fallbackDepth: index });
     const retry: RetryPolicy = {
       initialInterval: '500 milliseconds',
@@ -91,7 +126,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         requestedModel: input.requestedModel,
         candidate,
         fallbackDepth: index,
-        messages: input.messages,
+        messages,
         parameters: input.parameters,
         heartbeatTimeoutMs: input.heartbeatTimeoutMs,
         ...(input.stream && { stream: true }),
@@ -109,6 +144,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         ...(input.prompt && { prompt: input.prompt }),
         ...(input.policy && { policy: input.policy }),
         ...(input.conversation && { conversationId: input.conversation.id }),
+        ...(injected && { injected }),
       };
       status.stage = 'recording';
       await recordCompletion({ status: 'completed', runId, tenantId: input.tenantId, apiKeyId: input.apiKeyId ?? null, result });

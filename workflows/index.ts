@@ -2,3 +2,6 @@
 // reachable from this file.
 export { completion } from './completion.ts';
 export { promptExperiment } from './prompt-experiment.ts';
+export { ingestDocuments } from './ingest-documents.ts';
+export { memoryIndexer } from './memory-indexer.ts';
+export { rag } from './rag.ts';

@@ -21,7 +21,7 @@ export interface Chunk {
 
 /** Sentence ends, keeping the punctuation with the sentence. */
 function sentences(text: string): string[] {
-  return text.split(/(?<=[.!?])\s+(?=[A-Z0-9"'(\[])|\n+/).map((s) => s.trim()).filter(Boolean);
+  return text.split(/(?<=[.!?])\s+(?=[A-Z0-9"'([])|\n+/).map((s) => s.trim()).filter(Boolean);
 }
 
 /** Splits text that alone exceeds the budget: sentences, then words. */

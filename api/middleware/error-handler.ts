@@ -24,6 +24,17 @@ function fromBodyParser(err: BodyParserError): ApiError | undefined {
   }
 }
 
+/**
+ * SDKs retry 408, 409, 429 and 5xx. Tell them not to where a retry cannot help: a conflict that
+ * is not "still running", and a provider failure the run already retried (a retry would run the
+ * whole chain again) unless the provider said when to come back.
+ */
+function shouldRetry(error: ApiError): boolean {
+  if (error.status === 409) return error.code === 'idempotency_key_in_use';
+  if (error.type === 'provider_error') return error.headers?.['retry-after'] !== undefined;
+  return true;
+}
+
 export function createErrorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const apiError =
@@ -47,6 +58,7 @@ export function createErrorHandler(logger: Logger) {
       return;
     }
     for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
+    if (!shouldRetry(apiError)) res.setHeader('x-should-retry', 'false');
     res.status(apiError.status).json(body);
   };
 }

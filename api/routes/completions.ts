@@ -1,23 +1,23 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import type { CompletionInput, CompletionResult } from '../../common/completion-types.ts';
+import type { CompletionInput, CompletionResult, MemoryInjection } from '../../common/completion-types.ts';
 import type { Env } from '../../common/config.ts';
 import { MODEL, PROMPT } from '../../common/search-attributes.ts';
 import type { PromptReference } from '../../common/prompt-types.ts';
 import type { ChatMessage, ProviderId } from '../../activities/providers/provider.ts';
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
-import { resolveCandidates } from '../model-resolution.ts';
 import { runIdFor, startRun } from '../start-run.ts';
-import { enforceBudgets } from '../budget-guard.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { POLICY_NAME, RoutingOptionsSchema } from '../../common/model-policy.ts';
-import type { ModelPolicy, ModelPolicyStore } from '../../stores/model-policies.ts';
+import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
+import { planCompletion } from '../completion-plan.ts';
+import type { OpenBreakers } from '../open-breakers.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
@@ -52,6 +52,18 @@ export const CompletionRequestSchema = z
     stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(4)]).optional(),
     /** Return 202 with the run id at once instead of waiting for the answer. */
     background: z.boolean().optional(),
+    /** Retrieve context for the last user message and put it in front of the model (memory injection). */
+    memory: z
+      .object({
+        collections: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/)).max(50).optional().describe('Document collections to search (default: all).'),
+        sources: z.array(z.enum(['documents', 'conversations'])).min(1).max(2).default(['documents']),
+        /** With `conversations`: only this conversation's earlier messages (default: the one continued, else all). */
+        conversation: z.string().regex(CONVERSATION_ID).optional(),
+        k: z.number().int().min(1).max(50).default(5),
+        budget_tokens: z.number().int().min(50).max(32_000).default(1500),
+      })
+      .strict()
+      .optional(),
     /** Continue this conversation: its stored messages come first; the new ones and the answer are added to it. */
     conversation: z.string().regex(CONVERSATION_ID, 'a conversation id (conv_...)').optional(),
     /** Answer with Server-Sent Events: the run id, text deltas as they arrive, then the result. */
@@ -104,6 +116,7 @@ export function completionResponse(runId: string, result: CompletionResult) {
     ...(result.routing && { routing: result.routing }),
     ...(result.policy && { policy: result.policy }),
     ...(result.conversationId && { conversation: result.conversationId }),
+    ...(result.injected && { memory: { injected: result.injected } }),
     ...(result.budgetDowngrade && { budget_downgrade: { from: result.budgetDowngrade.from, budget_id: result.budgetDowngrade.budgetId } }),
     ...(result.prompt && {
       prompt: { name: result.prompt.name, version: result.prompt.version, label: result.prompt.label, content_hash: result.prompt.contentHash },
@@ -132,25 +145,28 @@ export interface CompletionRouteDeps {
   /** Named model policies, and the tenant's default. */
   policies: ModelPolicyStore;
   conversations: ConversationStore;
+  /** Breakers open right now: their candidates are passed over without a call. */
+  openBreakers?: OpenBreakers;
+}
+
+function memoryInjection(memory: NonNullable<CompletionRequest['memory']>, messages: ChatMessage[], continued: string | undefined): MemoryInjection {
+  const question = [...messages].reverse().find((m) => m.role === 'user')?.content ?? messages.at(-1)!.content;
+  const conversationId = memory.conversation ?? continued;
+  return {
+    // The end of a long message says most about what is being asked now.
+    query: question.slice(-2000),
+    k: memory.k,
+    budgetTokens: memory.budget_tokens,
+    ...(memory.collections && { collections: memory.collections }),
+    ...(conversationId && { conversationId }),
+    documents: memory.sources.includes('documents'),
+    conversations: memory.sources.includes('conversations'),
+  };
 }
 
 /** How much of a conversation a completion sees: its newest messages. */
 const CONVERSATION_WINDOW = 200;
 
-/** The policy a request uses: the one it names, or the tenant's default when it names no model. */
-async function policyFor(policies: ModelPolicyStore, tenantId: string, body: { policy?: string | undefined; model?: string | undefined; models?: string[] | undefined }): Promise<ModelPolicy | undefined> {
-  if (body.policy !== undefined) {
-    const named = await policies.get(tenantId, body.policy);
-    if (!named) throw new ApiError(400, 'invalid_request_error', 'policy_not_found', `No policy "${body.policy}". GET /v1/policies lists them.`);
-    return named;
-  }
-  if (body.model !== undefined || body.models !== undefined) return undefined;
-  const fallback = await policies.getDefault(tenantId);
-  if (!fallback) {
-    throw new ApiError(400, 'invalid_request_error', 'model_required', 'Send "model" (a model id or "auto"), "models" or "policy" — or make a policy the default (PUT /v1/policies/{name} with "default": true).');
-  }
-  return fallback;
-}
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
@@ -181,51 +197,12 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       const system = messages.filter((m) => m.role === 'system');
       messages = [...system, ...history.map((m) => ({ role: m.role, content: m.content })), ...conversation.append];
     }
-    const policy = await policyFor(deps.policies, tenantId, body);
-    // The request's own settings win over its policy's.
-    const routing = body.routing ?? policy?.spec.routing;
-    const maxTokens = body.max_tokens ?? policy?.spec.parameters?.max_tokens;
-    const temperature = body.temperature ?? policy?.spec.parameters?.temperature;
-    const registry = await deps.models.models();
-    const resolved = resolveCandidates(
-      {
-        model: body.model ?? policy?.spec.model,
-        models: body.models ?? policy?.spec.models,
-        messages,
-        maxTokens,
-        constraints: {
-          ...(routing?.quality_floor !== undefined && { qualityFloor: routing.quality_floor }),
-          ...(routing?.latency_ceiling_ms !== undefined && { latencyCeilingMs: routing.latency_ceiling_ms }),
-          ...(routing?.fallbacks !== undefined && { fallbacks: routing.fallbacks }),
-          ...(routing?.upgrade_allowance_usd !== undefined && { upgradeAllowanceUsd: routing.upgrade_allowance_usd }),
-        },
-        requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
-      },
-      registry,
-      deps.availableProviders,
-    );
-    const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens }, registry, deps.availableProviders);
     const input: CompletionInput = {
-      tenantId,
-      apiKeyId: keyId,
-      ...chain,
-      messages,
-      parameters: {
-        ...(maxTokens !== undefined && { maxTokens }),
-        ...(temperature !== undefined && { temperature }),
-        ...(body.top_p !== undefined && { topP: body.top_p }),
-        ...(body.stop !== undefined && { stop: typeof body.stop === 'string' ? [body.stop] : body.stop }),
-      },
-      maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
-      heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
-      callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,
-      // While a local activity runs the workflow task stays open, so a status query waits for
-      // it; background runs are the ones whose status gets asked, so they keep the activity.
-      callMode: body.background ? 'activity' : deps.env.MODEL_CALL_MODE,
+      ...(await planCompletion(deps, { tenantId, keyId }, body, messages)),
       ...(prompt && { prompt }),
       ...(body.stream && { stream: true }),
-      ...(policy && { policy: policy.name }),
       ...(conversation && { conversation }),
+      ...(body.memory && { memory: memoryInjection(body.memory, messages, body.conversation) }),
     };
     const idempotencyKey = idempotencyKeyOf(req);
     const runId = runIdFor('completion', tenantId, idempotencyKey);
@@ -239,7 +216,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       workflowId: runId,
       args: [input],
       searchAttributes: [
-        { key: MODEL, value: chain.requestedModel },
+        { key: MODEL, value: input.requestedModel },
         ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
       ],
       // The memo keeps the whole reference (label asked for, content hash) next to the run.
@@ -252,8 +229,9 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
         res,
         bus: deps.streams,
         runId,
-        model: chain.candidates[0]!.modelId,
-        requestedModel: chain.requestedModel,
+        model: input.candidates[0]!.modelId,
+        passedOver: input.candidates.filter((c) => c.breakerOpen).map((c) => c.modelId),
+        requestedModel: input.requestedModel,
         start,
         respond: (result) => completionResponse(runId, result),
       });
@@ -261,7 +239,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     }
     const handle = await start();
     if (body.background) {
-      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running' });
+      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running', created_at: new Date().toISOString() });
       return;
     }
     let result: CompletionResult;

@@ -19,6 +19,8 @@ import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts'
 import { createMetricsQueries, createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { createRunStreamBus } from '../../stores/run-streams/create-run-stream-bus.ts';
+import { createMemoryFromEnv } from '../../activities/memory/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../../activities/memory/memory-index-trigger.ts';
 import { Registry } from 'prom-client';
 
 export interface TestPlatform {
@@ -80,6 +82,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   const registry = new Registry();
   const metrics = createMetricsSink({ env, pool, registry });
   const streams = createRunStreamBus(env, pool);
+  const memory = await createMemoryFromEnv(env, pool);
+  const indexTrigger = createMemoryIndexTrigger(client, taskQueue);
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -95,6 +99,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       metrics,
       breakerPolicy: breakerPolicyFrom(env),
       streams,
+      memory,
+      indexTrigger,
       workflowBundle: { codePath: inject('workflowBundlePath') },
     });
     workerRun = worker.run();
@@ -104,6 +110,8 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     metrics: createMetricsQueries({ env, pool }),
     streams,
     registry,
+    memory,
+    indexTrigger,
     // With the worker in this process, completions start eagerly, as in the API process.
     ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }) }),
   });

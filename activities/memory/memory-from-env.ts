@@ -1,0 +1,22 @@
+import type { Env } from '../../common/config.ts';
+import { createEmbeddingCacheStore } from '../../stores/embedding-cache.ts';
+import type { Pool } from '../../stores/pool.ts';
+import { createVectorStore } from '../../stores/vectors/create-vector-store.ts';
+import type { VectorStore } from '../../stores/vectors/vector-store.ts';
+import { createEmbedder } from '../embeddings/create-embedder.ts';
+import type { Embedder } from '../embeddings/embedder.ts';
+
+export interface Memory {
+  embedder: Embedder;
+  vectors: VectorStore;
+}
+
+/**
+ * The process's embedder (cached by content hash) and vector store, from configuration. The
+ * local model loads on first use, so a process that never embeds never pays for it.
+ */
+export async function createMemoryFromEnv(env: Env, pool: Pool): Promise<Memory> {
+  const embedder = createEmbedder(env, { cache: createEmbeddingCacheStore(pool) });
+  const vectors = await createVectorStore(env, pool, { model: embedder.id, dimension: embedder.dimension });
+  return { embedder, vectors };
+}

@@ -1,0 +1,180 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import type { Client } from '@temporalio/client';
+import type { IngestInput, IngestItem, IngestProgress } from '../../common/memory-types.ts';
+import { MetadataFilterSchema } from '../../common/metadata-filter.ts';
+import type { MemorySearch } from '../../activities/memory/memory-search.ts';
+import type { DocumentStore, StoredDocument } from '../../stores/documents.ts';
+import type { VectorStore } from '../../stores/vectors/vector-store.ts';
+import { notFound } from '../api-error.ts';
+import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
+import { principalOf } from '../middleware/auth.ts';
+import { runIdFor, startRun } from '../start-run.ts';
+import { toApiError } from '../temporal-errors.ts';
+import { parseInput } from '../validation.ts';
+import { CONVERSATION_ID } from './conversations.ts';
+
+const COLLECTION = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
+const CollectionSchema = z.string().regex(COLLECTION, 'lowercase letters, digits, ".", "_" and "-" (at most 63)');
+const MetadataValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]);
+
+const DocumentInputSchema = z
+  .object({
+    source: z.string().min(1).max(1000).describe('Names the document in its collection (a path or URL); ingesting the same source again replaces it.'),
+    text: z.string().max(10_000_000).optional().describe('The content (text, markdown or HTML).'),
+    url: z.string().url().max(2000).optional().describe('Fetch the content from here instead.'),
+    mime: z.enum(['text/plain', 'text/markdown', 'text/html']).optional().describe('Default: from the source extension, else text/plain.'),
+    title: z.string().max(500).optional(),
+    metadata: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/), MetadataValue).optional(),
+  })
+  .strict()
+  .refine((d) => (d.text === undefined) !== (d.url === undefined), { message: 'give exactly one of "text" and "url"', path: ['text'] });
+
+export const IngestRequestSchema = z
+  .object({
+    collection: CollectionSchema.default('default'),
+    documents: z.array(DocumentInputSchema).min(1).max(500),
+    /** Wait for the ingestion to finish and answer with its summary (otherwise 202 with the run). */
+    wait: z.boolean().optional(),
+  })
+  .strict()
+  .refine((r) => new Set(r.documents.map((d) => d.source)).size === r.documents.length, { message: 'sources must be unique within a request', path: ['documents'] });
+
+export const SearchRequestSchema = z
+  .object({
+    query: z.string().trim().min(1).max(2000),
+    k: z.number().int().min(1).max(100).default(10),
+    mode: z.enum(['hybrid', 'dense', 'keyword']).default('hybrid'),
+    /** What to search: documents, conversations, or both (default). */
+    sources: z.array(z.enum(['documents', 'conversations'])).min(1).max(2).default(['documents', 'conversations']),
+    collections: z.array(CollectionSchema).max(50).optional(),
+    conversation: z.string().regex(CONVERSATION_ID).optional(),
+    role: z.enum(['system', 'user', 'assistant']).optional(),
+    from: z.coerce.date().optional(),
+    to: z.coerce.date().optional(),
+    /** Over the documents' metadata (equality, $in, $gte, ... $and / $or). */
+    metadata: MetadataFilterSchema.optional(),
+  })
+  .strict();
+
+const ListQuerySchema = z.object({ collection: CollectionSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+const DOCUMENT_ID = /^doc_[A-Za-z0-9_-]{1,64}$/;
+
+export const documentJson = (d: StoredDocument) => ({
+  id: d.id,
+  object: 'document' as const,
+  collection: d.collection,
+  source: d.source,
+  title: d.title,
+  mime: d.mime,
+  status: d.status,
+  chunk_count: d.chunkCount,
+  content_hash: d.contentHash,
+  metadata: d.metadata,
+  created_at: d.createdAt.toISOString(),
+  updated_at: d.updatedAt.toISOString(),
+});
+
+export const ingestionJson = (runId: string, p: IngestProgress) => ({
+  id: runId,
+  object: 'ingestion' as const,
+  collection: p.collection,
+  total: p.total,
+  done: p.done,
+  chunks_total: p.chunksTotal,
+  chunks_embedded: p.chunksEmbedded,
+  documents: p.documents.map((d) => ({ source: d.source, document_id: d.documentId ?? null, status: d.status, chunks: d.chunks, embedded: d.embedded, error: d.error ?? null })),
+});
+
+export interface MemoryRouteDeps {
+  client: Client;
+  taskQueue: string;
+  documents: DocumentStore;
+  vectors: VectorStore;
+  search: MemorySearch;
+}
+
+export function memoryRouter(deps: MemoryRouteDeps): Router {
+  const router = Router();
+
+  router.post('/v1/memory/documents', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const body = parseInput(IngestRequestSchema, req.body);
+    const key = idempotencyKeyOf(req);
+    const items: IngestItem[] = [];
+    for (const d of body.documents) {
+      // Content waits in Postgres: workflow inputs stay small whatever the documents weigh.
+      const staged = d.text !== undefined ? { uploadId: await deps.documents.stageUpload(tenantId, d.text) } : { url: d.url! };
+      items.push({ source: d.source, ...staged, ...(d.mime && { mime: d.mime }), ...(d.title && { title: d.title }), ...(d.metadata && { metadata: d.metadata }) });
+    }
+    const input: IngestInput = { tenantId, collection: body.collection, items };
+    const runId = runIdFor('ingest', tenantId, key);
+    const handle = await startRun({
+      client: deps.client,
+      taskQueue: deps.taskQueue,
+      workflowType: 'ingestDocuments',
+      kind: 'ingestion',
+      tenantId,
+      workflowId: runId,
+      args: [input],
+      ...(key !== undefined && { idempotent: { requestHash: requestHash(req), onMismatch: idempotencyKeyReused } }),
+    });
+    if (!body.wait) {
+      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'ingestion', status: 'running', created_at: new Date().toISOString() });
+      return;
+    }
+    try {
+      res.json(ingestionJson(runId, (await handle.result()) as IngestProgress));
+    } catch (err) {
+      throw toApiError(err);
+    }
+  });
+
+  router.get('/v1/memory/documents', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const query = parseInput(ListQuerySchema, req.query, 'query string');
+    const list = await deps.documents.list(tenantId, query);
+    res.json({ object: 'list', data: list.map(documentJson), has_more: list.length === query.limit });
+  });
+
+  router.get('/v1/memory/documents/:documentId', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const id = String(req.params.documentId);
+    const doc = DOCUMENT_ID.test(id) ? await deps.documents.get(tenantId, id) : undefined;
+    if (!doc) throw notFound('document_not_found', `No document "${id}" for this tenant.`);
+    res.json(documentJson(doc));
+  });
+
+  router.delete('/v1/memory/documents/:documentId', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const id = String(req.params.documentId);
+    const doc = DOCUMENT_ID.test(id) ? await deps.documents.get(tenantId, id) : undefined;
+    if (!doc) throw notFound('document_not_found', `No document "${id}" for this tenant.`);
+    // Vectors first: a crash in between leaves a document without vectors, never orphan vectors.
+    await deps.vectors.delete(tenantId, { filter: { document_id: id } });
+    await deps.documents.delete(tenantId, id);
+    res.json({ id, object: 'document', deleted: true });
+  });
+
+  router.post('/v1/search', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const body = parseInput(SearchRequestSchema, req.body);
+    const hits = await deps.search.search({
+      tenantId,
+      query: body.query,
+      k: body.k,
+      mode: body.mode,
+      documents: body.sources.includes('documents'),
+      conversations: body.sources.includes('conversations'),
+      collections: body.collections,
+      conversationId: body.conversation,
+      role: body.role,
+      from: body.from,
+      to: body.to,
+      metadata: body.metadata,
+    });
+    res.json({ object: 'list', mode: body.mode, data: hits.map((h) => ({ object: 'search_result', ...h })) });
+  });
+
+  return router;
+}
