@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
+import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
@@ -389,6 +390,7 @@ export const openApiDocument = {
     ...promptPaths,
     ...capsulePaths,
     ...conversationPaths,
+    ...memoryPaths,
   }),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
@@ -415,6 +417,7 @@ export const openApiDocument = {
       ...promptSchemas,
       ...capsuleSchemas,
       ...conversationSchemas,
+      ...memorySchemas,
       ModelInput: modelInput,
       Model: {
         ...modelInput,

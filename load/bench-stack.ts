@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,6 +99,9 @@ async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise
   const workDir = mkdtempSync(join(tmpdir(), 'somaagent-bench-'));
   const stateDir = join(workDir, 'state');
   mkdirSync(stateDir);
+  // The fresh state folder shares the project's installed embedding model (read-only files).
+  const models = resolve(ROOT, process.env.SOMA_STATE_DIR ?? '.soma', 'models');
+  if (existsSync(models)) symlinkSync(models, join(stateDir, 'models'));
   const logFile = join(workDir, 'stack.log');
   const [apiPort, temporalPort, uiPort, pglitePort, emulatorPort, workerMetricsPort] = await freePorts(6);
 

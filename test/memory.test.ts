@@ -89,6 +89,9 @@ describe('memory: ingestion and search', () => {
       .toMatchObject({ type: 'conversation', conversation_id: conv.body.id, role: 'user' });
     const byRole = await search({ query: 'trip Norway', sources: ['conversations'], role: 'assistant', conversation: conv.body.id });
     expect(byRole.every((h) => h.source.role === 'assistant')).toBe(true);
+    expect(await search({ query: 'trip Norway', sources: ['conversations'], from: '2999-01-01T00:00:00Z' })).toEqual([]);
+    expect((await search({ query: 'trip Norway', sources: ['conversations'], from: new Date(Date.now() - 3_600_000).toISOString() })).length).toBeGreaterThan(0);
+    expect((await p.call('/v1/search', { key: t.key, body: { query: 'x', from: 'yesterday' } })).status).toBe(400);
   });
 
   it('refuses bad input with clear errors', async () => {

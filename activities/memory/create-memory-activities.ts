@@ -34,6 +34,21 @@ export function chunkMetadata(c: { collection: string; documentId: string; sourc
   return { ...extra, kind: 'chunk', collection: c.collection, document_id: c.documentId, source: c.source, seq: c.seq };
 }
 
+/**
+ * A missing model or a wrong setting will not fix itself between retries: fail the activity at
+ * once, with the message that says what to do.
+ */
+async function embedOrFail(embedder: Embedder, texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+  try {
+    return await embedder.embed(texts, signal ? { signal } : {});
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'EmbeddingModelMissingError' || err.name === 'ConfigError' || err.name === 'EmbeddingDimensionError')) {
+      throw ApplicationFailure.nonRetryable(err.message, err.name);
+    }
+    throw err;
+  }
+}
+
 /** The activity's cancellation signal; none when the function runs outside a worker (eval scripts). */
 function cancellation(): AbortSignal | undefined {
   try {
@@ -90,10 +105,10 @@ export function createMemoryActivities(deps: MemoryActivityDeps) {
     async embedChunks(input: { tenantId: string; chunkIds: string[] }): Promise<number> {
       const chunks = await deps.documents.chunks(input.tenantId, input.chunkIds);
       if (chunks.length === 0) return 0;
-      const signal = cancellation();
-      const vectors = await deps.embedder.embed(
+      const vectors = await embedOrFail(
+        deps.embedder,
         chunks.map((c) => (c.headingPath ? `${c.headingPath}\n${c.text}` : c.text)),
-        signal ? { signal } : {},
+        cancellation(),
       );
       await deps.vectors.upsert(
         input.tenantId,
@@ -131,8 +146,7 @@ export function createMemoryActivities(deps: MemoryActivityDeps) {
     async embedPendingMessages(input: { tenantId: string; limit: number }): Promise<number> {
       const pending = await deps.conversations.pendingForEmbedding(input.tenantId, input.limit);
       if (pending.length === 0) return 0;
-      const signal = cancellation();
-      const vectors = await deps.embedder.embed(pending.map((m) => m.content), signal ? { signal } : {});
+      const vectors = await embedOrFail(deps.embedder, pending.map((m) => m.content), cancellation());
       await deps.vectors.upsert(
         input.tenantId,
         pending.map((m, i) => ({

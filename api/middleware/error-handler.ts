@@ -24,6 +24,14 @@ function fromBodyParser(err: BodyParserError): ApiError | undefined {
   }
 }
 
+/** The embedding model this deployment is configured with cannot run: an operator's fix, not a crash. */
+function fromMemory(err: unknown): ApiError | undefined {
+  if (err instanceof Error && err.name === 'EmbeddingModelMissingError') {
+    return new ApiError(503, 'api_error', 'embedding_model_unavailable', err.message, undefined, { 'x-should-retry': 'false' });
+  }
+  return undefined;
+}
+
 /**
  * SDKs retry 408, 409, 429 and 5xx. Tell them not to where a retry cannot help: a conflict that
  * is not "still running", and a provider failure the run already retried (a retry would run the
@@ -41,6 +49,7 @@ export function createErrorHandler(logger: Logger) {
       err instanceof ApiError
         ? err
         : (fromBodyParser(err as BodyParserError) ??
+          fromMemory(err) ??
           new ApiError(500, 'api_error', 'internal_error', 'An internal error occurred. Quote the request id when reporting it.'));
     if (apiError.status >= 500) {
       logger.error('request failed', {

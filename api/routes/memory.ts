@@ -50,8 +50,8 @@ export const SearchRequestSchema = z
     collections: z.array(CollectionSchema).max(50).optional(),
     conversation: z.string().regex(CONVERSATION_ID).optional(),
     role: z.enum(['system', 'user', 'assistant']).optional(),
-    from: z.coerce.date().optional(),
-    to: z.coerce.date().optional(),
+    from: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional().describe('Messages from this time (ISO 8601).'),
+    to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional().describe('Messages up to this time (ISO 8601).'),
     /** Over the documents' metadata (equality, $in, $gte, ... $and / $or). */
     metadata: MetadataFilterSchema.optional(),
   })

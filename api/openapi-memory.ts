@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
+import { RagRequestSchema } from './routes/rag.ts';
+
+/** OpenAPI paths and schemas of memory (documents, search) and RAG, merged into openapi.ts. */
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: object) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+const common = { '400': errorResponse('Invalid input (validation_failed, ...)'), '401': errorResponse('Missing or invalid API key') };
+const documentParam = { name: 'documentId', in: 'path', required: true, description: 'doc_...', schema: { type: 'string' } };
+const missing = { '404': errorResponse('No such document for this tenant (document_not_found)') };
+
+const Source = {
+  oneOf: [
+    { type: 'object', properties: { type: { const: 'document' }, document_id: { type: 'string' }, source: { type: 'string' }, title: { type: 'string' }, collection: { type: 'string' }, seq: { type: 'integer' }, heading_path: { type: 'string' } } },
+    { type: 'object', properties: { type: { const: 'conversation' }, conversation_id: { type: 'string' }, role: { type: 'string' }, seq: { type: 'integer' }, created_at: { type: 'string', format: 'date-time' } } },
+  ],
+};
+
+export const memorySchemas = {
+  Document: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      object: { const: 'document' },
+      collection: { type: 'string' },
+      source: { type: 'string' },
+      title: { type: 'string' },
+      mime: { type: 'string' },
+      status: { enum: ['ingesting', 'ready'] },
+      chunk_count: { type: 'integer' },
+      content_hash: { type: 'string' },
+      metadata: { type: 'object' },
+      created_at: { type: 'string', format: 'date-time' },
+      updated_at: { type: 'string', format: 'date-time' },
+    },
+  },
+  Ingestion: {
+    type: 'object',
+    properties: {
+      id: { type: 'string', description: 'The ingestion run id.' },
+      object: { const: 'ingestion' },
+      collection: { type: 'string' },
+      total: { type: 'integer' },
+      done: { type: 'integer' },
+      chunks_total: { type: 'integer' },
+      chunks_embedded: { type: 'integer' },
+      documents: {
+        type: 'array',
+        items: { type: 'object', properties: { source: { type: 'string' }, document_id: { type: ['string', 'null'] }, status: { enum: ['pending', 'unchanged', 'embedding', 'ready', 'failed'] }, chunks: { type: 'integer' }, embedded: { type: 'integer' }, error: { type: ['string', 'null'] } } },
+      },
+    },
+  },
+  SearchResult: {
+    type: 'object',
+    properties: {
+      object: { const: 'search_result' },
+      id: { type: 'string', description: 'The chunk or message id.' },
+      text: { type: 'string' },
+      score: { type: 'number' },
+      ranks: { type: 'object', properties: { dense: { type: 'integer' }, keyword: { type: 'integer' } } },
+      source: Source,
+    },
+  },
+  RagAnswer: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      object: { const: 'rag' },
+      answer: { type: 'string' },
+      citations: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, id: { type: 'string' }, score: { type: 'number' }, text: { type: 'string' }, source: Source } } },
+      invalid_citations: { type: 'array', items: { type: 'string' }, description: 'Labels the answer cites that were not in its context.' },
+      context: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, id: { type: 'string' }, score: { type: 'number' }, source: Source } } },
+      completion: { oneOf: [ref('Completion'), { type: 'null' }] },
+    },
+  },
+};
+
+export const memoryPaths = {
+  '/v1/memory/documents': {
+    post: {
+      operationId: 'ingestDocuments',
+      summary: 'Ingest documents (text, markdown, HTML, or URLs) into a collection: chunk, embed, index. Idempotent by content hash.',
+      requestBody: { required: true, content: json(z.toJSONSchema(IngestRequestSchema, { io: 'input' })) },
+      responses: {
+        '200': { description: 'Ingested (wait: true)', content: json(ref('Ingestion')) },
+        '202': { description: 'Started; the run id is the ingestion id', content: json(ref('Run')) },
+        ...common,
+      },
+    },
+    get: {
+      operationId: 'listDocuments',
+      summary: "The tenant's documents, most recently updated first",
+      parameters: [
+        { name: 'collection', in: 'query', schema: { type: 'string' } },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200 } },
+      ],
+      responses: { '200': { description: 'Documents', content: json({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Document') }, has_more: { type: 'boolean' } } }) }, ...common },
+    },
+  },
+  '/v1/memory/documents/{documentId}': {
+    get: { operationId: 'getDocument', summary: 'One document', parameters: [documentParam], responses: { '200': { description: 'The document', content: json(ref('Document')) }, ...missing, ...common } },
+    delete: { operationId: 'deleteDocument', summary: 'Delete a document, its chunks and its vectors', parameters: [documentParam], responses: { '200': { description: 'Deleted' }, ...missing, ...common } },
+  },
+  '/v1/search': {
+    post: {
+      operationId: 'search',
+      summary: 'Search documents and/or conversations: dense, keyword or hybrid (reciprocal rank fusion), with filters',
+      requestBody: { required: true, content: json(z.toJSONSchema(SearchRequestSchema, { io: 'input' })) },
+      responses: { '200': { description: 'Results, best first', content: json({ type: 'object', properties: { object: { const: 'list' }, mode: { type: 'string' }, data: { type: 'array', items: ref('SearchResult') } } }) }, ...common },
+    },
+  },
+  '/v1/rag': {
+    post: {
+      operationId: 'ragAnswer',
+      summary: 'Answer a question from retrieved passages, with citations checked against the context',
+      requestBody: { required: true, content: json(z.toJSONSchema(RagRequestSchema, { io: 'input' })) },
+      responses: {
+        '200': { description: 'The answer', content: json(ref('RagAnswer')) },
+        '202': { description: 'Started in the background', content: json(ref('Run')) },
+        ...common,
+        '402': errorResponse('A budget would be exceeded'),
+      },
+    },
+  },
+};
