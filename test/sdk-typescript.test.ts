@@ -23,8 +23,11 @@ import {
   shouldRetryStatus,
   type Completion,
   type CompletionStreamEvent,
+  type DocumentInput,
   type FetchInit,
+  type MetadataFilter,
   type ModelInput,
+  type SearchSource,
 } from '../sdk/typescript/src/index.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -264,18 +267,48 @@ describe('retries', () => {
     expect(recorder.sent).toHaveLength(1);
   });
 
-  it('retries a 503 with backoff, and gives up with InternalServerError when every attempt fails', async () => {
+  it('does not retry a provider 503 the run already retried: the API says x-should-retry: false', async () => {
+    // The run retried the provider itself (here once: PROVIDER_MAX_ATTEMPTS=1); a client retry
+    // would run the whole chain again, so the API tells the SDK not to, and the SDK obeys.
     p.emulator.injectFault({ status: 503, count: 1, model: providerModel(A) });
     const recorder = recordingFetch();
-    const retrying = client.withOptions({ fetch: recorder.fetch, maxRetries: 1 });
-    expect((await retrying.completions.create({ model: A, messages: hello() })).object).toBe('completion');
-    expect(recorder.sent).toHaveLength(2);
+    const retrying = client.withOptions({ fetch: recorder.fetch, maxRetries: 2 });
+    const error = await rejection(retrying.completions.create({ model: A, messages: hello('overloaded provider') }));
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect(error).toMatchObject({ status: 503, type: 'provider_error', code: 'provider_overloaded' });
+    expect((error as InternalServerError).headers.get('x-should-retry')).toBe('false');
+    expect(recorder.sent).toHaveLength(1);
+    expect(p.emulator.stats().byModel[providerModel(A)]).toBe(1);
+  });
 
-    p.emulator.injectFault({ status: 503, count: 2, model: providerModel(A) });
-    const error = await rejection(retrying.completions.create({ model: A, messages: hello() }));
+  it('retries a provider 503 that came with Retry-After, and gives up with InternalServerError when every attempt fails', async () => {
+    // The provider said when to come back: the API leaves the decision to the SDK's rule (5xx: retry).
+    p.emulator.injectFault({ status: 503, count: 1, model: providerModel(A), retryAfterSeconds: 1 });
+    const recorder = recordingFetch();
+    const retrying = client.withOptions({ fetch: recorder.fetch, maxRetries: 1 });
+    const started = Date.now();
+    expect((await retrying.completions.create({ model: A, messages: hello('come back later') })).object).toBe('completion');
+    expect(recorder.sent).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(recorder.sent[1]!.headers['idempotency-key']).toBe(recorder.sent[0]!.headers['idempotency-key']);
+
+    p.emulator.injectFault({ status: 503, count: 2, model: providerModel(A), retryAfterSeconds: 1 });
+    const error = await rejection(retrying.completions.create({ model: A, messages: hello('still overloaded') }));
     expect(error).toBeInstanceOf(InternalServerError);
     expect(error).toMatchObject({ status: 503, code: 'provider_overloaded' });
+    expect((error as InternalServerError).headers.get('x-should-retry')).toBeNull();
+    expect(retryAfterMs((error as InternalServerError).headers)).toBe(1_000);
     expect(recorder.sent).toHaveLength(4);
+  });
+
+  it('does not retry a 409 other than idempotency_key_in_use', async () => {
+    const completion = await client.completions.create({ model: A, messages: hello('done already') });
+    const recorder = recordingFetch();
+    const error = await rejection(client.withOptions({ fetch: recorder.fetch }).runs.cancel(completion.id));
+    expect(error).toBeInstanceOf(ConflictError);
+    expect(error).toMatchObject({ status: 409, code: 'run_not_running' });
+    expect((error as ConflictError).headers.get('x-should-retry')).toBe('false');
+    expect(recorder.sent).toHaveLength(1);
   });
 
   it('throws APIConnectionError after retrying a refused connection', async () => {
@@ -559,6 +592,136 @@ describe('resources', () => {
   });
 });
 
+describe('memory and RAG', () => {
+  const collection = `sdk-handbook-${suffix}`;
+  const handbook: DocumentInput[] = [
+    { source: 'leave.md', text: '# Leave\n\nEmployees get 25 days of paid holiday a year. Unused days carry over until March.', metadata: { team: 'people', year: 2026 } },
+    { source: 'travel.md', text: '# Travel\n\n## Trains\n\nTrain travel is preferred for trips under four hours.\n\n## Flights\n\nFlights need a manager approval.', metadata: { team: 'finance', year: 2025 } },
+    {
+      source: 'oncall.html',
+      text: '<html><head><title>On call</title></head><body><nav>menu</nav><h1>On call</h1><p>When a worker dies mid-call, Temporal notices the missed heartbeat and retries the activity on another worker.</p></body></html>',
+      metadata: { team: 'ops', year: 2026 },
+    },
+  ];
+  // The source is a union: `type` narrows it to a document's or a conversation message's fields.
+  const sourceOf = (hit: { source: SearchSource }) => (hit.source.type === 'document' ? hit.source.source : undefined);
+
+  it('ingests documents and waits; unchanged ones are left alone; lists and gets them', async () => {
+    const ingestion = await client.memory.documents.ingest({ collection, documents: handbook, wait: true });
+    expect(ingestion).toMatchObject({ object: 'ingestion', collection, total: 3, done: 3 });
+    expect(ingestion.documents.map((d) => d.status)).toEqual(['ready', 'ready', 'ready']);
+    expect(ingestion.chunks_embedded).toBe(ingestion.chunks_total);
+    const again = await client.memory.documents.ingest({ collection, documents: handbook, wait: true });
+    expect(again.documents.map((d) => d.status)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+
+    const listed = await client.memory.documents.list({ collection });
+    expect(listed).toMatchObject({ object: 'list', has_more: false });
+    expect(listed.data.map((d) => d.source).sort()).toEqual(['leave.md', 'oncall.html', 'travel.md']);
+    const leave = listed.data.find((d) => d.source === 'leave.md')!;
+    expect(leave.id).toBe(ingestion.documents[0]!.document_id);
+    expect(await client.memory.documents.get(leave.id)).toMatchObject({ object: 'document', id: leave.id, collection, status: 'ready', mime: 'text/markdown', metadata: { team: 'people', year: 2026 } });
+    expect((await client.memory.documents.get(listed.data.find((d) => d.source === 'oncall.html')!.id)).title).toBe('On call');
+    expect((await client.memory.documents.list({ collection, limit: 1 })).has_more).toBe(true);
+  });
+
+  it('searches dense, keyword and hybrid, by collection and with a metadata filter', async () => {
+    // Meaning, not words: no query term is in the passage.
+    const dense = await client.memory.search({ query: 'what happens if a machine running jobs goes down?', mode: 'dense', sources: ['documents'], collections: [collection], k: 3 });
+    expect(dense).toMatchObject({ object: 'list', mode: 'dense' });
+    expect(dense.data[0]).toMatchObject({ object: 'search_result', source: { type: 'document', source: 'oncall.html', collection, title: 'On call' } });
+    expect(dense.data.every((h) => h.ranks.dense !== undefined && h.ranks.keyword === undefined)).toBe(true);
+
+    const keyword = await client.memory.search({ query: 'manager approval flights', mode: 'keyword', sources: ['documents'], collections: [collection] });
+    expect(keyword.data[0]!.source).toMatchObject({ source: 'travel.md', heading_path: 'Travel > Flights' });
+
+    const hybrid = await client.memory.search({ query: 'days of paid holiday', sources: ['documents'], collections: [collection], k: 3 });
+    expect(hybrid.mode).toBe('hybrid');
+    expect(sourceOf(hybrid.data[0]!)).toBe('leave.md');
+    expect(hybrid.data[0]!.ranks).toMatchObject({ dense: expect.any(Number), keyword: expect.any(Number) });
+
+    const filter: MetadataFilter = { team: { $in: ['people', 'ops'] }, year: { $gte: 2026 } };
+    const filtered = await client.memory.search({ query: 'holiday travel worker', sources: ['documents'], collections: [collection], metadata: filter });
+    expect(new Set(filtered.data.map(sourceOf))).toEqual(new Set(['leave.md', 'oncall.html']));
+    expect((await client.memory.search({ query: 'holiday', sources: ['documents'], collections: [`${collection}-other`] })).data).toEqual([]);
+    // Conversation messages by time: none in the future.
+    expect((await client.memory.search({ query: 'holiday', sources: ['conversations'], from: '2999-01-01T00:00:00Z' })).data).toEqual([]);
+  });
+
+  it('ingests in the background, and deletes a document everywhere', async () => {
+    const started = await client.memory.documents.ingest({ collection, documents: [{ source: 'scratch.txt', text: 'The office parrot is called Captain Nimbus.' }] });
+    expect(started).toMatchObject({ object: 'run', kind: 'ingestion', status: 'running' });
+    await expect.poll(async () => (await client.runs.get(started.id)).status, { timeout: 30_000, interval: 200 }).toBe('completed');
+    const found = await client.memory.search({ query: 'parrot Nimbus', mode: 'keyword', sources: ['documents'], collections: [collection] });
+    expect(found.data.map(sourceOf)).toEqual(['scratch.txt']);
+
+    const scratch = (await client.memory.documents.list({ collection })).data.find((d) => d.source === 'scratch.txt')!;
+    expect(await client.memory.documents.delete(scratch.id)).toEqual({ id: scratch.id, object: 'document', deleted: true });
+    expect((await client.memory.search({ query: 'office parrot', mode: 'dense', sources: ['documents'], collections: [collection] })).data.map(sourceOf)).not.toContain('scratch.txt');
+    const gone = await rejection(client.memory.documents.get(scratch.id));
+    expect(gone).toBeInstanceOf(NotFoundError);
+    expect(gone).toMatchObject({ status: 404, code: 'document_not_found' });
+    expect(await rejection(client.memory.documents.delete(scratch.id))).toBeInstanceOf(NotFoundError);
+  });
+
+  it('answers with RAG: context, checked citations, the completion run; in the background too', async () => {
+    const rag = await client.rag.answer({ question: 'How many days of paid holiday do employees get?', model: A, collections: [collection], k: 3 });
+    expect(rag.object).toBe('rag');
+    expect(rag.context[0]).toMatchObject({ label: '1', source: { type: 'document', source: 'leave.md' } });
+    // The emulator echoes the prompt, which starts with the sources: so the "answer" cites [1].
+    expect(rag.citations[0]).toMatchObject({ label: '1', id: rag.context[0]!.id });
+    const labels = new Set(rag.context.map((c) => c.label));
+    for (const citation of rag.citations) {
+      expect(labels.has(citation.label)).toBe(true);
+      expect(citation.text.length).toBeGreaterThan(0);
+    }
+    expect(rag.invalid_citations).toEqual([]);
+    expect(rag.answer.length).toBeGreaterThan(0);
+    expect(rag.completion).toMatchObject({ object: 'completion', model: A, provider: 'local' });
+    expect(rag.completion!.usage.input_tokens).toBeGreaterThan(20);
+    expect((await client.runs.get(rag.completion!.id)).status).toBe('completed');
+
+    // Nothing retrieved: no model is called.
+    const nothing = await client.rag.answer({ question: 'What is the parking policy?', model: A, collections: [`${collection}-empty`] });
+    expect(nothing).toMatchObject({ context: [], citations: [], completion: null });
+    expect(p.emulator.stats().byModel[providerModel(A)]).toBe(1);
+
+    const started = await client.rag.answer({ question: 'Do flights need approval?', model: A, collections: [collection], background: true });
+    expect(started).toMatchObject({ object: 'run', kind: 'rag', status: 'running' });
+    await expect.poll(async () => (await client.runs.get(started.id)).status, { timeout: 30_000, interval: 200 }).toBe('completed');
+    expect((await client.runs.get<{ answer: string }>(started.id)).result?.answer.length).toBeGreaterThan(0);
+  });
+
+  it('injects memory into a completion and says what it injected', async () => {
+    const completion = await client.completions.create({ model: A, messages: hello('Do I need approval to fly to a conference?'), memory: { collections: [collection], k: 2 } });
+    expect(completion.memory?.injected[0]).toMatchObject({ label: '1', source: { type: 'document', source: 'travel.md' } });
+    expect(completion.usage.input_tokens).toBeGreaterThan(30);
+  });
+
+  it('refuses bad input with ValidationError, and unknown documents with NotFoundError', async () => {
+    const duplicate = await rejection(client.memory.documents.ingest({ collection, documents: [{ source: 'x', text: 'a' }, { source: 'x', text: 'b' }], wait: true }));
+    expect(duplicate).toBeInstanceOf(ValidationError);
+    expect(duplicate).toMatchObject({ status: 400, code: 'validation_failed' });
+    expect((duplicate as ValidationError).problems.map((d) => d.path)).toEqual(['documents']);
+    // Both text and url: the types refuse it, and so does the API.
+    const both = { source: 'x', text: 'a', url: 'http://example.com/a' } as unknown as DocumentInput;
+    const bad = await rejection(client.memory.documents.ingest({ collection: 'Not A Collection', documents: [both], wait: true }));
+    expect(bad).toBeInstanceOf(ValidationError);
+    expect((bad as ValidationError).problems.map((d) => d.path).sort()).toEqual(['collection', 'documents.0.text']);
+
+    const badFilter = await rejection(client.memory.search({ query: 'x', metadata: { year: { $between: 1 } } as unknown as MetadataFilter }));
+    expect(badFilter).toBeInstanceOf(ValidationError);
+    expect(await rejection(client.memory.search({ query: 'x', from: 'yesterday' }))).toBeInstanceOf(ValidationError);
+    const empty = await rejection(client.memory.search({ query: ' ' }));
+    expect((empty as ValidationError).problems.map((d) => d.path)).toEqual(['query']);
+    const question = await rejection(client.rag.answer({ question: '', model: A }));
+    expect(question).toBeInstanceOf(ValidationError);
+
+    const missing = await rejection(client.memory.documents.get('doc_nope'));
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing).toMatchObject({ code: 'document_not_found' });
+  });
+});
+
 describe('building blocks', () => {
   it('parses Server-Sent Events across any chunk boundary and line ending', () => {
     const wire = ': keep-alive\r\n\r\nevent: run\r\ndata: {"id":"r1"}\r\n\r\nevent: delta\ndata: {"text":"a\\nb"}\n\n: keep-alive\n\nevent: delta\rdata: {"text":"c"}\r\rdata: x\ndata: y\n\nevent: partial\ndata: never dispatched';
@@ -590,7 +753,11 @@ describe('building blocks', () => {
     expect(retryDelayMs(1, undefined, () => 1)).toBe(750);
     expect([408, 409, 429, 500, 503].every((s) => shouldRetryStatus(s, new Headers()))).toBe(true);
     expect([400, 401, 402, 403, 404, 422].some((s) => shouldRetryStatus(s, new Headers()))).toBe(false);
+    // The server's x-should-retry wins either way (the API sends `false` on provider failures
+    // without Retry-After and on 409s other than idempotency_key_in_use).
     expect(shouldRetryStatus(503, new Headers({ 'x-should-retry': 'false' }))).toBe(false);
+    expect(shouldRetryStatus(409, new Headers({ 'x-should-retry': 'false' }))).toBe(false);
+    expect(shouldRetryStatus(503, new Headers({ 'retry-after': '1' }))).toBe(true);
     expect(shouldRetryStatus(400, new Headers({ 'x-should-retry': 'true' }))).toBe(true);
   });
 });

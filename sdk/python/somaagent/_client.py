@@ -16,9 +16,11 @@ from .resources.capsules import AsyncCapsules, Capsules
 from .resources.completions import AsyncCompletions, Completions
 from .resources.conversations import AsyncConversations, Conversations
 from .resources.experiments import AsyncExperiments, Experiments
+from .resources.memory import AsyncMemory, Memory
 from .resources.models import AsyncModels, Models
 from .resources.policies import AsyncPolicies, Policies
 from .resources.prompts import AsyncPrompts, Prompts
+from .resources.rag import AsyncRag, Rag
 from .resources.runs import AsyncRuns, Runs
 from .resources.system import AsyncSystem, System
 from .resources.usage import AsyncUsage, Usage
@@ -41,6 +43,8 @@ class SomaAgent(SyncAPIClient):
 
     completions: Completions
     conversations: Conversations
+    memory: Memory
+    rag: Rag
     runs: Runs
     prompts: Prompts
     experiments: Experiments
@@ -72,6 +76,8 @@ class SomaAgent(SyncAPIClient):
         )
         self.completions = Completions(self)
         self.conversations = Conversations(self)
+        self.memory = Memory(self)
+        self.rag = Rag(self)
         self.runs = Runs(self)
         self.prompts = Prompts(self)
         self.experiments = Experiments(self)
@@ -99,6 +105,8 @@ class AsyncSomaAgent(AsyncAPIClient):
 
     completions: AsyncCompletions
     conversations: AsyncConversations
+    memory: AsyncMemory
+    rag: AsyncRag
     runs: AsyncRuns
     prompts: AsyncPrompts
     experiments: AsyncExperiments
@@ -130,6 +138,8 @@ class AsyncSomaAgent(AsyncAPIClient):
         )
         self.completions = AsyncCompletions(self)
         self.conversations = AsyncConversations(self)
+        self.memory = AsyncMemory(self)
+        self.rag = AsyncRag(self)
         self.runs = AsyncRuns(self)
         self.prompts = AsyncPrompts(self)
         self.experiments = AsyncExperiments(self)

@@ -74,4 +74,11 @@ OPERATIONS: dict[str, str] = {
     "getCapsule": "capsules.get",
     "getCapsuleVersion": "capsules.versions.get",
     "installCapsule": "capsules.install",
+    # Memory: documents and search; retrieval-augmented answers
+    "ingestDocuments": "memory.documents.ingest",
+    "listDocuments": "memory.documents.list",
+    "getDocument": "memory.documents.get",
+    "deleteDocument": "memory.documents.delete",
+    "search": "memory.search",
+    "ragAnswer": "rag.answer",
 }

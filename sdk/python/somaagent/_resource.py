@@ -8,9 +8,10 @@ clients stay in step.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
-from typing import TYPE_CHECKING, Any, Callable, Coroutine, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Coroutine, Dict, Optional, TypeVar
 
 from ._request import APIRequest
 
@@ -75,6 +76,19 @@ def async_stream_method(build: Callable[P, APIRequest[Any]], stream: Callable[[A
         return stream(self._client, build(*args, **kwargs))
 
     return describe(method, build, returns=getattr(stream, "__name__", None))
+
+
+def request_variant(build: Callable[P, APIRequest[Any]], fields: Dict[str, Any], parse: Callable[[Any], T], returns: str, doc: str) -> Callable[P, APIRequest[T]]:
+    """The same operation with extra body fields (``background``, ``stream``, ``wait``) and another answer."""
+
+    def variant(*args: P.args, **kwargs: P.kwargs) -> APIRequest[T]:
+        request = build(*args, **kwargs)
+        return dataclasses.replace(request, body={**(request.body or {}), **fields}, parse=parse)
+
+    functools.update_wrapper(variant, build)
+    variant.__doc__ = doc
+    variant.__signature__ = inspect.signature(build).replace(return_annotation=f"APIRequest[{returns}]")  # type: ignore[attr-defined]
+    return variant
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])

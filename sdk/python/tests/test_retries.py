@@ -1,7 +1,8 @@
 """Retries with backoff and Retry-After, and one Idempotency-Key per call across its retries.
 
 The platform under test runs with PROVIDER_MAX_ATTEMPTS=1, so a provider 429 injected in the
-emulator comes back from the API as a 429 with retry-after.
+emulator comes back from the API as a 429 with retry-after. A provider 5xx comes back with
+``x-should-retry: false`` (the run already retried it) unless the provider sent Retry-After.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import uuid
 import httpx
 import pytest
 
-from somaagent import RateLimitError, SomaAgent, UnprocessableEntityError
+from somaagent import ConflictError, InternalServerError, RateLimitError, SomaAgent, UnprocessableEntityError
+from somaagent._retry import parse_retry_after, retry_delay, should_retry_status
 
 from support import MODEL, Emulator, user
 
@@ -88,3 +90,66 @@ def test_other_posts_replay_their_first_response(client: SomaAgent) -> None:
     # Without the key this would be a 409 (the name is taken); with it, the first answer again.
     replayed = client.prompts.create(name=name, text="Hi", idempotency_key=key)
     assert replayed.id == created.id
+
+
+# After calls that succeeded: the circuit breaker counts consecutive provider failures.
+
+
+def test_a_provider_failure_the_run_already_retried_is_not_retried(base_url: str, api_key: str, emulator: Emulator) -> None:
+    # A client retry would run the whole chain again: the API says x-should-retry: false.
+    emulator.fault(503, count=1, model=MODEL)
+    seen: list[httpx.Request] = []
+    client = _recording_client(base_url, api_key, seen)
+    with pytest.raises(InternalServerError) as caught:
+        client.completions.create(model=MODEL, messages=user("overloaded provider"))
+    error = caught.value
+    assert error.status_code == 503 and error.type == "provider_error" and error.code == "provider_overloaded"
+    assert error.headers["x-should-retry"] == "false"
+    assert len(seen) == 1
+    client._client.close()
+
+
+def test_a_provider_failure_with_retry_after_is_retried(base_url: str, api_key: str, emulator: Emulator) -> None:
+    # The provider said when to come back: the API leaves it to the SDK's rule (5xx: retry).
+    emulator.fault(503, count=1, model=MODEL, retry_after_seconds=1)
+    seen: list[httpx.Request] = []
+    client = _recording_client(base_url, api_key, seen)
+    started = time.monotonic()
+    completion = client.completions.create(model=MODEL, messages=user("come back later"))
+    assert "come back later" in completion.text
+    assert len(seen) == 2 and time.monotonic() - started >= 0.9
+    assert seen[0].headers["idempotency-key"] == seen[1].headers["idempotency-key"]
+    client._client.close()
+
+
+def test_a_conflict_other_than_a_running_request_is_not_retried(base_url: str, api_key: str) -> None:
+    seen: list[httpx.Request] = []
+    client = _recording_client(base_url, api_key, seen)
+    name = f"taken-{uuid.uuid4().hex[:8]}"
+    client.prompts.create(name=name, text="Hi")
+    with pytest.raises(ConflictError) as caught:
+        client.prompts.create(name=name, text="Again")
+    assert caught.value.code == "template_exists" and caught.value.headers["x-should-retry"] == "false"
+    assert len(seen) == 2
+    client._client.close()
+
+
+def test_the_retry_decision_and_the_wait() -> None:
+    for status in (408, 409, 429, 500, 502, 503, 504):
+        assert should_retry_status(status, {}), status
+    for status in (400, 401, 402, 403, 404, 413, 422):
+        assert not should_retry_status(status, {}), status
+    # The server's verdict wins either way.
+    assert not should_retry_status(503, {"x-should-retry": "false"})
+    assert not should_retry_status(409, {"x-should-retry": "false"})
+    assert should_retry_status(400, {"x-should-retry": "true"})
+    assert should_retry_status(503, {"retry-after": "1"})
+
+    assert parse_retry_after({"retry-after": "2"}) == 2
+    assert parse_retry_after({"retry-after-ms": "150", "retry-after": "9"}) == 0.15
+    assert parse_retry_after({"retry-after": "soon"}) is None
+    assert retry_delay(0, {"retry-after": "1"}) == 1
+    # Without a (sane) Retry-After: 0.5 s x 2^n, capped at 8 s, less up to 25 % jitter.
+    for retries_taken, backoff in [(0, 0.5), (1, 1.0), (3, 4.0), (6, 8.0)]:
+        assert 0.75 * backoff <= retry_delay(retries_taken) <= backoff
+        assert 0.75 * backoff <= retry_delay(retries_taken, {"retry-after": "3600"}) <= backoff

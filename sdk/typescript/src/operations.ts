@@ -74,4 +74,12 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   getConversation: 'conversations.get',
   appendConversationMessages: 'conversations.append',
   deleteConversation: 'conversations.delete',
+
+  ingestDocuments: 'memory.documents.ingest',
+  listDocuments: 'memory.documents.list',
+  getDocument: 'memory.documents.get',
+  deleteDocument: 'memory.documents.delete',
+  search: 'memory.search',
+
+  ragAnswer: 'rag.answer',
 });

@@ -1,8 +1,10 @@
 /**
  * When to retry and how long to wait. Connection errors, timeouts, 408, 409 (a request with the
  * same Idempotency-Key still running), 429 and 5xx are retried; a server's `x-should-retry`
- * header overrides that either way. The wait is the server's Retry-After when it gave a sane one,
- * else exponential backoff with jitter.
+ * header overrides that either way. (The API sends `x-should-retry: false` where a retry cannot
+ * help: a provider failure the run already retried, unless the provider sent Retry-After, and a
+ * 409 other than `idempotency_key_in_use`.) The wait is the server's Retry-After when it gave a
+ * sane one, else exponential backoff with jitter.
  */
 
 const INITIAL_DELAY_MS = 500;

@@ -6,27 +6,21 @@
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import inspect
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, Sequence, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Sequence, Union
 
 from .._models import model_parser
 from .._request import APIRequest, api_request, as_is
-from .._resource import AsyncAPIResource, SyncAPIResource, async_method, async_stream_method, sync_method, sync_stream_method
+from .._resource import AsyncAPIResource, SyncAPIResource, async_method, async_stream_method, request_variant, sync_method, sync_stream_method
 from .._streaming import AsyncCompletionStream, CompletionStream
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
 from ..types.completions import Completion, MessageParam, RoutingParam, TemplateParam
+from ..types.memory import MemoryParam
 from ..types.runs import Run
 
 if TYPE_CHECKING:
-    from typing_extensions import ParamSpec, Unpack
-
-    P = ParamSpec("P")
+    from typing_extensions import Unpack
 
 __all__ = ["Completions", "AsyncCompletions"]
-
-T = TypeVar("T")
 
 
 def _create(
@@ -37,6 +31,7 @@ def _create(
     messages: Union[Iterable[MessageParam], NotGiven] = NOT_GIVEN,
     template: Union[TemplateParam, NotGiven] = NOT_GIVEN,
     conversation: Union[str, NotGiven] = NOT_GIVEN,
+    memory: Union[MemoryParam, NotGiven] = NOT_GIVEN,
     routing: Union[RoutingParam, NotGiven] = NOT_GIVEN,
     max_tokens: Union[int, NotGiven] = NOT_GIVEN,
     temperature: Union[float, NotGiven] = NOT_GIVEN,
@@ -51,7 +46,10 @@ def _create(
     policy of the tenant); with none, the tenant's default policy applies. Give either
     ``messages`` or a prompt ``template`` (``{"name", "label" | "version", "variables"}``) to
     render them from. ``conversation`` (a ``conv_...`` id) continues a conversation: its recent
-    messages come first, and the new turn and the answer are added to it.
+    messages come first, and the new turn and the answer are added to it. ``memory``
+    (``{"collections", "sources", "k", "budget_tokens", "conversation"}``) retrieves context for
+    the last user message and puts it in front of the model; ``completion.memory.injected`` says
+    what was injected.
     """
     body: Dict[str, Any] = {
         "model": model,
@@ -60,6 +58,7 @@ def _create(
         "messages": messages if isinstance(messages, NotGiven) else list(messages),
         "template": template,
         "conversation": conversation,
+        "memory": memory,
         "routing": routing,
         "max_tokens": max_tokens,
         "temperature": temperature,
@@ -69,20 +68,7 @@ def _create(
     return api_request("POST", "/v1/completions", model_parser(Completion), options, body=body)
 
 
-def _variant(build: Callable[P, APIRequest[Any]], fields: Dict[str, Any], parse: Callable[[Any], T], returns: str, doc: str) -> Callable[P, APIRequest[T]]:
-    """The same operation with extra body fields (``background``, ``stream``) and another answer."""
-
-    def variant(*args: P.args, **kwargs: P.kwargs) -> APIRequest[T]:
-        request = build(*args, **kwargs)
-        return dataclasses.replace(request, body={**(request.body or {}), **fields}, parse=parse)
-
-    functools.update_wrapper(variant, build)
-    variant.__doc__ = doc
-    variant.__signature__ = inspect.signature(build).replace(return_annotation=f"APIRequest[{returns}]")  # type: ignore[attr-defined]
-    return variant
-
-
-_start = _variant(
+_start = request_variant(
     _create,
     {"background": True},
     model_parser(Run),
@@ -95,7 +81,7 @@ _start = _variant(
 )
 
 
-_stream = _variant(
+_stream = request_variant(
     _create,
     {"stream": True},
     as_is,

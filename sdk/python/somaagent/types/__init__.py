@@ -43,9 +43,27 @@ from .experiments import (
     VariantParam,
     VariantResult,
 )
+from .memory import (
+    CompletionMemory,
+    DocumentParam,
+    IngestedDocument,
+    Ingestion,
+    InjectedPassage,
+    MemoryDocument,
+    MemoryDocumentDeleted,
+    MemoryParam,
+    MemorySource,
+    MetadataFilter,
+    SearchMode,
+    SearchRanks,
+    SearchResult,
+    SearchResults,
+    SearchSource,
+)
 from .models import Model, ModelCapabilities, ModelCapabilitiesParam, ModelPricing, ModelPricingParam
 from .policies import Policy, PolicyDeleted, PolicyParametersParam
 from .prompts import ChatMessage, LabelEvent, PromptDiff, PromptLabel, PromptRender, PromptTemplate, PromptTemplateVersion
+from .rag import RagAnswer, RagCitation, RagPassage
 from .runs import Run, RunCancelResult, RunError, RunHistoryEvent, RunQueryResult, RunSignalResult, RunStatus
 from .system import Health, Readiness, ReadinessCheck
 from .usage import CostReport, CostRow, ModelUsage, ModelUsageReport
@@ -85,6 +103,24 @@ __all__ = [
     "ConversationDeleted",
     "ConversationMessage",
     "ConversationMessageParam",
+    "CompletionMemory",
+    "DocumentParam",
+    "IngestedDocument",
+    "Ingestion",
+    "InjectedPassage",
+    "MemoryDocument",
+    "MemoryDocumentDeleted",
+    "MemoryParam",
+    "MemorySource",
+    "MetadataFilter",
+    "SearchMode",
+    "SearchRanks",
+    "SearchResult",
+    "SearchResults",
+    "SearchSource",
+    "RagAnswer",
+    "RagCitation",
+    "RagPassage",
     "Experiment",
     "ExperimentApproval",
     "ExperimentAssignment",

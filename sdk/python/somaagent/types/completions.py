@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 from .._models import BaseModel
+from .memory import CompletionMemory
 
 __all__ = [
     "MessageParam",
@@ -126,6 +127,8 @@ class Completion(BaseModel):
     """The model policy the request used: the one it named, or the tenant's default."""
     conversation: Optional[str] = None
     """The conversation the completion continued (its turn and answer were added to it)."""
+    memory: Optional[CompletionMemory] = None
+    """With ``memory=`` in the request: the passages injected in front of the model (``memory.injected``)."""
 
 
 @dataclass

@@ -1,3 +1,4 @@
+import type { InjectedPassage, MemoryInjectionParams } from './memory.js';
 import type { ChatMessage, ProviderId } from './shared.js';
 
 export type Capability = 'tools' | 'vision' | 'json_mode' | 'streaming';
@@ -39,6 +40,8 @@ export interface CompletionOptions {
   routing?: RoutingOptions;
   /** Continue this conversation (`conv_...`): its messages come first; the new ones and the answer are added to it. */
   conversation?: string;
+  /** Retrieve context (documents, conversations) for the last user message and put it in front of the model. */
+  memory?: MemoryInjectionParams;
   max_tokens?: number;
   temperature?: number;
   top_p?: number;
@@ -122,14 +125,20 @@ export interface Completion {
   policy?: string;
   /** The conversation the run continued. */
   conversation?: string;
+  /** Present when the request asked for `memory`: the passages put in front of the model. */
+  memory?: { injected: InjectedPassage[] };
   /** Present when the messages were rendered from a prompt template. */
   prompt?: { name: string; version: number; label: string | null; content_hash: string };
 }
 
-/** The 202 answer of a background completion: poll `runs.get(id)` for the result. */
-export interface BackgroundRun {
+/**
+ * The 202 answer of a run started in the background (a completion, an ingestion without
+ * `wait`, a RAG answer): poll `runs.get(id)` for the result.
+ */
+export interface BackgroundRun<Kind extends string = 'completion'> {
   id: string;
   object: 'run';
-  kind: 'completion';
+  kind: Kind;
   status: 'running';
+  created_at: string;
 }
