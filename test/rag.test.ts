@@ -37,6 +37,9 @@ describe('RAG', () => {
     expect(res.body.invalid_citations).toEqual([]);
     expect(res.body.completion).toMatchObject({ object: 'completion', model: 'gpt-4o-mini' });
     expect(res.body.completion.usage.input_tokens).toBeGreaterThan(20);
+    // The run holds the same answer, in the same shape.
+    const run = await p.call(`/v1/runs/${res.body.id}`, { key: t.key });
+    expect(run.body.result).toMatchObject({ object: 'rag', invalid_citations: [], answer: res.body.answer });
     // The answer is its own completion run, owned by the tenant like any other.
     expect((await p.call(`/v1/runs/${res.body.completion.id}`, { key: t.key })).body.status).toBe('completed');
   });

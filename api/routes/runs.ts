@@ -9,6 +9,10 @@ import { principalOf } from '../middleware/auth.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { completionResponse } from './completions.ts';
+import { ingestionJson } from './memory.ts';
+import { ragResponse } from './rag.ts';
+import type { IngestProgress } from '../../common/memory-types.ts';
+import type { RagResult } from '../../workflows/rag.ts';
 import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
 
 const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
@@ -53,6 +57,20 @@ function runSummary(d: WorkflowExecutionDescription) {
     created_at: d.startTime.toISOString(),
     closed_at: d.closeTime?.toISOString() ?? null,
   };
+}
+
+/** A finished run's result in the same shape its own endpoint answers with. */
+function resultJson(kind: string, runId: string, result: unknown): unknown {
+  switch (kind) {
+    case 'completion':
+      return completionResponse(runId, result as CompletionResult);
+    case 'ingestion':
+      return ingestionJson(runId, result as IngestProgress);
+    case 'rag':
+      return ragResponse(runId, result as RagResult);
+    default:
+      return result;
+  }
 }
 
 function runNotFound(id: string): ApiError {
@@ -156,7 +174,7 @@ export function runsRouter(client: Client): Router {
     const summary = runSummary(description);
     if (summary.status === 'completed') {
       const result: unknown = await handle.result();
-      const body = summary.kind === 'completion' ? completionResponse(description.workflowId, result as CompletionResult) : result;
+      const body = resultJson(summary.kind, description.workflowId, result);
       res.json({ ...summary, result: body });
       return;
     }
