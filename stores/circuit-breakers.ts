@@ -1,3 +1,4 @@
+import type { Env } from '../common/config.ts';
 import type { Pool } from './pool.ts';
 
 export interface CircuitBreakerPolicy {
@@ -12,6 +13,11 @@ export interface CircuitBreakerPolicy {
 export const DEFAULT_BREAKER_POLICY: CircuitBreakerPolicy = { failureThreshold: 5, openMs: 30_000, probeTimeoutMs: 60_000 };
 
 /** `call`: go ahead; `probe`: go ahead as the one trial call; `skip`: the breaker is open. */
+/** The breaker policy from configuration. */
+export function breakerPolicyFrom(env: Pick<Env, 'BREAKER_FAILURE_THRESHOLD' | 'BREAKER_OPEN_MS'>): CircuitBreakerPolicy {
+  return { ...DEFAULT_BREAKER_POLICY, failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS };
+}
+
 export type BreakerVerdict = 'call' | 'probe' | 'skip';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';

@@ -9,9 +9,9 @@ import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import type { Pool } from '../stores/pool.ts';
 import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
-import { createCircuitBreakerStore, DEFAULT_BREAKER_POLICY, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
+import { createCircuitBreakerStore, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
+export { breakerPolicyFrom } from '../stores/circuit-breakers.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
-import type { Env } from '../common/config.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import type { Memory } from '../activities/memory/memory-from-env.ts';
@@ -19,10 +19,6 @@ import type { MemoryIndexTrigger } from '../activities/memory/memory-index-trigg
 import { createDocumentStore } from '../stores/documents.ts';
 import { createMemorySearch } from '../activities/memory/memory-search.ts';
 
-/** The breaker policy from configuration. */
-export function breakerPolicyFrom(env: Env): CircuitBreakerPolicy {
-  return { ...DEFAULT_BREAKER_POLICY, failureThreshold: env.BREAKER_FAILURE_THRESHOLD, openMs: env.BREAKER_OPEN_MS };
-}
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
