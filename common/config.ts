@@ -39,9 +39,9 @@ const EnvSchema = z.object({
   PINECONE_NAMESPACE_PREFIX: optionalString,
   /** pgvector HNSW graph degree and build candidate list (apply when the index is first built). */
   PGVECTOR_HNSW_M: z.coerce.number().int().min(2).max(100).default(16),
-  PGVECTOR_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(64),
+  PGVECTOR_HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(4).max(1000).default(128),
   /** pgvector search candidate list: higher finds more of the true nearest neighbours, slower. */
-  PGVECTOR_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(100),
+  PGVECTOR_EF_SEARCH: z.coerce.number().int().min(1).max(1000).default(200),
   /** Streamed tokens fan out through Redis pub/sub when set (redis://host:6379); through Postgres LISTEN/NOTIFY otherwise. */
   REDIS_URL: optionalString,
   /** Model metrics go to ClickHouse when set (http[s]://[user:password@]host:8123); to Postgres otherwise. */

@@ -17,7 +17,7 @@
  *
  * Prints tables, then ONE JSON object as the very last line, for the largest size.
  * Knobs (env): BENCH_SIZES (100000,1000000), BENCH_ENGINE (native | pglite), BENCH_QUERIES (200),
- * BENCH_EF_SEARCH (40,100,200,400,800), BENCH_HNSW_M (16), BENCH_EF_CONSTRUCTION (64), BENCH_CLUSTERS
+ * BENCH_EF_SEARCH (40,100,200,400,800), BENCH_HNSW_M (16), BENCH_EF_CONSTRUCTION (128, the store's default), BENCH_CLUSTERS
  * (1000), BENCH_NOISE (0.05 per dimension), BENCH_SEED (42), BENCH_MAINTENANCE_WORK_MEM (cap,
  * 3GB native / 1GB pglite), BENCH_SHARED_BUFFERS (native; default sized to table + index).
  */

@@ -13,7 +13,11 @@ export interface HnswSettings {
   efSearch: number;
 }
 
-export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 64, efSearch: 100 };
+/**
+ * Chosen by `npm run bench:vector`: at 1M clustered 384-dim vectors, ef_construction 64 levels
+ * off below 0.95 recall@10 whatever ef_search; 128 with ef_search 200 reaches 0.99 at p95 8 ms.
+ */
+export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 128, efSearch: 200 };
 
 export interface PgvectorStoreOptions {
   pool: Pool;
