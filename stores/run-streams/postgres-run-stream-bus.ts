@@ -1,13 +1,8 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { Pool } from '../pool.ts';
-import { decodeMessage, encodeMessages, type RunStreamBus, type RunStreamSubscription } from './run-stream-bus.ts';
-import type { RunStreamEvent } from './run-stream-events.ts';
-
-interface ChannelEntry {
-  handlers: Set<(events: RunStreamEvent[]) => void>;
-  ready: Promise<void>;
-}
+import { createChannelSubscriptions } from './channel-subscriptions.ts';
+import { encodeMessages, type RunStreamBus, type RunStreamSubscription } from './run-stream-bus.ts';
 
 /** One channel per run: Postgres only wakes the connections listening to it. Names stay under 63 bytes. */
 export function channelFor(runId: string): string {
@@ -27,8 +22,7 @@ export interface PostgresRunStreamBusOptions {
  * runs it served then finish from their workflow results).
  */
 export function createPostgresRunStreamBus(options: PostgresRunStreamBusOptions): RunStreamBus {
-  // One entry per channel this process listens to; `ready` settles once the server has it.
-  const handlers = new Map<string, ChannelEntry>();
+  const subscriptions = createChannelSubscriptions();
   let listener: Promise<pg.Client> | undefined;
   let closed = false;
 
@@ -36,15 +30,12 @@ export function createPostgresRunStreamBus(options: PostgresRunStreamBusOptions)
     listener ??= (async () => {
       const client = new pg.Client({ connectionString: options.connectionString });
       client.on('notification', (note) => {
-        const entry = handlers.get(note.channel);
-        if (!entry || note.payload === undefined) return;
-        const events = decodeMessage(note.payload);
-        for (const handler of entry.handlers) handler(events);
+        if (note.payload !== undefined) subscriptions.deliver(note.channel, note.payload);
       });
       const drop = (err?: Error) => {
         if (err) options.log?.(`run stream listener lost: ${err.message}`);
         listener = undefined;
-        handlers.clear();
+        subscriptions.clear();
       };
       client.on('error', drop);
       client.on('end', () => drop());
@@ -71,34 +62,19 @@ export function createPostgresRunStreamBus(options: PostgresRunStreamBusOptions)
       if (closed) throw new Error('run stream bus is closed');
       const channel = channelFor(runId);
       const client = await connect();
-      let entry = handlers.get(channel);
-      if (!entry) {
-        entry = { handlers: new Set(), ready: client.query(`LISTEN ${channel}`).then(() => undefined) };
-        handlers.set(channel, entry);
-      }
-      entry.handlers.add(onEvents);
-      try {
-        await entry.ready;
-      } catch (err) {
-        entry.handlers.delete(onEvents);
-        if (handlers.get(channel) === entry) handlers.delete(channel);
-        throw err;
-      }
-      return {
-        async close() {
-          const current = handlers.get(channel);
-          if (!current?.handlers.delete(onEvents) || current.handlers.size > 0) return;
-          handlers.delete(channel);
-          await client.query(`UNLISTEN ${channel}`).catch(() => undefined);
-        },
-      };
+      return subscriptions.add(
+        channel,
+        onEvents,
+        () => client.query(`LISTEN ${channel}`),
+        () => client.query(`UNLISTEN ${channel}`),
+      );
     },
 
     async close() {
       closed = true;
       const pending = listener;
       listener = undefined;
-      handlers.clear();
+      subscriptions.clear();
       if (pending) await (await pending.catch(() => undefined))?.end().catch(() => undefined);
     },
   };
