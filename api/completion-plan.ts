@@ -9,6 +9,7 @@ import { ApiError } from './api-error.ts';
 import { enforceBudgets } from './budget-guard.ts';
 import { resolveCandidates } from './model-resolution.ts';
 import type { OpenBreakers } from './open-breakers.ts';
+import type { ValidationProblem } from './validation.ts';
 
 export interface PlanDeps {
   env: Env;
@@ -30,6 +31,15 @@ export interface ModelChoiceRequest {
   top_p?: number | undefined;
   stop?: string | string[] | undefined;
   background?: boolean | undefined;
+}
+
+/** `model`, `models` and `policy` are alternatives: at most one (none: the tenant's default policy). */
+export function modelChoiceProblems(body: unknown): ValidationProblem[] {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
+  const record = body as Record<string, unknown>;
+  const given = ['model', 'models', 'policy'].filter((key) => record[key] !== undefined).length;
+  if (given <= 1) return [];
+  return [{ path: 'model', code: 'exactly_one_of', message: 'Send at most one of "model" (a model id or "auto"), "models" (a fallback list) and "policy" (a named policy); with none, the default policy applies.' }];
 }
 
 export type PlannedCompletion = Omit<CompletionInput, 'prompt' | 'stream' | 'conversation' | 'memory'>;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import { newId } from '../common/ids.ts';
 import { KIND, TENANT } from '../common/search-attributes.ts';
@@ -61,4 +62,9 @@ export async function startRun(options: StartRunOptions): Promise<WorkflowHandle
     if (kept !== idempotent.requestHash) throw idempotent.onMismatch();
     return handle;
   }
+}
+
+/** 202 for a run started in the background: its id, and where to follow it. */
+export function acceptedRun(res: Response, runId: string, kind: string): void {
+  res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind, status: 'running', created_at: new Date().toISOString() });
 }

@@ -8,7 +8,7 @@ import type { PromptReference } from '../../common/prompt-types.ts';
 import type { ChatMessage, ProviderId } from '../../activities/providers/provider.ts';
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
-import { runIdFor, startRun } from '../start-run.ts';
+import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
@@ -16,9 +16,10 @@ import { withPromptErrors } from '../prompt-errors.ts';
 import { POLICY_NAME, RoutingOptionsSchema } from '../../common/model-policy.ts';
 import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
-import { planCompletion } from '../completion-plan.ts';
+import { modelChoiceProblems, planCompletion } from '../completion-plan.ts';
 import type { OpenBreakers } from '../open-breakers.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
+import { CollectionSchema } from './memory.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
@@ -55,7 +56,7 @@ export const CompletionRequestSchema = z
     /** Retrieve context for the last user message and put it in front of the model (memory injection). */
     memory: z
       .object({
-        collections: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/)).max(50).optional().describe('Document collections to search (default: all).'),
+        collections: z.array(CollectionSchema).max(50).optional().describe('Document collections to search (default: all).'),
         sources: z.array(z.enum(['documents', 'conversations'])).min(1).max(2).default(['documents']),
         /** With `conversations`: only this conversation's earlier messages (default: the one continued, else all). */
         conversation: z.string().regex(CONVERSATION_ID).optional(),
@@ -78,17 +79,14 @@ export const TemplateCompletionRequestSchema = CompletionRequestSchema.omit({ me
   .extend({ template: TemplateReferenceSchema.describe('Render this template version into the messages.') })
   .strict();
 
-/** `model`, `models` and `policy` are alternatives: at most one (none: the default policy). */
-function modelChoiceProblems(body: unknown): ValidationProblem[] {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
-  const has = (key: string) => key in body && (body as Record<string, unknown>)[key] !== undefined;
-  const problems: ValidationProblem[] = [];
-  if ([has('model'), has('models'), has('policy')].filter(Boolean).length > 1) {
-    problems.push({ path: 'model', code: 'exactly_one_of', message: 'Send at most one of "model" (a model id or "auto"), "models" (a fallback list) and "policy" (a named policy); with none, the default policy applies.' });
-  }
-  const record = body as Record<string, unknown>;
-  if (record.stream === true && record.background === true) {
-    problems.push({ path: 'stream', code: 'incompatible_options', message: '"stream" and "background" cannot both be true: a background run answers at once with its id.' });
+/** The model choice, and stream with background (a background run answers at once with its id). */
+function requestProblems(body: unknown): ValidationProblem[] {
+  const problems = modelChoiceProblems(body);
+  if (typeof body === 'object' && body !== null && !Array.isArray(body)) {
+    const record = body as Record<string, unknown>;
+    if (record.stream === true && record.background === true) {
+      problems.push({ path: 'stream', code: 'incompatible_options', message: '"stream" and "background" cannot both be true: a background run answers at once with its id.' });
+    }
   }
   return problems;
 }
@@ -172,7 +170,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/completions', async (req, res) => {
     const { tenantId, keyId } = principalOf(req);
-    const extra = modelChoiceProblems(req.body);
+    const extra = requestProblems(req.body);
     const body = namesTemplate(req.body)
       ? parseInput(TemplateCompletionRequestSchema, req.body, undefined, extra)
       : parseInput(CompletionRequestSchema, req.body, undefined, extra);
@@ -239,7 +237,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     }
     const handle = await start();
     if (body.background) {
-      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'completion', status: 'running', created_at: new Date().toISOString() });
+      acceptedRun(res, runId, 'completion');
       return;
     }
     let result: CompletionResult;

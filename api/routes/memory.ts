@@ -9,13 +9,13 @@ import type { VectorStore } from '../../stores/vectors/vector-store.ts';
 import { notFound } from '../api-error.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { runIdFor, startRun } from '../start-run.ts';
+import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { CONVERSATION_ID } from './conversations.ts';
 
 const COLLECTION = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
-const CollectionSchema = z.string().regex(COLLECTION, 'lowercase letters, digits, ".", "_" and "-" (at most 63)');
+export const CollectionSchema = z.string().regex(COLLECTION, 'lowercase letters, digits, ".", "_" and "-" (at most 63)');
 const MetadataValue = z.union([z.string().max(1000), z.number(), z.boolean(), z.array(z.string().max(200)).max(50)]);
 
 const DocumentInputSchema = z
@@ -120,7 +120,7 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
       ...(key !== undefined && { idempotent: { requestHash: requestHash(req), onMismatch: idempotencyKeyReused } }),
     });
     if (!body.wait) {
-      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'ingestion', status: 'running', created_at: new Date().toISOString() });
+      acceptedRun(res, runId, 'ingestion');
       return;
     }
     try {

@@ -5,19 +5,20 @@ import { RoutingOptionsSchema, POLICY_NAME } from '../../common/model-policy.ts'
 import { MODEL } from '../../common/search-attributes.ts';
 import type { ContextPassage } from '../../common/context-passages.ts';
 import type { RagInput, RagResult } from '../../workflows/rag.ts';
-import { planCompletion, type PlanDeps } from '../completion-plan.ts';
+import { modelChoiceProblems, planCompletion, type PlanDeps } from '../completion-plan.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { runIdFor, startRun } from '../start-run.ts';
+import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import { toApiError } from '../temporal-errors.ts';
-import { parseInput, type ValidationProblem } from '../validation.ts';
+import { parseInput } from '../validation.ts';
 import { completionResponse } from './completions.ts';
 import { CONVERSATION_ID } from './conversations.ts';
+import { CollectionSchema } from './memory.ts';
 
 export const RagRequestSchema = z
   .object({
     question: z.string().trim().min(1).max(8000),
-    collections: z.array(z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,62}$/)).max(50).optional(),
+    collections: z.array(CollectionSchema).max(50).optional(),
     sources: z.array(z.enum(['documents', 'conversations'])).min(1).max(2).default(['documents']),
     conversation: z.string().regex(CONVERSATION_ID).optional(),
     k: z.number().int().min(1).max(50).default(6),
@@ -32,13 +33,6 @@ export const RagRequestSchema = z
     background: z.boolean().optional(),
   })
   .strict();
-
-function choiceProblems(body: unknown): ValidationProblem[] {
-  if (typeof body !== 'object' || body === null) return [];
-  const r = body as Record<string, unknown>;
-  const given = ['model', 'models', 'policy'].filter((k) => r[k] !== undefined).length;
-  return given > 1 ? [{ path: 'model', code: 'exactly_one_of', message: 'Send at most one of "model", "models" and "policy".' }] : [];
-}
 
 const passageJson = (p: ContextPassage, withText: boolean) => ({ label: p.label, id: p.id, score: p.score, source: p.source, ...(withText && { text: p.text }) });
 
@@ -58,7 +52,7 @@ export function ragRouter(deps: PlanDeps & { client: Client }): Router {
   const router = Router();
   router.post('/v1/rag', async (req, res) => {
     const principal = principalOf(req);
-    const body = parseInput(RagRequestSchema, req.body, undefined, choiceProblems(req.body));
+    const body = parseInput(RagRequestSchema, req.body, undefined, modelChoiceProblems(req.body));
     const planned = await planCompletion(deps, principal, body, [{ role: 'user', content: body.question }]);
     const { messages: _question, ...answer } = planned;
     const input: RagInput = {
@@ -89,7 +83,7 @@ export function ragRouter(deps: PlanDeps & { client: Client }): Router {
       ...(key !== undefined && { idempotent: { requestHash: requestHash(req), onMismatch: idempotencyKeyReused } }),
     });
     if (body.background) {
-      res.status(202).location(`/v1/runs/${runId}`).json({ id: runId, object: 'run', kind: 'rag', status: 'running', created_at: new Date().toISOString() });
+      acceptedRun(res, runId, 'rag');
       return;
     }
     try {
