@@ -23,14 +23,8 @@ import { startEmbeddedPostgres } from '../stack/embedded-postgres.ts';
 import { createEmbeddingCacheStore } from '../stores/embedding-cache.ts';
 import { migrate } from '../stores/migrate.ts';
 import { createPool } from '../stores/pool.ts';
+import { intEnv } from './bench-env.ts';
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  return value;
-}
 
 const CHUNKS = intEnv('BENCH_CHUNKS', 256, 32, 100_000);
 const QUERIES = intEnv('BENCH_QUERIES', 60, 10, 100_000);

@@ -25,7 +25,8 @@
 import { cpus, loadavg } from 'node:os';
 import { loadEnv } from '../common/config.ts';
 import type { BenchStack } from './bench-stack.ts';
-import { benchRun, intEnv, sleep, waitForFirstCompletion } from './bench-run.ts';
+import { benchRun, sleep, waitForFirstCompletion } from './bench-run.ts';
+import { intEnv } from './bench-env.ts';
 import { callsBetween, emulatorControl, type EmulatorControl } from './emulator-control.ts';
 import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
 import { fmt, round, summarize, table, type Summary } from './stats.ts';

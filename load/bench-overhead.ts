@@ -18,16 +18,8 @@ import OpenAI from 'openai';
 import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from './bench-stack.ts';
 import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
 import { fmt, round, summarize, table, type Summary } from './stats.ts';
+import { intEnv } from './bench-env.ts';
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  }
-  return value;
-}
 
 function listEnv(name: string, fallback: number[], min = 1, max = 512): number[] {
   const raw = process.env[name];

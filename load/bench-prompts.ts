@@ -22,14 +22,8 @@ import { startEmbeddedPostgres } from '../stack/embedded-postgres.ts';
 import { migrate } from '../stores/migrate.ts';
 import { createPool } from '../stores/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
+import { intEnv } from './bench-env.ts';
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  return value;
-}
 
 const SECONDS = intEnv('BENCH_SECONDS', 2, 1, 120);
 const RESOLVES = intEnv('BENCH_RESOLVES', 200_000, 1_000, 10_000_000);

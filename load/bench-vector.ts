@@ -31,16 +31,10 @@ import { createPool, type Pool } from '../stores/pool.ts';
 import { withTransaction } from '../stores/transaction.ts';
 import { filterToSql } from '../stores/vectors/metadata-filter-sql.ts';
 import { createPgvectorStore, DEFAULT_HNSW, ensureVectorTable, tableFor } from '../stores/vectors/pgvector-vector-store.ts';
+import { intEnv } from './bench-env.ts';
 
 type Engine = 'native' | 'pglite';
 
-function intEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-  return value;
-}
 
 function listEnv(name: string, fallback: string, min: number, max: number): number[] {
   const raw = process.env[name]?.trim() || fallback;
