@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { registerLocalModels } from './support/local-models.ts';
 
 /**
  * The Python SDK (sdk/python): its pytest suite against this real platform (API, Temporal,
@@ -52,25 +53,8 @@ beforeAll(async () => {
   // One provider attempt: an injected provider 429 comes back from the API as a 429 with retry-after.
   p = await startTestPlatform({ localModels: true, env: { PROVIDER_MAX_ATTEMPTS: '1' } });
   tenant = await p.newTenant('python-sdk');
-  for (const id of [modelA, modelB]) {
-    const res = await p.call(`/v1/admin/models/${encodeURIComponent(id)}`, {
-      key: p.adminKey,
-      method: 'PUT',
-      body: {
-        provider: 'local',
-        provider_model: id.slice('local/'.length),
-        context_window: 100_000,
-        max_output_tokens: 4096,
-        capabilities: { tools: false, vision: false, json_mode: true, streaming: true },
-        // Priced, so that a budget of $0 refuses them.
-        pricing: { input_per_mtok: 1, output_per_mtok: 2 },
-        tier: 1,
-        quality: 0.5,
-        typical_latency_ms: 100,
-      },
-    });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-  }
+  // Priced, so that a budget of $0 refuses them.
+  await registerLocalModels(p, [modelA, modelB]);
 });
 afterAll(async () => p?.close());
 

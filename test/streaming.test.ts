@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { readSse, type SseEvent } from './support/sse.ts';
+import { registerLocalModels } from './support/local-models.ts';
 
 let p: TestPlatform;
 let t: { tenantId: string; key: string };
@@ -11,24 +12,7 @@ const providerModel = (id: string) => id.slice('local/'.length);
 beforeAll(async () => {
   p = await startTestPlatform({ localModels: true, env: { PROVIDER_MAX_ATTEMPTS: '2', BREAKER_FAILURE_THRESHOLD: '50' } });
   t = await p.newTenant();
-  for (const id of [A, B]) {
-    const res = await p.call(`/v1/admin/models/${encodeURIComponent(id)}`, {
-      key: p.adminKey,
-      method: 'PUT',
-      body: {
-        provider: 'local',
-        provider_model: providerModel(id),
-        context_window: 100_000,
-        max_output_tokens: 4096,
-        capabilities: { tools: false, vision: false, json_mode: true, streaming: true },
-        pricing: { input_per_mtok: 1, output_per_mtok: 2 },
-        tier: 1,
-        quality: 0.5,
-        typical_latency_ms: 100,
-      },
-    });
-    expect(res.status).toBe(200);
-  }
+  await registerLocalModels(p, [A, B]);
 });
 afterAll(async () => p?.close());
 beforeEach(() => p.emulator.reset());
