@@ -13,16 +13,17 @@ import {
 import type { CompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import type {
   CandidateOutcome,
+  ChatMessage,
   CompletionInput,
   CompletionResult,
   CompletionStatus,
+  InjectedPassage,
   ModelCandidate,
   ProviderFailureDetails,
 } from '../common/completion-types.ts';
 import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import { renderSources, type ContextPassage } from '../common/context-passages.ts';
-import type { ChatMessage, InjectedPassage } from '../common/completion-types.ts';
 
 const MEMORY_INSTRUCTIONS =
   'Relevant context retrieved from memory follows, numbered. Use it when it helps; cite a passage you rely on by its number in square brackets, e.g. [1].';
