@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseCidr } from './outbound/ip-address.ts';
+import { parseAllowedHost } from './outbound/outbound-policy.ts';
 
 /**
  * Every setting is an environment variable; this is the one place that reads them.
@@ -8,6 +10,18 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+/** A comma-separated list whose every entry must parse; unset or empty is the empty list. */
+const commaList = <T>(parse: (entry: string) => T | undefined, expected: string) =>
+  optionalString.transform((v, ctx) => {
+    const out: T[] = [];
+    for (const entry of (v ?? '').split(',').map((e) => e.trim()).filter((e) => e !== '')) {
+      const parsed = parse(entry);
+      if (parsed === undefined) ctx.addIssue({ code: 'custom', message: `"${entry}" is not ${expected}` });
+      else out.push(parsed);
+    }
+    return out;
+  });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -82,6 +96,19 @@ const EnvSchema = z.object({
   EMULATOR_URL: optionalString,
   EMULATOR_PORT: port(4010),
   EMULATOR_LATENCY_MS: z.coerce.number().int().min(0).default(0),
+  /**
+   * Server-side fetches (URL ingestion) refuse loopback, private, link-local, ... addresses. These
+   * opt hosts (`wiki.corp`, `wiki.corp:8443`, `*.corp`, `127.0.0.1:8099`) or address ranges
+   * (`10.20.0.0/16`) back in, comma-separated. See docs/docs/security/outbound-requests.md.
+   */
+  OUTBOUND_ALLOW_HOSTS: commaList(parseAllowedHost, 'host, host:port or *.domain'),
+  OUTBOUND_ALLOW_CIDRS: commaList(parseCidr, 'an address or a CIDR range (10.0.0.0/8, fd00::/8)'),
+  OUTBOUND_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Longest silence while waiting for an answer or between two chunks of it. */
+  OUTBOUND_READ_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  OUTBOUND_TOTAL_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  OUTBOUND_MAX_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  OUTBOUND_MAX_REDIRECTS: z.coerce.number().int().min(0).max(20).default(5),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
   ACTIVITY_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(10_000),
   BREAKER_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),

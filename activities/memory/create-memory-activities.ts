@@ -6,6 +6,7 @@ import type { ConversationStore } from '../../stores/conversations.ts';
 import type { DocumentStore } from '../../stores/documents.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
+import type { OutboundClient } from '../../common/outbound/outbound-client.ts';
 import { approximateTokens, chunkBlocks } from './chunker.ts';
 import { documentBlocks, mimeOf } from './document-text.ts';
 import { fetchDocument } from './fetch-document.ts';
@@ -20,6 +21,8 @@ export interface MemoryActivityDeps {
   vectors: VectorStore;
   embedder: Embedder;
   search: MemorySearch;
+  /** Every URL fetch goes through it (the outbound request policy). */
+  outbound: OutboundClient;
   /** Most tokens per chunk; below the embedding model's input limit. */
   chunkTokens?: number;
   overlapTokens?: number;
@@ -78,7 +81,7 @@ export function createMemoryActivities(deps: MemoryActivityDeps) {
         }
         content = staged;
       } else if (item.url) {
-        const fetched = await fetchDocument(item.url, cancellation() ?? new AbortController().signal);
+        const fetched = await fetchDocument(deps.outbound, item.url, cancellation() ?? new AbortController().signal);
         content = fetched.content;
         declaredMime ??= fetched.mime;
       } else {

@@ -1,26 +1,40 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { OutboundError } from '../../common/outbound/outbound-error.ts';
+import type { OutboundClient } from '../../common/outbound/outbound-client.ts';
 
-const MAX_BYTES = 10 * 1024 * 1024;
-const TIMEOUT_MS = 30_000;
+/** A busy or briefly failing server may answer the next attempt; other 4xx will not change. */
+const RETRYABLE_STATUS = new Set([408, 425, 429]);
 
 /**
- * Fetches a document for ingestion: http(s) only, a size cap, a time limit. A 4xx is the
- * caller's mistake (not retried); a 5xx or a network error is retried by the activity's policy.
+ * Fetches a document for ingestion through the outbound policy (no loopback, private or
+ * link-local targets unless allow-listed; time limits; a size cap). A refusal, a 4xx or an
+ * oversized document is the caller's mistake and is not retried; a 5xx, a time-out or a network
+ * error is retried by the activity's policy.
  */
-export async function fetchDocument(url: string, signal: AbortSignal): Promise<{ content: string; mime: string | undefined }> {
-  let parsed: URL;
+export async function fetchDocument(outbound: OutboundClient, url: string, signal: AbortSignal): Promise<{ content: string; mime: string | undefined }> {
+  let response;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw ApplicationFailure.nonRetryable(`not a URL: ${url}`, 'invalid_url');
+    response = await outbound.fetch(url, { signal, headers: { accept: 'text/html, text/markdown, text/plain;q=0.9, */*;q=0.5' } });
+  } catch (err) {
+    if (!(err instanceof OutboundError)) throw err;
+    const type = err.code === 'outbound_too_large' ? 'document_too_large' : err.code;
+    const message = `fetching ${url}: ${err.message}`;
+    throw err.retryable ? ApplicationFailure.retryable(message, type) : ApplicationFailure.nonRetryable(message, type);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw ApplicationFailure.nonRetryable(`only http and https URLs can be fetched: ${url}`, 'invalid_url');
-  const response = await fetch(parsed, { signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]), redirect: 'follow' });
-  if (response.status >= 400 && response.status < 500) throw ApplicationFailure.nonRetryable(`fetching ${url} answered ${response.status}`, 'fetch_refused');
-  if (!response.ok) throw ApplicationFailure.retryable(`fetching ${url} answered ${response.status}`, 'fetch_failed');
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > MAX_BYTES) throw ApplicationFailure.nonRetryable(`${url} is larger than ${MAX_BYTES} bytes`, 'document_too_large');
-  const content = await response.text();
-  if (content.length > MAX_BYTES) throw ApplicationFailure.nonRetryable(`${url} is larger than ${MAX_BYTES} bytes`, 'document_too_large');
-  return { content, mime: response.headers.get('content-type') ?? undefined };
+  const { status } = response;
+  if (status >= 500 || RETRYABLE_STATUS.has(status)) throw ApplicationFailure.retryable(`fetching ${url} answered ${status}`, 'fetch_failed');
+  // Other 4xx, and a 3xx without a Location to follow.
+  if (status < 200 || status >= 300) throw ApplicationFailure.nonRetryable(`fetching ${url} answered ${status}`, 'fetch_refused');
+  const mime = response.headers['content-type'];
+  return { content: decode(response.body, mime), mime };
+}
+
+/** The declared charset when the runtime knows it, else UTF-8 (what nearly every page is). */
+function decode(body: Buffer, contentType: string | undefined): string {
+  const charset = /charset\s*=\s*"?([\w.:-]+)/i.exec(contentType ?? '')?.[1];
+  try {
+    return new TextDecoder(charset ?? 'utf-8').decode(body);
+  } catch {
+    return new TextDecoder('utf-8').decode(body);
+  }
 }

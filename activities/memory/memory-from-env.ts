@@ -1,4 +1,6 @@
 import type { Env } from '../../common/config.ts';
+import { createOutboundClient, type OutboundClient } from '../../common/outbound/outbound-client.ts';
+import { outboundPolicyFrom } from '../../common/outbound/outbound-policy.ts';
 import { createEmbeddingCacheStore } from '../../stores/embedding-cache.ts';
 import type { Pool } from '../../stores/pool.ts';
 import { createVectorStore } from '../../stores/vectors/create-vector-store.ts';
@@ -9,6 +11,8 @@ import type { Embedder } from '../embeddings/embedder.ts';
 export interface Memory {
   embedder: Embedder;
   vectors: VectorStore;
+  /** How ingestion fetches URLs: through the outbound request policy (OUTBOUND_* settings). */
+  outbound: OutboundClient;
 }
 
 /**
@@ -18,5 +22,5 @@ export interface Memory {
 export async function createMemoryFromEnv(env: Env, pool: Pool): Promise<Memory> {
   const embedder = createEmbedder(env, { cache: createEmbeddingCacheStore(pool) });
   const vectors = await createVectorStore(env, pool, { model: embedder.id, dimension: embedder.dimension });
-  return { embedder, vectors };
+  return { embedder, vectors, outbound: createOutboundClient(outboundPolicyFrom(env)) };
 }
