@@ -1,7 +1,7 @@
 import { estimateTokens } from '../activities/routing/complexity-estimator.ts';
 import { costUsd } from '../activities/routing/model-spec.ts';
 import type { ProviderId } from '../activities/providers/provider.ts';
-import type { ChatMessage, CompletionInput, ModelCandidate } from '../common/completion-types.ts';
+import type { ChatMessage, CompletionInput } from '../common/completion-types.ts';
 import type { BudgetStore, BudgetWithSpend } from '../stores/budgets.ts';
 import type { RegisteredModel } from '../stores/model-registry.ts';
 import { ApiError } from './api-error.ts';
@@ -10,10 +10,6 @@ type Chain = Pick<CompletionInput, 'requestedModel' | 'candidates' | 'routing' |
 
 /** Output tokens assumed when the request sets no max_tokens: a typical answer. */
 const DEFAULT_OUTPUT_TOKENS = 512;
-
-function estimate(candidate: Pick<ModelCandidate, 'pricing'>, inputTokens: number, outputTokens: number): number {
-  return candidate.pricing ? costUsd({ pricing: candidate.pricing }, inputTokens, outputTokens) : 0;
-}
 
 function exceeded(budget: BudgetWithSpend, estimateUsd: number): ApiError {
   const scope = budget.apiKeyId ? `API key ${budget.apiKeyId}` : 'tenant';
@@ -46,7 +42,7 @@ export async function enforceBudgets(
   const inputTokens = estimateTokens(request.messages.map((m) => m.content).join('\n')) + 4 * request.messages.length;
   const outputTokens = request.maxTokens ?? DEFAULT_OUTPUT_TOKENS;
   const first = chain.candidates[0]!;
-  const cost = estimate(first, inputTokens, outputTokens);
+  const cost = costUsd(first, inputTokens, outputTokens);
   const over = budgets.find((b) => b.spentUsd + cost > b.limitUsd);
   if (!over) return chain;
   if (over.onExceed === 'reject') throw exceeded(over, cost);

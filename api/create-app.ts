@@ -119,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
       experiments: prompts.experiments,
       renderer: prompts.renderer,
       availableProviders: deps.availableProviders,
+      models: deps.models,
     }),
   );
   app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));

@@ -3,9 +3,9 @@ import type { Capability } from '../activities/routing/model-spec.ts';
 import { decideRoute, NoRouteError, type RouteConstraints } from '../activities/routing/route-decision.ts';
 import type { ProviderId } from '../activities/providers/provider.ts';
 import type { ChatMessage, CompletionInput, ModelCandidate } from '../common/completion-types.ts';
-import { routeModel } from '../common/model-route.ts';
 import type { RegisteredModel } from '../stores/model-registry.ts';
 import { ApiError } from './api-error.ts';
+import { suggestModels } from './model-suggestions.ts';
 
 export const AUTO = 'auto';
 
@@ -27,11 +27,9 @@ const fromRegistry = (m: RegisteredModel): ModelCandidate => ({
 });
 
 /**
- * Turns `model`, `models` or `auto` into the ordered candidates the workflow walks. Registry
- * models carry prices and context windows; a well-known vendor name outside the registry is
- * still accepted (unpriced), so new vendor models work before the catalogue lists them.
+ * Refuses model ids a completion could not use: policies and capsules when saved, experiment
+ * variants when created, so none of them fails later on every request.
  */
-/** Refuses model ids a completion could not use (a policy is checked when it is saved). */
 export function checkModelIds(ids: readonly string[], registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): void {
   const messages: ChatMessage[] = [];
   for (const id of ids) {
@@ -39,6 +37,12 @@ export function checkModelIds(ids: readonly string[], registry: readonly Registe
   }
 }
 
+/**
+ * Turns `model`, `models` or `auto` into the ordered candidates the workflow walks. Only
+ * registry models are callable: every candidate carries the registry's price, so no call is
+ * answered outside the budgets (a vendor-looking name the registry does not list is refused;
+ * an admin registers it with its price through PUT /v1/admin/models/{id}).
+ */
 export function resolveCandidates(
   choice: ModelChoice,
   registry: readonly RegisteredModel[],
@@ -47,14 +51,10 @@ export function resolveCandidates(
   const byId = new Map(registry.map((m) => [m.id, m]));
   const resolveOne = (id: string): ModelCandidate => {
     const known = byId.get(id);
-    if (known) {
-      if (!known.enabled) throw unknownModel(id, 'is disabled');
-      if (!available.has(known.provider)) throw unknownModel(id, `needs the ${known.provider} provider, which is not configured`);
-      return fromRegistry(known);
-    }
-    const route = routeModel(id);
-    if (!route || !available.has(route.provider)) throw unknownModel(id, 'is not in the registry');
-    return { modelId: id, provider: route.provider, providerModel: route.model, contextWindow: null, pricing: null };
+    if (!known) throw unknownModel(id, 'is not in the registry', registry, available);
+    if (!known.enabled) throw unknownModel(id, 'is disabled', registry, available);
+    if (!available.has(known.provider)) throw unknownModel(id, `needs the ${known.provider} provider, which is not configured`, registry, available);
+    return fromRegistry(known);
   };
 
   if (choice.models) {
@@ -81,11 +81,16 @@ export function resolveCandidates(
   }
 }
 
-function unknownModel(id: string, why: string): ApiError {
+/** 400 `model_not_found`, naming the closest ids the caller could use instead (also in `details`). */
+function unknownModel(id: string, why: string, registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): ApiError {
+  const usable = registry.filter((m) => m.enabled && available.has(m.provider) && m.id !== id).map((m) => m.id);
+  const suggestions = suggestModels(id, usable);
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
   return new ApiError(
     400,
     'invalid_request_error',
     'model_not_found',
-    `Model "${id}" ${why}. GET /v1/models lists the models you can use, or send "auto".`,
+    `Model "${id}" ${why}.${hint} GET /v1/models lists the models you can use, or send "auto".`,
+    { model: id, suggestions },
   );
 }

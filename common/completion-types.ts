@@ -23,9 +23,10 @@ export interface ModelCandidate {
   provider: ProviderId;
   /** The provider's own name for the model. */
   providerModel: string;
-  /** Unknown for a model outside the registry. */
+  /** Null only in runs started before every callable model had to be in the registry. */
   contextWindow: number | null;
-  pricing: { inputPerMTok: number; outputPerMTok: number } | null;
+  /** The registry's price: every call is costed (and counted against budgets) with it. */
+  pricing: { inputPerMTok: number; outputPerMTok: number };
   /** Its shared breaker was open when the run started: passed over without a call. */
   breakerOpen?: boolean;
 }

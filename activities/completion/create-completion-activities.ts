@@ -42,6 +42,11 @@ function toFailure(err: ProviderError, attempt: number, model: string): Applicat
   });
 }
 
+/** Workflow inputs are data from history, not checked types: a price must really be there. */
+function isPriced(pricing: ModelCallInput['candidate']['pricing'] | null | undefined): boolean {
+  return pricing != null && Number.isFinite(pricing.inputPerMTok) && Number.isFinite(pricing.outputPerMTok) && pricing.inputPerMTok >= 0 && pricing.outputPerMTok >= 0;
+}
+
 export function createCompletionActivities(deps: CompletionActivityDeps) {
   return {
     /** One attempt at one candidate of the chain; Temporal retries it, the workflow moves along the chain. */
@@ -68,6 +73,17 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
           message: `provider ${candidate.provider} is not configured on this worker`,
           nonRetryable: true,
           details: [{ provider: candidate.provider, kind: 'provider_not_configured', attempt, model: candidate.modelId }],
+        });
+      }
+      // A run started before only registry models were callable may carry an unpriced
+      // candidate: refuse it before the provider is paid, rather than answer outside budgets.
+      if (!isPriced(candidate.pricing)) {
+        await failed('unpriced_model');
+        throw ApplicationFailure.create({
+          type: 'unpriced_model',
+          message: `model ${candidate.modelId} has no price in the registry; register it with PUT /v1/admin/models/{id}`,
+          nonRetryable: true,
+          details: [{ provider: candidate.provider, kind: 'unpriced_model', attempt, model: candidate.modelId }],
         });
       }
       const gate = await deps.breakers.verdict(candidate.modelId);
@@ -112,7 +128,7 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
           result = await provider.generate(request);
         }
         const latencyMs = performance.now() - started;
-        const cost = candidate.pricing ? costUsd({ pricing: candidate.pricing }, result.usage.inputTokens, result.usage.outputTokens) : 0;
+        const cost = costUsd(candidate, result.usage.inputTokens, result.usage.outputTokens);
         metric({ status: 'ok', errorClass: null, latencyMs, ttftMs, inputTokens: result.usage.inputTokens, outputTokens: result.usage.outputTokens, costUsd: cost, simulated: result.simulated });
         await deps.breakers.onSuccess(candidate.modelId, gate.verdict, gate.failures);
         return { ...result, latencyMs, attempt, costUsd: cost };

@@ -7,11 +7,12 @@ import { assignVariant } from '../../activities/prompts/variant-assignment.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../../common/experiment-analysis.ts';
 import type { ApprovalDecision, ExperimentConfig, ExperimentInput } from '../../common/experiment-types.ts';
 import type { Env } from '../../common/config.ts';
-import { routeModel } from '../../common/model-route.ts';
 import type { ExperimentRecord, PromptExperimentStore } from '../../stores/prompt-experiments.ts';
 import type { PromptTemplateStore } from '../../stores/prompt-templates.ts';
+import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
+import { checkModelIds } from '../model-resolution.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { ApprovalSchema, AssignmentSchema, CreateExperimentSchema, ExperimentListQuerySchema, OutcomeSchema } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
@@ -103,6 +104,8 @@ export interface ExperimentRouteDeps {
   experiments: PromptExperimentStore;
   renderer: PromptRenderer;
   availableProviders: ReadonlySet<ProviderId>;
+  /** Variant models must be callable registry models, like any completion's. */
+  models: ModelRegistryCache;
 }
 
 const conflict = (code: string, message: string) => new ApiError(409, 'conflict_error', code, message);
@@ -126,10 +129,7 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
     if (!template) throw notFound('template_not_found', `No prompt template "${body.template}".`);
     for (const variant of body.variants) {
       await withPromptErrors(() => deps.templates.getVersion(tenantId, body.template, { version: variant.version }));
-      const route = variant.model === undefined ? undefined : routeModel(variant.model);
-      if (variant.model !== undefined && (!route || !deps.availableProviders.has(route.provider))) {
-        throw new ApiError(400, 'invalid_request_error', 'model_not_found', `Unknown model "${variant.model}" in variant "${variant.name}".`);
-      }
+      if (variant.model !== undefined) checkModelIds([variant.model], await deps.models.models(), deps.availableProviders);
     }
     const config: ExperimentConfig = {
       template: body.template,
