@@ -154,6 +154,7 @@ export function createApp(deps: AppDeps): Express {
       documents,
       vectors: deps.memory.vectors,
       search: createMemorySearch({ pool: deps.pool, ...deps.memory }),
+      outbound: deps.memory.outbound.policy,
     }),
   );
   app.use(policiesRouter({ store: policies, models: deps.models, availableProviders: deps.availableProviders }));

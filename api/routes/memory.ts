@@ -6,7 +6,9 @@ import { MetadataFilterSchema } from '../../common/metadata-filter.ts';
 import type { MemorySearch } from '../../activities/memory/memory-search.ts';
 import type { DocumentStore, StoredDocument } from '../../stores/documents.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
-import { notFound } from '../api-error.ts';
+import { ApiError, notFound } from '../api-error.ts';
+import { OutboundError } from '../../common/outbound/outbound-error.ts';
+import { checkUrl, type OutboundPolicy } from '../../common/outbound/outbound-policy.ts';
 import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
@@ -92,6 +94,28 @@ export interface MemoryRouteDeps {
   documents: DocumentStore;
   vectors: VectorStore;
   search: MemorySearch;
+  /** The outbound request policy, for the early check of submitted URLs. */
+  outbound: OutboundPolicy;
+}
+
+/**
+ * The part of the outbound policy that needs no DNS, before any run starts: a URL whose host is
+ * a private or loopback address literal (in any spelling), `localhost`, or not http(s), is
+ * answered 400 at once. The fetch itself checks everything again, resolved addresses included.
+ */
+function refuseBlockedUrls(documents: Array<{ url?: string | undefined }>, policy: OutboundPolicy): void {
+  const problems: Array<{ path: string; code: string; message: string; reason: string | undefined }> = [];
+  documents.forEach((d, i) => {
+    if (d.url === undefined) return;
+    try {
+      checkUrl(d.url, policy);
+    } catch (err) {
+      if (!(err instanceof OutboundError)) throw err;
+      problems.push({ path: `documents.${i}.url`, code: err.code, message: err.message, reason: err.reason });
+    }
+  });
+  const first = problems[0];
+  if (first) throw new ApiError(400, 'invalid_request_error', 'outbound_blocked', `${first.path}: ${first.message}; the server does not fetch loopback, private or link-local addresses unless OUTBOUND_ALLOW_HOSTS or OUTBOUND_ALLOW_CIDRS allows them.`, problems);
 }
 
 export function memoryRouter(deps: MemoryRouteDeps): Router {
@@ -100,6 +124,7 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
   router.post('/v1/memory/documents', async (req, res) => {
     const { tenantId } = principalOf(req);
     const body = parseInput(IngestRequestSchema, req.body);
+    refuseBlockedUrls(body.documents, deps.outbound);
     const key = idempotencyKeyOf(req);
     const items: IngestItem[] = [];
     for (const d of body.documents) {

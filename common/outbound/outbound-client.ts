@@ -179,9 +179,13 @@ function exchange(url: URL, target: ResolvedAddress, req: { method: string; head
             const tooLarge = () => new OutboundError('outbound_too_large', `${url.href} is larger than ${policy.maxBytes} bytes`, false);
             const onError = (err: unknown) => rejectBody(failure ?? networkError(err, url));
             request.on('error', onError);
-            if (Number(res.headers['content-length'] ?? 0) > policy.maxBytes) return fail(tooLarge());
+            const stop = (err: OutboundError) => {
+              fail(err);
+              rejectBody(err);
+            };
+            if (Number(res.headers['content-length'] ?? 0) > policy.maxBytes) return stop(tooLarge());
             const decoder = decoderFor(res.headers['content-encoding']);
-            if (decoder === 'unsupported') return fail(new OutboundError('outbound_failed', `${url.href} uses content-encoding ${res.headers['content-encoding']}`, false));
+            if (decoder === 'unsupported') return stop(new OutboundError('outbound_failed', `${url.href} uses content-encoding ${res.headers['content-encoding']}`, false));
             const stream = decoder ? res.pipe(decoder) : res;
             const chunks: Buffer[] = [];
             let size = 0;
@@ -189,12 +193,15 @@ function exchange(url: URL, target: ResolvedAddress, req: { method: string; head
             stream.on('data', (chunk: Buffer) => {
               // Counted after decoding, so a small compressed bomb stops at the cap too.
               size += chunk.length;
-              if (size > policy.maxBytes) fail(tooLarge());
-              else chunks.push(chunk);
+              if (size <= policy.maxBytes) return void chunks.push(chunk);
+              // The decoder may hold the whole (small) compressed input already: stop it too.
+              if (decoder) decoder.destroy();
+              stop(tooLarge());
             });
             stream.on('end', () => {
               ended = true;
-              resolveBody(Buffer.concat(chunks));
+              if (failure) rejectBody(failure);
+              else resolveBody(Buffer.concat(chunks));
             });
             stream.on('error', (err) => {
               request.destroy();
