@@ -13,6 +13,7 @@ import { loadEnv } from '../common/config.ts';
 import { createPool } from '../stores/pool.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import { createTenantStore } from '../stores/tenants.ts';
+import { embeddedPostgresUrl, readPostgresPassword } from '../stack/postgres-password.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,7 +26,13 @@ if (values.help) {
 
 const env = loadEnv();
 const dir = resolve(positionals[0] ?? 'prompts/library');
-const databaseUrl = env.DATABASE_URL ?? `postgres://postgres:postgres@127.0.0.1:${env.PGLITE_PORT}/postgres?sslmode=disable`;
+// The embedded Postgres takes the password `npm start` generated into the state folder.
+const embeddedPassword = env.DATABASE_URL ? undefined : readPostgresPassword(resolve(env.SOMA_STATE_DIR));
+if (!env.DATABASE_URL && !embeddedPassword) {
+  process.stderr.write(`error: no ${env.SOMA_STATE_DIR}/postgres-password: start the platform once (npm start), or set DATABASE_URL\n`);
+  process.exit(2);
+}
+const databaseUrl = env.DATABASE_URL ?? embeddedPostgresUrl('127.0.0.1', env.PGLITE_PORT, embeddedPassword!);
 const pool = createPool(databaseUrl, 2);
 try {
   const tenantId = values.tenant!;

@@ -4,8 +4,14 @@ import { startEmbeddedPostgres } from './embedded-postgres.ts';
 // supervisor. Arguments come from the parent (stack/main.ts or the test setup).
 const port = Number(process.env.PGLITE_PORT ?? 5433);
 const dataDir = process.env.PGLITE_DATA_DIR || undefined;
-const pg = await startEmbeddedPostgres({ port, ...(dataDir ? { dataDir } : {}) });
-process.stdout.write(`ready ${pg.url}\n`);
+const password = process.env.PGLITE_PASSWORD;
+if (!password) {
+  process.stderr.write('error: PGLITE_PASSWORD is not set; the embedded Postgres never runs without a password.\n');
+  process.exit(1);
+}
+const pg = await startEmbeddedPostgres({ port, password, ...(dataDir ? { dataDir } : {}) });
+// The parent builds the connection string itself: this line lands in logs, the password must not.
+process.stdout.write(`ready ${new URL(pg.url).host}\n`);
 
 let stopping = false;
 async function stop(): Promise<void> {

@@ -5,6 +5,7 @@ import { migrate } from '../stores/migrate.ts';
 import { createPool } from '../stores/pool.ts';
 import { createModelRegistryStore, readCatalogue } from '../stores/model-registry.ts';
 import { ensureAdminKey } from './admin-key.ts';
+import { embeddedPostgresUrl, ensurePostgresPassword } from './postgres-password.ts';
 import { startService, waitForLine, type ServiceProcess } from './service-process.ts';
 import { findTemporalCli } from './temporal-cli.ts';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
@@ -92,11 +93,13 @@ try {
   let databaseUrl = env.DATABASE_URL;
   if (useEmbeddedPostgres) {
     say('starting embedded Postgres (PGlite + pgvector) ...');
+    // Generated on first start, kept in the state folder (0600); never printed.
+    const password = ensurePostgresPassword(stateDir);
     const pg = watch(
-      startService('postgres', 'stack/embedded-postgres-main.ts', { ...process.env, PGLITE_PORT: String(env.PGLITE_PORT), PGLITE_DATA_DIR: resolve(stateDir, 'pgdata') }, print),
+      startService('postgres', 'stack/embedded-postgres-main.ts', { ...process.env, PGLITE_PORT: String(env.PGLITE_PORT), PGLITE_DATA_DIR: resolve(stateDir, 'pgdata'), PGLITE_PASSWORD: password }, print),
     );
-    const ready = await waitForLine(pg, /^ready /, 120_000);
-    databaseUrl = ready.slice('ready '.length).trim();
+    await waitForLine(pg, /^ready /, 120_000);
+    databaseUrl = embeddedPostgresUrl('127.0.0.1', env.PGLITE_PORT, password);
   }
 
   const pool = createPool(databaseUrl!, 2);

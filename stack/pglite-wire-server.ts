@@ -1,5 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { PGlite } from '@electric-sql/pglite';
+import { SCRAM_MECHANISM, ScramError, ScramServerExchange, scramVerifier, type ScramVerifier } from './scram-auth.ts';
 
 const SSL_REQUEST = 80877103;
 const GSSENC_REQUEST = 80877104;
@@ -11,6 +12,16 @@ const QUERY = 0x51; // 'Q'
 const TERMINATE = 0x58; // 'X'
 /** Backend NotificationResponse: routed to the connections that listen, not to the session's owner. */
 const NOTIFICATION = 0x41; // 'A'
+/** Frontend SASLInitialResponse and SASLResponse share this type byte. */
+const SASL_RESPONSE = 0x70; // 'p'
+/** Backend Authentication* and ErrorResponse. */
+const AUTHENTICATION = 0x52; // 'R'
+const ERROR_RESPONSE = 0x45; // 'E'
+const AUTH_SASL = 10;
+const AUTH_SASL_CONTINUE = 11;
+const AUTH_SASL_FINAL = 12;
+/** Postgres's `authentication_timeout` is 60 s; a silent client is dropped sooner here. */
+const AUTH_TIMEOUT_MS = 30_000;
 
 /** `LISTEN x`, `UNLISTEN x` or `UNLISTEN *` as a simple query (how pg clients send them). */
 const LISTEN_COMMAND = /^\s*(UN)?LISTEN\s+("(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*|\*)\s*;?\s*$/i;
@@ -34,8 +45,47 @@ function queryMessage(sql: string): Uint8Array {
   return message;
 }
 
+/** A backend message: type byte, Int32 length (itself included), body. */
+function backendMessage(type: number, body: Buffer): Buffer {
+  const header = Buffer.alloc(5);
+  header[0] = type;
+  header.writeInt32BE(4 + body.length, 1);
+  return Buffer.concat([header, body]);
+}
+
+function authenticationMessage(code: number, data: Buffer): Buffer {
+  const codeBytes = Buffer.alloc(4);
+  codeBytes.writeInt32BE(code, 0);
+  return backendMessage(AUTHENTICATION, Buffer.concat([codeBytes, data]));
+}
+
+/** FATAL 28P01 (invalid_password), what Postgres sends for a wrong, missing or garbled password. */
+function passwordFailedMessage(user: string): Buffer {
+  const field = (code: string, value: string) => Buffer.from(`${code}${value}\0`, 'utf8');
+  return backendMessage(
+    ERROR_RESPONSE,
+    Buffer.concat([field('S', 'FATAL'), field('V', 'FATAL'), field('C', '28P01'), field('M', `password authentication failed for user "${user}"`), Buffer.from([0])]),
+  );
+}
+
+/** The `user` parameter of a StartupMessage (Int32 length, Int32 protocol, name\0value\0 pairs). */
+function startupUser(message: Buffer): string {
+  const fields = message.subarray(8).toString('utf8').split('\0');
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i] === 'user') return fields[i + 1]!;
+  return '';
+}
+
+export interface PgliteWireServerOptions {
+  /** The one password every connection must prove with SCRAM-SHA-256 (any user name). */
+  password: string;
+}
+
 /**
  * Serves one PGlite database to many Postgres clients over the wire protocol.
+ *
+ * Every connection authenticates first with SCRAM-SHA-256 against the stack's generated
+ * password, as a real Postgres with `scram-sha-256` in pg_hba.conf would; nothing reaches PGlite
+ * before that succeeds (PGlite itself trusts whoever talks to it).
  *
  * PGlite has a single session, so connections take turns. The unit of a turn is what keeps
  * clients correct: a connection keeps the session from its first message until a Sync or a
@@ -58,7 +108,15 @@ export class PgliteWireServer {
   /** channel -> connections listening to it */
   private readonly listeners = new Map<string, Set<Socket>>();
 
-  constructor(private readonly db: PGlite) {}
+  private readonly verifier: ScramVerifier;
+
+  constructor(
+    private readonly db: PGlite,
+    options: PgliteWireServerOptions,
+  ) {
+    if (!options.password) throw new Error('the embedded Postgres needs a password');
+    this.verifier = scramVerifier(options.password);
+  }
 
   async listen(port: number, host: string): Promise<void> {
     this.server = createServer((socket) => this.serve(socket));
@@ -93,10 +151,48 @@ export class PgliteWireServer {
     socket.setNoDelay(true);
     let buffer = Buffer.alloc(0);
     let started = false;
+    // Until the password is proven: the held StartupMessage, and the SCRAM exchange under way.
+    let startup: Buffer | undefined;
+    let exchange: ScramServerExchange | undefined;
+    let authenticated = false;
+    let refused = false;
+    const authTimer = setTimeout(() => socket.destroy(), AUTH_TIMEOUT_MS);
+    authTimer.unref();
     // Messages of one connection are handled strictly in order.
     let chain: Promise<void> = Promise.resolve();
 
+    /** One frontend message before authentication; false when the connection is refused. */
+    const authenticate = (message: Buffer): boolean => {
+      const user = startupUser(startup!);
+      try {
+        if (message[0] !== SASL_RESPONSE) throw new ScramError('password required');
+        const body = message.subarray(5);
+        let reply: Buffer;
+        if (!exchange) {
+          // SASLInitialResponse: mechanism\0, Int32 length of the client-first-message, the message.
+          const end = body.indexOf(0);
+          if (end < 0 || body.subarray(0, end).toString('utf8') !== SCRAM_MECHANISM || body.length < end + 5) throw new ScramError('unsupported SASL mechanism');
+          const length = body.readInt32BE(end + 1);
+          if (length < 0 || body.length !== end + 5 + length) throw new ScramError('malformed SASLInitialResponse');
+          exchange = new ScramServerExchange(this.verifier);
+          reply = authenticationMessage(AUTH_SASL_CONTINUE, Buffer.from(exchange.first(body.subarray(end + 5).toString('utf8')), 'utf8'));
+        } else {
+          reply = authenticationMessage(AUTH_SASL_FINAL, Buffer.from(exchange.final(body.toString('utf8')), 'utf8'));
+          authenticated = true;
+          clearTimeout(authTimer);
+        }
+        socket.write(reply);
+        return true;
+      } catch (err) {
+        if (!(err instanceof ScramError)) throw err;
+        refused = true;
+        socket.end(passwordFailedMessage(user));
+        return false;
+      }
+    };
+
     const onClose = () => {
+      clearTimeout(authTimer);
       this.sockets.delete(socket);
       chain = chain.then(async () => {
         await this.dropListens(socket);
@@ -111,12 +207,18 @@ export class PgliteWireServer {
     socket.on('error', () => socket.destroy());
 
     socket.on('data', (data: Buffer) => {
+      if (refused) return;
       buffer = Buffer.concat([buffer, data]);
       for (;;) {
         if (!started) {
           if (buffer.length < 8) return;
           const length = buffer.readInt32BE(0);
           const code = buffer.readInt32BE(4);
+          // Postgres caps a StartupMessage at 10,000 bytes; anything else is not a client.
+          if (length < 8 || length > 10_000) {
+            socket.destroy();
+            return;
+          }
           if (buffer.length < length) return;
           const message = buffer.subarray(0, length);
           buffer = buffer.subarray(length);
@@ -129,12 +231,18 @@ export class PgliteWireServer {
             return;
           }
           started = true;
-          // The startup exchange ends with ReadyForQuery: the turn ends with it.
-          chain = chain.then(() => this.run(socket, message, true));
+          // PGlite sees the StartupMessage only once the password is proven.
+          startup = Buffer.from(message);
+          socket.write(authenticationMessage(AUTH_SASL, Buffer.from(`${SCRAM_MECHANISM}\0\0`, 'utf8')));
           continue;
         }
         if (buffer.length < 5) return;
         const length = 1 + buffer.readInt32BE(1);
+        // Before the password is proven a client gets no room to make the server buffer much.
+        if (length < 5 || (!authenticated && length > 10_000)) {
+          socket.destroy();
+          return;
+        }
         if (buffer.length < length) return;
         const message = buffer.subarray(0, length);
         buffer = buffer.subarray(length);
@@ -142,6 +250,15 @@ export class PgliteWireServer {
         if (type === TERMINATE) {
           socket.end();
           return;
+        }
+        if (!authenticated) {
+          if (!authenticate(Buffer.from(message))) return;
+          if (authenticated) {
+            // PGlite answers AuthenticationOk, the parameters and ReadyForQuery: the turn ends with it.
+            const held = startup!;
+            chain = chain.then(() => this.run(socket, held, true));
+          }
+          continue;
         }
         const rewritten = type === QUERY ? this.trackListen(socket, message) : message;
         chain = chain.then(() => this.run(socket, rewritten, type === SYNC || type === QUERY));

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../stack/embedded-postgres.ts';
+import { embeddedPostgresUrl, ensurePostgresPassword } from '../stack/postgres-password.ts';
 import pgLib from 'pg';
 import { createPool, type Pool } from '../stores/pool.ts';
 import { freePort } from './support/free-port.ts';
@@ -122,6 +127,123 @@ describe('LISTEN/NOTIFY over the shared session', () => {
       expect(listener.got[49]).toBe(`bulk:${payload}50`);
     } finally {
       await listener.client.end();
+    }
+  });
+});
+
+/** The URL with another password (or none). */
+function withPassword(url: string, password: string): string {
+  const changed = new URL(url);
+  changed.password = password;
+  return changed.toString();
+}
+
+/** The SQLSTATE a connection attempt fails with. */
+async function connectError(connectionString: string): Promise<string | undefined> {
+  const client = new pgClient({ connectionString, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    return undefined;
+  } catch (err) {
+    return (err as { code?: string }).code;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/**
+ * A client that skips the password: StartupMessage, then a Query straight away. Returns every
+ * backend message type and the ErrorResponse's SQLSTATE, once the server closes.
+ */
+async function queryWithoutPassword(port: number): Promise<{ types: string[]; sqlState: string | undefined }> {
+  const socket = connectTcp(port, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => {
+    chunks.push(d);
+    if (chunks.length === 1) {
+      const sql = Buffer.from('SELECT 42\0');
+      const query = Buffer.alloc(5 + sql.length);
+      query[0] = 0x51;
+      query.writeInt32BE(4 + sql.length, 1);
+      sql.copy(query, 5);
+      socket.write(query);
+    }
+  });
+  await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+  const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+  const startup = Buffer.alloc(8 + params.length);
+  startup.writeInt32BE(8 + params.length, 0);
+  startup.writeInt32BE(196608, 4);
+  params.copy(startup, 8);
+  socket.write(startup);
+  await new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const data = Buffer.concat(chunks);
+  const types: string[] = [];
+  let sqlState: string | undefined;
+  for (let at = 0; at + 5 <= data.length; at += 1 + data.readInt32BE(at + 1)) {
+    const type = String.fromCharCode(data[at]!);
+    types.push(type);
+    if (type === 'E') sqlState = /C([0-9A-Z]{5})\0/.exec(data.subarray(at + 5, at + 1 + data.readInt32BE(at + 1)).toString('latin1'))?.[1];
+  }
+  return { types, sqlState };
+}
+
+describe('password (SCRAM-SHA-256)', () => {
+  it('works with the right password and refuses a wrong one with 28P01', async () => {
+    const { rows } = await pool.query<{ ok: number }>('SELECT 1 AS ok');
+    expect(rows[0]!.ok).toBe(1);
+    expect(await connectError(pg.url)).toBeUndefined();
+    expect(new URL(pg.url).password).not.toBe('');
+    expect(new URL(pg.url).password).not.toBe('postgres');
+    expect(await connectError(withPassword(pg.url, 'postgres'))).toBe('28P01');
+    expect(await connectError(withPassword(pg.url, `${new URL(pg.url).password}x`))).toBe('28P01');
+  });
+
+  it('refuses a client that sends no password, before any query runs', async () => {
+    const { types, sqlState } = await queryWithoutPassword(Number(new URL(pg.url).port));
+    // AuthenticationSASL, then the refusal: no row, no ReadyForQuery.
+    expect(types).toEqual(['R', 'E']);
+    expect(sqlState).toBe('28P01');
+  });
+
+  it('listens on loopback only', async () => {
+    expect(new URL(pg.url).hostname).toBe('127.0.0.1');
+    const outside = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal);
+    if (!outside) return;
+    const reached = await new Promise<boolean>((resolve) => {
+      const socket = connectTcp(Number(new URL(pg.url).port), outside.address);
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    expect(reached).toBe(false);
+  });
+
+  it('keeps a generated password in the state folder, mode 0600, and reuses it', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'soma-pg-password-'));
+    try {
+      const password = ensurePostgresPassword(stateDir);
+      const file = join(stateDir, 'postgres-password');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(readFileSync(file, 'utf8').trim()).toBe(password);
+      expect(password.length).toBeGreaterThanOrEqual(32);
+      expect(ensurePostgresPassword(stateDir)).toBe(password);
+      // A file someone loosened is tightened again on the next start.
+      chmodSync(file, 0o644);
+      expect(ensurePostgresPassword(stateDir)).toBe(password);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(ensurePostgresPassword(mkdtempSync(join(stateDir, 'other-')))).not.toBe(password);
+
+      const port = await freePort();
+      const own = await startEmbeddedPostgres({ port, password });
+      try {
+        expect(own.url).toBe(embeddedPostgresUrl('127.0.0.1', port, password));
+        expect(await connectError(own.url)).toBeUndefined();
+        expect(await connectError(withPassword(own.url, 'wrong'))).toBe('28P01');
+      } finally {
+        await own.stop();
+      }
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
     }
   });
 });

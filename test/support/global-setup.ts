@@ -7,6 +7,7 @@ import { migrate } from '../../stores/migrate.ts';
 import { createPool } from '../../stores/pool.ts';
 import { createModelRegistryStore, readCatalogue } from '../../stores/model-registry.ts';
 import { startEmbeddedPostgres } from '../../stack/embedded-postgres.ts';
+import { generatePostgresPassword } from '../../stack/postgres-password.ts';
 import { findTemporalCli } from '../../stack/temporal-cli.ts';
 import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
@@ -42,7 +43,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       uiPort,
       headless: true,
     }),
-    startEmbeddedPostgres({ port: pgPort }),
+    // A fresh password per run: the suites reach Postgres only through the URL provided below.
+    startEmbeddedPostgres({ port: pgPort, password: generatePostgresPassword() }),
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
     // Far from UTC on purpose: model metrics must bucket days in UTC whatever the server's zone.
     startClickHouseServer({ timezone: 'Asia/Tokyo' }),
