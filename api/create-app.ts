@@ -14,6 +14,8 @@ import { createAuthenticator } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { requestId } from './middleware/request-id.ts';
+import { checkBody, checkUrl } from './middleware/input-hygiene.ts';
+import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { createIdempotency } from './middleware/idempotency.ts';
 import { createIdempotencyKeyStore } from '../stores/idempotency-keys.ts';
 import { openApiDocument } from './openapi.ts';
@@ -93,6 +95,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requestId);
   app.use(metrics.observe);
+  // Bad percent-encoding, NUL and lone surrogates in the path or query: a 400 before any route.
+  app.use(checkUrl);
 
   app.use(healthRouter({ pool: deps.pool, connection: deps.connection }));
   app.get('/metrics', async (_req, res) => {
@@ -104,6 +108,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
+  // Depth, NUL and lone surrogates in every JSON body, before anything recursive reads it.
+  app.use(checkBody);
   app.use('/v1', auth.authenticate);
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
   app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
@@ -170,6 +176,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  app.use(methodNotAllowed(app));
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);
   });

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../activities/prompts/template-definition.ts';
+import { pgInt, pgIntQuery } from '../common/pg-int.ts';
 
 const MAX_VARIABLES_DEPTH = 32;
 
@@ -28,7 +29,7 @@ export const VariablesSchema = z
 
 const selectorFields = {
   label: LabelSchema.optional().describe('Resolve this label (e.g. production, staging).'),
-  version: z.number().int().min(1).optional().describe('Use this version number.'),
+  version: pgInt().optional().describe('Use this version number.'),
 };
 const oneSelector: [(v: { label?: string | undefined; version?: number | undefined }) => boolean, { message: string; path: string[] }] = [
   (v) => v.label === undefined || v.version === undefined,
@@ -66,8 +67,8 @@ export const CreateVersionSchema = z
 
 export const MoveLabelSchema = z
   .object({
-    version: z.number().int().min(1),
-    expected_version: z.number().int().min(1).nullable().optional().describe('Compare-and-set: move only if the label points here now (null: only if it does not exist).'),
+    version: pgInt(),
+    expected_version: pgInt().nullable().optional().describe('Compare-and-set: move only if the label points here now (null: only if it does not exist).'),
     reason: z.string().max(1000).optional(),
   })
   .strict();
@@ -79,10 +80,10 @@ export const ListQuerySchema = z
   .strict();
 
 export const VersionListQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.number().int().min(1).optional() })
+  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: pgIntQuery().optional() })
   .strict();
 
-export const DiffQuerySchema = z.object({ from: z.coerce.number().int().min(1), to: z.coerce.number().int().min(1) }).strict();
+export const DiffQuerySchema = z.object({ from: pgIntQuery(), to: pgIntQuery() }).strict();
 
 export const HistoryQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }).strict();
 
@@ -99,7 +100,7 @@ export const CreateExperimentSchema = z
         z
           .object({
             name: z.string().regex(VARIANT_NAME, 'lowercase letters, digits, "_" and "-" (at most 50)'),
-            version: z.number().int().min(1),
+            version: pgInt(),
             model: z.string().min(1).max(200).optional().describe('A model for this variant; returned by assignments.'),
             weight: z.number().positive().max(1000).default(1),
           })

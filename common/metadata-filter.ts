@@ -38,13 +38,45 @@ const Condition = z.union([
     .refine((c) => Object.keys(c).length > 0, 'an operator object needs at least one operator'),
 ]);
 
-export const MetadataFilterSchema: z.ZodType<MetadataFilter> = z.lazy(() =>
+/**
+ * Bounds of a filter: $and / $or nested at most this deep, and at most this many clauses in all.
+ * Real filters are a few levels and a few dozen clauses; the bounds keep the recursive parse,
+ * the SQL compiler and the generated SQL small whatever a caller sends.
+ */
+export const MAX_FILTER_DEPTH = 8;
+export const MAX_FILTER_CLAUSES = 500;
+
+/** Measures a filter without recursion, so a 1,000-deep `$and` is refused, not followed. */
+function checkShape(value: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  const stack: Array<{ node: unknown; depth: number }> = [{ node: value, depth: 1 }];
+  let clauses = 0;
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop()!;
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) continue;
+    for (const [key, condition] of Object.entries(node)) {
+      clauses += 1;
+      if ((key === '$and' || key === '$or') && Array.isArray(condition)) {
+        if (depth >= MAX_FILTER_DEPTH) {
+          ctx.addIssue({ code: 'custom', path: [], message: `$and / $or may be nested at most ${MAX_FILTER_DEPTH} levels deep` });
+          return;
+        }
+        for (const child of condition) stack.push({ node: child, depth: depth + 1 });
+      }
+    }
+    if (clauses > MAX_FILTER_CLAUSES) {
+      ctx.addIssue({ code: 'custom', path: [], message: `a filter may have at most ${MAX_FILTER_CLAUSES} clauses` });
+      return;
+    }
+  }
+}
+
+const FilterNode: z.ZodType<MetadataFilter, Record<string, unknown>> = z.lazy(() =>
   z
     .record(z.string(), z.unknown())
     .superRefine((value, ctx) => {
       for (const [key, condition] of Object.entries(value)) {
         if (key === '$and' || key === '$or') {
-          const list = z.array(MetadataFilterSchema).min(1).max(50).safeParse(condition);
+          const list = z.array(FilterNode).min(1).max(50).safeParse(condition);
           if (!list.success) ctx.addIssue({ code: 'custom', path: [key], message: `${key} takes a list of filters` });
           continue;
         }
@@ -56,7 +88,10 @@ export const MetadataFilterSchema: z.ZodType<MetadataFilter> = z.lazy(() =>
         if (!parsed.success) ctx.addIssue({ code: 'custom', path: [key], message: parsed.error.issues[0]?.message ?? 'invalid condition' });
       }
     }),
-) as z.ZodType<MetadataFilter>;
+) as z.ZodType<MetadataFilter, Record<string, unknown>>;
+
+/** The shape is measured first; only a filter within bounds is parsed (recursively). */
+export const MetadataFilterSchema: z.ZodType<MetadataFilter> = z.record(z.string(), z.unknown()).superRefine(checkShape).pipe(FilterNode) as z.ZodType<MetadataFilter>;
 
 function compare(value: MetadataValue | undefined, op: string, operand: unknown): boolean {
   // A list field matches $eq / $in when any element does, as in Pinecone.

@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { pgInt } from './pg-int.ts';
 
 /** Routing constraints as the API spells them (snake_case). */
 export const RoutingOptionsSchema = z
   .object({
     quality_floor: z.number().min(0).max(1).optional(),
-    latency_ceiling_ms: z.number().int().positive().optional(),
+    latency_ceiling_ms: pgInt().optional(),
     requires: z.array(z.enum(['tools', 'vision', 'json_mode', 'streaming'])).max(4).optional(),
     /** Fallbacks to chain after the chosen model (auto only). */
     fallbacks: z.number().int().min(0).max(4).optional(),

@@ -36,9 +36,13 @@ export interface SearchHit {
 
 /**
  * The query's terms (stemmed, stop words dropped) ORed, as BM25 scores any matching term:
- * ANDing every word of a natural-language question finds almost nothing.
+ * ANDing every word of a natural-language question finds almost nothing. The text rewritten is
+ * Postgres's own rendering of plainto_tsquery (lexemes quoted), so it always parses again. A
+ * query of stop words only ("the", "?") has no lexeme (numnode 0): the query is NULL and matches
+ * nothing, so keyword search finds nothing and hybrid search is the dense list alone.
  */
-const ANY_TERM = `(SELECT coalesce(nullif(replace(plainto_tsquery('english', $2)::text, ' & ', ' | '), ''), '''''')::tsquery AS query)`;
+const ANY_TERM = `(SELECT CASE WHEN numnode(t.terms) = 0 THEN NULL ELSE replace(t.terms::text, ' & ', ' | ')::tsquery END AS query
+                     FROM (SELECT plainto_tsquery('english', $2) AS terms) AS t)`;
 
 /** Reciprocal rank fusion's constant: 60, as in Cormack et al. and most hybrid engines. */
 export const RRF_K = 60;

@@ -24,6 +24,17 @@ function fromBodyParser(err: BodyParserError): ApiError | undefined {
   }
 }
 
+/**
+ * The router decodes path parameters itself and throws a URIError (status 400) on bad
+ * percent-encoding; the URL guard answers first, this is the backstop for any other decode.
+ */
+function fromDecoding(err: unknown): ApiError | undefined {
+  if (err instanceof URIError) {
+    return new ApiError(400, 'invalid_request_error', 'invalid_path', 'The request path is not valid percent-encoded UTF-8.');
+  }
+  return undefined;
+}
+
 /** The embedding model this deployment is configured with cannot run: an operator's fix, not a crash. */
 function fromMemory(err: unknown): ApiError | undefined {
   if (err instanceof Error && err.name === 'EmbeddingModelMissingError') {
@@ -49,6 +60,7 @@ export function createErrorHandler(logger: Logger) {
       err instanceof ApiError
         ? err
         : (fromBodyParser(err as BodyParserError) ??
+          fromDecoding(err) ??
           fromMemory(err) ??
           new ApiError(500, 'api_error', 'internal_error', 'An internal error occurred. Quote the request id when reporting it.'));
     if (apiError.status >= 500) {

@@ -6,6 +6,7 @@ import type { ModelRegistryStore, RegisteredModel } from '../../stores/model-reg
 import { ApiError, notFound } from '../api-error.ts';
 import { requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import { pgInt } from '../../common/pg-int.ts';
 
 const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 
@@ -14,15 +15,15 @@ export const ModelBodySchema = z
   .object({
     provider: z.enum(['openai', 'anthropic', 'local']),
     provider_model: z.string().min(1).max(200),
-    context_window: z.number().int().positive(),
-    max_output_tokens: z.number().int().positive(),
+    context_window: pgInt(),
+    max_output_tokens: pgInt(),
     capabilities: z
       .object({ tools: z.boolean(), vision: z.boolean(), json_mode: z.boolean(), streaming: z.boolean() })
       .strict(),
     pricing: z.object({ input_per_mtok: z.number().min(0), output_per_mtok: z.number().min(0) }).strict(),
     tier: z.number().int().min(1).max(4),
     quality: z.number().min(0).max(1),
-    typical_latency_ms: z.number().int().positive(),
+    typical_latency_ms: pgInt(),
     enabled: z.boolean().default(true),
   })
   .strict();
