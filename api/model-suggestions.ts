@@ -23,13 +23,14 @@ function commonPrefix(a: string, b: string): number {
 /**
  * The registry ids closest to an unknown one, best first: `claude-sonnet-4-5` suggests
  * `claude-sonnet-4-6`. Ranked by edit distance, ties broken by the longer shared prefix (same
- * vendor family), then by id. Ids sharing nothing with the request are left out.
+ * vendor family), then by id. Only near ids are offered: a typo's, or the same family's
+ * (three leading characters in common); a name far from everything gets no suggestion.
  */
 export function suggestModels(unknown: string, known: readonly string[]): string[] {
   const wanted = unknown.toLowerCase();
   return known
     .map((id) => ({ id, distance: editDistance(wanted, id.toLowerCase()), prefix: commonPrefix(wanted, id.toLowerCase()) }))
-    .filter((c) => c.prefix > 0 || c.distance < Math.max(wanted.length, c.id.length))
+    .filter((c) => c.prefix >= 3 || c.distance <= Math.max(2, Math.floor(wanted.length / 3)))
     .sort((a, b) => a.distance - b.distance || b.prefix - a.prefix || a.id.localeCompare(b.id))
     .slice(0, MAX_SUGGESTIONS)
     .map((c) => c.id);

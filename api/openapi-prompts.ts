@@ -10,6 +10,9 @@ import {
   RenderRequestSchema,
 } from './prompt-schemas.ts';
 import { TemplateCompletionRequestSchema } from './routes/completions.ts';
+import { LABEL_NAME, TEMPLATE_NAME } from '../activities/prompts/template-definition.ts';
+import { RUN_ID } from './routes/runs.ts';
+import { pathParam } from './openapi-path-param.ts';
 
 /**
  * The OpenAPI paths and schemas of the prompt-template and experiment routes, merged into
@@ -20,13 +23,13 @@ const json = (schema: object) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const body = (name: string) => ({ required: true, content: json(ref(name)) });
 const list = (item: object) => ({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: item }, has_more: { type: 'boolean' } } });
-const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const query = (name: string, schema: object, description?: string) => ({ name, in: 'query', schema, ...(description && { description }) });
 
-const nameParam = path('name', 'The template name (unique within the tenant).');
-const labelParam = path('label', 'A label, e.g. production or staging.');
-const versionParam = { ...path('version', 'A version number.'), schema: { type: 'integer', minimum: 1 } };
-const experimentParam = path('experimentId', 'The experiment id (also its workflow id).');
+const nameParam = pathParam('name', TEMPLATE_NAME, 'The template name (unique within the tenant).');
+const labelParam = pathParam('label', LABEL_NAME, 'A label, e.g. production or staging.');
+// The route reads at most nine digits: what a Postgres int holds.
+const versionParam = { name: 'version', in: 'path', required: true, description: 'A version number.', schema: { type: 'integer', minimum: 1, maximum: 999_999_999 } };
+const experimentParam = pathParam('experimentId', RUN_ID, 'The experiment id (also its workflow id).');
 
 const common = {
   '400': errorResponse('Invalid input: validation_failed, variables_invalid (details list every problem), template_invalid, template_unsafe, template_render_failed, ...'),

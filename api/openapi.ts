@@ -6,6 +6,11 @@ import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
+import { HANDLER_NAME, RUN_ID } from './routes/runs.ts';
+import { MODEL_ID } from './routes/models.ts';
+import { ID_PATTERN } from './tenant-lookup.ts';
+import { withStandardResponses } from './openapi-standard-responses.ts';
+import { pathParam } from './openapi-path-param.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -22,9 +27,23 @@ const commonErrors = {
 };
 
 const modelInput = z.toJSONSchema(ModelBodySchema, { io: 'input' });
-const modelIdParam = { name: 'modelId', in: 'path', required: true, schema: { type: 'string' } };
-const runIdParam = { name: 'runId', in: 'path', required: true, schema: { type: 'string' } };
-const nameParam = { name: 'name', in: 'path', required: true, schema: { type: 'string' } };
+const modelIdParam = pathParam('modelId', MODEL_ID);
+const runIdParam = pathParam('runId', RUN_ID, 'A run id (the Temporal workflow id, e.g. completion-<tenant>-<id>).');
+const nameParam = pathParam('name', HANDLER_NAME, 'The workflow query or signal name.');
+const tenantIdParam = pathParam('tenantId', ID_PATTERN);
+/**
+ * A Server-Sent Events body, one schema per event: its name and its `data`, a JSON document
+ * (clients, and the fuzzer, read the stream event by event).
+ */
+const eventStream = (events: readonly string[]) => ({
+  'text/event-stream': {
+    schema: {
+      type: 'object',
+      required: ['event', 'data'],
+      properties: { event: { enum: events }, data: { type: 'string', contentMediaType: 'application/json' }, id: { type: 'string' } },
+    },
+  },
+});
 const argsBody = {
   required: false,
   content: json({ type: 'object', properties: { args: { type: 'array', items: {} } }, additionalProperties: false }),
@@ -159,7 +178,7 @@ export const openApiDocument = {
   },
   servers: [{ url: '/' }],
   security: secured,
-  paths: withIdempotencyKeys({
+  paths: withIdempotencyKeys(withStandardResponses({
     '/healthz': { get: { operationId: 'health', summary: 'Liveness', security: open, responses: { '200': { description: 'Alive' } } } },
     '/readyz': {
       get: {
@@ -186,12 +205,13 @@ export const openApiDocument = {
               'The answer; with `stream: true`, Server-Sent Events instead: `run` (the run id), `delta` ({text}), `retry` / `fallback` ' +
               '(a new attempt replaces the text so far: discard_text), then `completion` (the same body as without streaming) or ' +
               '`error` (the error body plus its HTTP status). See docs/concepts/streaming.',
-            content: { ...json(ref('Completion')), 'text/event-stream': { schema: { type: 'string' } } },
+            content: { ...json(ref('Completion')), ...eventStream(['run', 'delta', 'retry', 'fallback', 'completion', 'error']) },
           },
           '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
           ...commonErrors,
           '402': errorResponse('A budget would be exceeded (budget_exceeded; details say which)'),
           '429': errorResponse('The provider rate-limited every attempt'),
+          '404': errorResponse('The prompt template, its version or label (template_not_found, version_not_found, label_not_found), or the conversation (conversation_not_found), does not exist for this tenant'),
           '502': errorResponse('The provider failed'),
           '503': errorResponse('The provider is overloaded'),
           '504': errorResponse('The provider timed out'),
@@ -227,7 +247,7 @@ export const openApiDocument = {
             description: 'The events',
             content: {
               ...json(list({ type: 'object', properties: { id: { type: 'integer' }, type: { type: 'string' }, time: { type: ['string', 'null'] }, summary: { type: 'string' }, details: { type: 'object' } } })),
-              'text/event-stream': { schema: { type: 'string' } },
+              ...eventStream(['run_event', 'end', 'error']),
             },
           },
           '404': errorResponse('No such run'),
@@ -336,7 +356,7 @@ export const openApiDocument = {
       put: {
         operationId: 'putBudget',
         summary: 'Create or replace a daily or monthly budget for a tenant or one of its keys (admin)',
-        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [tenantIdParam],
         requestBody: { required: true, content: json(z.toJSONSchema(BudgetBodySchema, { io: 'input' })) },
         responses: { '200': { description: 'Saved', content: json(ref('Budget')) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant or key'), ...commonErrors },
       },
@@ -345,10 +365,7 @@ export const openApiDocument = {
       delete: {
         operationId: 'deleteBudget',
         summary: 'Remove a budget (admin)',
-        parameters: [
-          { name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } },
-          { name: 'budgetId', in: 'path', required: true, schema: { type: 'string' } },
-        ],
+        parameters: [tenantIdParam, pathParam('budgetId', ID_PATTERN)],
         responses: { '200': { description: 'Deleted' }, '403': errorResponse('Admin key required'), '404': errorResponse('No such budget') },
       },
     },
@@ -365,13 +382,13 @@ export const openApiDocument = {
       get: {
         operationId: 'listApiKeys',
         summary: "List a tenant's API keys (admin; never the secrets)",
-        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [tenantIdParam],
         responses: { '200': { description: 'Keys', content: json(list(ApiKey)) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant') },
       },
       post: {
         operationId: 'createApiKey',
         summary: 'Create an API key for a tenant (admin); the key is shown once',
-        parameters: [{ name: 'tenantId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [tenantIdParam],
         requestBody: {
           required: false,
           content: json({ type: 'object', properties: { name: { type: 'string' }, admin: { type: 'boolean' } }, additionalProperties: false }),
@@ -383,7 +400,7 @@ export const openApiDocument = {
       delete: {
         operationId: 'revokeApiKey',
         summary: 'Revoke an API key (admin)',
-        parameters: [{ name: 'keyId', in: 'path', required: true, schema: { type: 'string' } }],
+        parameters: [pathParam('keyId', ID_PATTERN)],
         responses: { '200': { description: 'Revoked', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such key') },
       },
     },
@@ -391,7 +408,7 @@ export const openApiDocument = {
     ...capsulePaths,
     ...conversationPaths,
     ...memoryPaths,
-  }),
+  })),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
     schemas: {
