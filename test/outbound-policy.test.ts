@@ -1,5 +1,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { connect as tcpConnect, createServer as createTcpServer, type Server as TcpServer, type Socket } from 'node:net';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -269,6 +271,28 @@ describe('outbound policy: no hang, no unbounded body', () => {
     const err = await refusal(client.fetch(`http://127.0.0.1:${port}/`));
     expect(err).toMatchObject({ code: 'outbound_timeout', retryable: true });
     expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('a port whose accept queue is full (the connection never completes) is cut off by the connect time-out', async () => {
+    // Node always accepts, so a Python listener that never does: with a backlog of 0 and the
+    // queue filled, the kernel drops further SYNs and a connect waits until someone gives up.
+    const listener = spawn('python3', ['-c', 'import socket,sys,time\ns=socket.socket();s.bind(("127.0.0.1",0));s.listen(0)\nprint(s.getsockname()[1],flush=True)\ntime.sleep(60)'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const fillers: Socket[] = [];
+    try {
+      const [line] = (await once(listener.stdout!, 'data')) as [Buffer];
+      const port = Number(line.toString().trim());
+      for (let i = 0; i < 4; i++) fillers.push(tcpConnect(port, '127.0.0.1').on('error', () => undefined));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const client = createOutboundClient(policyWith({ connectTimeoutMs: 300, allowCidrs: [parseCidr('127.0.0.1')!] }));
+      const started = Date.now();
+      const err = await refusal(client.fetch(`http://127.0.0.1:${port}/`));
+      expect(err).toMatchObject({ code: 'outbound_timeout', retryable: true });
+      expect(err.message).toContain('did not accept a connection');
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      for (const f of fillers) f.destroy();
+      listener.kill();
+    }
   });
 
   it('a server that trickles forever is cut off by the total time-out', async () => {
