@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { CapsuleManifestSchema } from '../common/capsule-manifest.ts';
 import { InstallBodySchema } from './routes/capsules.ts';
 import { PolicyBodySchema } from './routes/policies.ts';
+import { CAPSULE_NAME, SEMVER } from '../common/capsule-manifest.ts';
+import { POLICY_NAME } from '../common/model-policy.ts';
+import { pathParam } from './openapi-path-param.ts';
 
 /**
  * OpenAPI paths and schemas of model policies and the capsule registry, merged into
@@ -11,13 +14,12 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const list = (item: object) => ({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: item } } });
-const path = (name: string, description: string) => ({ name, in: 'path', required: true, description, schema: { type: 'string' } });
 const common = { '400': errorResponse('Invalid input (validation_failed, ...)'), '401': errorResponse('Missing or invalid API key') };
 
 const policyInput = z.toJSONSchema(PolicyBodySchema, { io: 'input' });
 const manifestInput = z.toJSONSchema(CapsuleManifestSchema, { io: 'input' });
-const policyParam = path('name', 'The policy name (lowercase letters, digits, "-", "_").');
-const capsuleParam = path('name', 'The capsule name.');
+const policyParam = pathParam('name', POLICY_NAME, 'The policy name (lowercase letters, digits, "-", "_").');
+const capsuleParam = pathParam('name', CAPSULE_NAME, 'The capsule name.');
 
 export const capsuleSchemas = {
   PolicyInput: policyInput,
@@ -120,7 +122,7 @@ export const capsulePaths = {
     get: {
       operationId: 'getCapsuleVersion',
       summary: "One version's manifest",
-      parameters: [capsuleParam, path('version', 'A semantic version.')],
+      parameters: [capsuleParam, pathParam('version', SEMVER, 'A semantic version.')],
       responses: { '200': { description: 'The version', content: json(ref('CapsuleVersion')) }, '404': errorResponse('No such version (capsule_not_found)'), ...common },
     },
   },

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import { AppendMessagesSchema, CreateConversationSchema } from './routes/conversations.ts';
+import { AppendMessagesSchema, CONVERSATION_ID, CreateConversationSchema } from './routes/conversations.ts';
+import { pathParam } from './openapi-path-param.ts';
 
 /** OpenAPI paths and schemas of conversations, merged into openapi.ts. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const common = { '400': errorResponse('Invalid input (validation_failed, ...)'), '401': errorResponse('Missing or invalid API key') };
-const idParam = { name: 'conversationId', in: 'path', required: true, description: 'conv_...', schema: { type: 'string' } };
+const idParam = pathParam('conversationId', CONVERSATION_ID, 'conv_...');
 const missing = { '404': errorResponse('No such conversation for this tenant (conversation_not_found)') };
 
 const Message = {

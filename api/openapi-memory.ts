@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
+import { DOCUMENT_ID, IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
+import { pathParam } from './openapi-path-param.ts';
 import { RagRequestSchema } from './routes/rag.ts';
 
 /** OpenAPI paths and schemas of memory (documents, search) and RAG, merged into openapi.ts. */
@@ -7,7 +8,7 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object) => ({ 'application/json': { schema } });
 const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
 const common = { '400': errorResponse('Invalid input (validation_failed, ...)'), '401': errorResponse('Missing or invalid API key') };
-const documentParam = { name: 'documentId', in: 'path', required: true, description: 'doc_...', schema: { type: 'string' } };
+const documentParam = pathParam('documentId', DOCUMENT_ID, 'doc_...');
 const missing = { '404': errorResponse('No such document for this tenant (document_not_found)') };
 
 const Source = {

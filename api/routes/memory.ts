@@ -60,7 +60,7 @@ export const SearchRequestSchema = z
   .strict();
 
 const ListQuerySchema = z.object({ collection: CollectionSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
-const DOCUMENT_ID = /^doc_[A-Za-z0-9_-]{1,64}$/;
+export const DOCUMENT_ID = /^doc_[A-Za-z0-9_-]{1,64}$/;
 
 export const documentJson = (d: StoredDocument) => ({
   id: d.id,

@@ -8,7 +8,7 @@ import { requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
 import { pgInt } from '../../common/pg-int.ts';
 
-const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
+export const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 
 /** The API speaks snake_case like the rest of our JSON; the catalogue file is camelCase. */
 export const ModelBodySchema = z

@@ -15,8 +15,8 @@ import type { IngestProgress } from '../../common/memory-types.ts';
 import type { RagResult } from '../../workflows/rag.ts';
 import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
 
-const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
-const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
+export const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
+export const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
 
 const EventsQuerySchema = z
   .object({ follow: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') })
