@@ -37,6 +37,15 @@ describe('registry-only models', () => {
       expectModelNotFound(await p.call(`/v1/policies/unlisted-${id}`, { key: t.key, method: 'PUT', body: { model: id } }), id);
     }
     expect(p.emulator.stats().total).toBe(before);
+    // An experiment variant names the model its subjects are sent to: the same rule.
+    const template = `registry-only-${Date.now()}`;
+    expect((await p.call('/v1/prompts', { key: t.key, body: { name: template, text: 'Answer plainly.' } })).status).toBe(201);
+    expect((await p.call(`/v1/prompts/${template}/versions`, { key: t.key, body: { text: 'Answer briefly.' } })).status).toBe(201);
+    const experiment = await p.call('/v1/experiments', {
+      key: t.key,
+      body: { name: 'x', template, metric: 'score', variants: [{ name: 'control', version: 1 }, { name: 'next', version: 2, model: 'gpt-9-ultra' }] },
+    });
+    expectModelNotFound(experiment, 'gpt-9-ultra');
     // The nearest registry ids come first: the same family, one version away.
     const sonnet = await p.call('/v1/completions', { key: t.key, body: { model: 'claude-sonnet-4-5', messages } });
     expect(sonnet.body.error.details.suggestions[0]).toBe('claude-sonnet-4-6');
