@@ -30,6 +30,7 @@ import { budgetsRouter } from './routes/budgets.ts';
 import { createBudgetStore } from '../stores/budgets.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
+import { codecAllowedOrigins, codecRouter } from './routes/codec.ts';
 import { policiesRouter } from './routes/policies.ts';
 import { conversationsRouter } from './routes/conversations.ts';
 import { memoryRouter } from './routes/memory.ts';
@@ -106,6 +107,9 @@ export function createApp(deps: AppDeps): Express {
     res.json(openApiDocument);
   });
 
+  // Temporal's codec-server protocol for the Web UI and `temporal --codec-endpoint`: admin keys
+  // only, with CORS for the UI's origin, before the /v1 middleware (it is not a /v1 resource).
+  app.use(codecRouter({ codecs: deps.client.options.loadedDataConverter.payloadCodecs, auth, allowedOrigins: codecAllowedOrigins(deps.env), maxBodyBytes: deps.env.MAX_BODY_BYTES }));
   app.use(requireJsonBody);
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   // Depth, NUL and lone surrogates in every JSON body, before anything recursive reads it.

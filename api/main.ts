@@ -13,6 +13,7 @@ import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import { createMemoryFromEnv } from '../activities/memory/memory-from-env.ts';
 import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
+import { dataConverterFromEnv } from '../common/payload-codec/payload-data-converter.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -20,7 +21,9 @@ if (!env.DATABASE_URL) throw new Error('DATABASE_URL must be set for the API (np
 
 const pool = createPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE);
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+// Every payload the API writes to Temporal is encrypted, and every result it reads decrypted.
+const dataConverter = dataConverterFromEnv(env);
+const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
 // One bus per process: the API subscribes to streamed runs, the embedded worker publishes.
 const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
 const memory = await createMemoryFromEnv(env, pool);
@@ -48,7 +51,7 @@ const app = createApp({
   registry,
   memory,
   indexTrigger: createMemoryIndexTrigger(client, env.TEMPORAL_TASK_QUEUE),
-  ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE }) }),
+  ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }) }),
 });
 
 const server = app.listen(env.PORT, env.HOST);

@@ -99,5 +99,31 @@ export async function historyPage(client: Client, namespace: string, workflowId:
     waitNewEvent: wait,
   });
   const token = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : null;
-  return { events: (response.history?.events ?? []).map(summarizeEvent), nextPageToken: token };
+  const events = response.history?.events ?? [];
+  await decodeSummaries(client, events);
+  return { events: events.map(summarizeEvent), nextPageToken: token };
+}
+
+/**
+ * Histories hold encrypted payloads (common/payload-codec/); the one-line summaries of
+ * activities and timers (model ids, timer names) are decrypted for the summary, and nothing
+ * else is: inputs and results stay out of the events as before.
+ */
+async function decodeSummaries(client: Client, events: HistoryEvent[]): Promise<void> {
+  const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
+  if (codecs.length === 0) return;
+  await Promise.all(
+    events.map(async (event) => {
+      const summary = event.userMetadata?.summary;
+      if (!summary || !event.userMetadata) return;
+      let payloads: Payload[] = [summary];
+      try {
+        for (const codec of codecs) payloads = await codec.decode(payloads);
+      } catch {
+        // A payload under a key this process does not know: the event keeps no summary.
+        payloads = [];
+      }
+      event.userMetadata.summary = payloads[0] ?? null;
+    }),
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from './payload-codec/payload-key-ring.ts';
 import { parseCidr } from './outbound/ip-address.ts';
 import { parseAllowedHost } from './outbound/outbound-policy.ts';
 
@@ -71,6 +72,27 @@ const EnvSchema = z.object({
   METRICS_WRITE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   SOMA_STATE_DIR: z.string().default('.soma'),
   SOMA_ADMIN_KEY: optionalString,
+  /** `production` refuses to start without a configured payload key (and other embedded-only defaults). */
+  SOMA_ENV: z.enum(['development', 'production']).default('development'),
+  /**
+   * Payload encryption keys, `id:base64key[,id:base64key...]`, the first the current one (see
+   * docs/docs/security/payload-encryption.md). Unset: SOMA_PAYLOAD_KEY_FILE, else the state
+   * folder's `payload-keys`, generated on first start outside production.
+   */
+  SOMA_PAYLOAD_KEYS: optionalString.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    try {
+      return parsePayloadKeys(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  }),
+  SOMA_PAYLOAD_KEY_FILE: optionalString,
+  /** Origins whose browsers may call the codec endpoint (the Temporal Web UI). Unset: the embedded UI's. */
+  CODEC_ALLOWED_ORIGINS: optionalString.pipe(
+    z.string().regex(/^https?:\/\/[^\s,\/]+(\s*,\s*https?:\/\/[^\s,\/]+)*$/, 'comma-separated origins like http://localhost:8233').optional(),
+  ),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,
   ANTHROPIC_API_KEY: optionalString,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { startService, waitForLine, type ServiceProcess } from '../stack/service-process.ts';
 import { freePort } from './support/free-port.ts';
+import { TEST_PAYLOAD_KEYS } from './support/payload-keys.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let p: TestPlatform;
@@ -21,6 +22,8 @@ function startWorkerProcess(): ServiceProcess {
       OPENAI_API_KEY: '',
       ANTHROPIC_API_KEY: '',
       WORKER_METRICS_PORT: String(metricsPort),
+      // The worker must decrypt what this test's client encrypted.
+      SOMA_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     },
     () => undefined,
   );

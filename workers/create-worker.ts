@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createCompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import { createExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
 import type { ProviderSet } from '../activities/providers/provider-set.ts';
@@ -38,6 +39,8 @@ export interface WorkerDeps {
   /** Wakes a tenant's memory indexer when conversations gain messages. */
   indexTrigger?: MemoryIndexTrigger;
   warn?: (message: string) => void;
+  /** Encrypts every payload the worker writes to history; the same as its clients' (common/payload-codec/). */
+  dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string } | { code: string };
   tuning?: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxCachedWorkflows'>;
@@ -77,6 +80,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     namespace: deps.namespace,
     taskQueue: deps.taskQueue,
     activities,
+    dataConverter: deps.dataConverter,
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.tuning,
   });

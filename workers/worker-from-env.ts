@@ -12,6 +12,7 @@ import { breakerPolicyFrom, createWorker } from './create-worker.ts';
 import { Client } from '@temporalio/client';
 import { createMemoryFromEnv, type Memory } from '../activities/memory/memory-from-env.ts';
 import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
+import { dataConverterFromEnv } from '../common/payload-codec/payload-data-converter.ts';
 
 export interface WorkerFromEnv {
   worker: Worker;
@@ -37,7 +38,8 @@ export async function createWorkerFromEnv(env: Env, pool: Pool, connection: Nati
   const metrics = createMetricsSink({ env, pool, registry: options.registry, logger });
   const bus = streams ?? createRunStreamBus(env, pool, (message) => logger.warn(message));
   const memory = options.memory ?? (await createMemoryFromEnv(env, pool));
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const dataConverter = dataConverterFromEnv(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   const worker = await createWorker({
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
@@ -50,6 +52,7 @@ export async function createWorkerFromEnv(env: Env, pool: Pool, connection: Nati
     memory,
     indexTrigger: createMemoryIndexTrigger(client, env.TEMPORAL_TASK_QUEUE),
     warn: (message) => logger.warn(message),
+    dataConverter,
   });
   return { worker, metrics, streams: bus };
 }

@@ -104,6 +104,9 @@ function notRunning(id: string): ApiError {
 function handlerName(req: Request): string {
   const name = String(req.params.name);
   if (!HANDLER_NAME.test(name)) throw new ApiError(400, 'invalid_request_error', 'invalid_handler_name', `"${name}" is not a valid query or signal name.`);
+  // `__stack_trace`, `__enhanced_stack_trace`, `__temporal_workflow_metadata`, ...: Temporal's
+  // built-ins describe the worker (server file paths, source), not the run; never for tenants.
+  if (name.startsWith('__')) throw new ApiError(400, 'invalid_request_error', 'invalid_handler_name', `"${name}" is reserved for Temporal's built-in handlers.`);
   return name;
 }
 

@@ -22,6 +22,8 @@ import { createRunStreamBus } from '../../stores/run-streams/create-run-stream-b
 import { createMemoryFromEnv } from '../../activities/memory/memory-from-env.ts';
 import { createMemoryIndexTrigger } from '../../activities/memory/memory-index-trigger.ts';
 import { Registry } from 'prom-client';
+import { dataConverterFromEnv } from '../../common/payload-codec/payload-data-converter.ts';
+import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 export interface TestPlatform {
   apiUrl: string;
@@ -73,11 +75,14 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     ACTIVITY_HEARTBEAT_TIMEOUT_MS: '2000',
     PROVIDER_TIMEOUT_MS: '10000',
     LOG_LEVEL: 'error',
+    SOMA_PAYLOAD_KEYS: TEST_PAYLOAD_KEYS,
     ...options.env,
   });
   const pool = createPool(env.DATABASE_URL!, 4);
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS! });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  // Encrypted payloads, as in the API and worker processes.
+  const dataConverter = dataConverterFromEnv(env);
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
   const providers = createProviderSet(env);
   // One registry, as in the API process: /metrics shows the sink's counters next to the HTTP ones.
   const registry = new Registry();
@@ -103,6 +108,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       memory,
       indexTrigger,
       workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter,
     });
     workerRun = worker.run();
   }
@@ -114,7 +120,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     memory,
     indexTrigger,
     // With the worker in this process, completions start eagerly, as in the API process.
-    ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE }) }),
+    ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }) }),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
