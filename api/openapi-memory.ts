@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DOCUMENT_ID, IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
 import { pathParam } from './openapi-path-param.ts';
+import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { RagRequestSchema } from './routes/rag.ts';
 
 /** OpenAPI paths and schemas of memory (documents, search) and RAG, merged into openapi.ts. */
@@ -115,7 +116,7 @@ export const memoryPaths = {
     post: {
       operationId: 'ragAnswer',
       summary: 'Answer a question from retrieved passages, with citations checked against the context',
-      requestBody: { required: true, content: json(z.toJSONSchema(RagRequestSchema, { io: 'input' })) },
+      requestBody: { required: true, content: json(withModelChoiceRule(z.toJSONSchema(RagRequestSchema, { io: 'input' }))) },
       responses: {
         '200': { description: 'The answer', content: json(ref('RagAnswer')) },
         '202': { description: 'Started in the background', content: json(ref('Run')) },

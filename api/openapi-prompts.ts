@@ -13,6 +13,7 @@ import { TemplateCompletionRequestSchema } from './routes/completions.ts';
 import { LABEL_NAME, TEMPLATE_NAME } from '../activities/prompts/template-definition.ts';
 import { RUN_ID } from './routes/runs.ts';
 import { pathParam } from './openapi-path-param.ts';
+import { withModelChoiceRule } from './openapi-model-choice.ts';
 
 /**
  * The OpenAPI paths and schemas of the prompt-template and experiment routes, merged into
@@ -186,7 +187,7 @@ const ExperimentAssignment = {
 const input = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input' });
 
 export const promptSchemas = {
-  TemplateCompletionRequest: input(TemplateCompletionRequestSchema),
+  TemplateCompletionRequest: withModelChoiceRule(input(TemplateCompletionRequestSchema), { streamOrBackground: true }),
   CreatePromptTemplateRequest: input(CreateTemplateSchema),
   CreatePromptVersionRequest: input(CreateVersionSchema),
   MoveLabelRequest: input(MoveLabelSchema),

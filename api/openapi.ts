@@ -11,6 +11,7 @@ import { MODEL_ID } from './routes/models.ts';
 import { ID_PATTERN } from './tenant-lookup.ts';
 import { withStandardResponses } from './openapi-standard-responses.ts';
 import { pathParam } from './openapi-path-param.ts';
+import { withModelChoiceRule } from './openapi-model-choice.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -412,7 +413,7 @@ export const openApiDocument = {
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
     schemas: {
-      CompletionRequest: z.toJSONSchema(CompletionRequestSchema, { io: 'input' }),
+      CompletionRequest: withModelChoiceRule(z.toJSONSchema(CompletionRequestSchema, { io: 'input' }), { streamOrBackground: true }),
       Completion,
       Run,
       Error: ErrorSchema,

@@ -44,6 +44,35 @@ describe('health, metrics and the OpenAPI document', () => {
     expect([...documented].filter((r) => !served.has(r))).toEqual([]);
   });
 
+  it('declares on every /v1 operation the errors the middleware gives, and a pattern for every path id', async () => {
+    const doc = (await p.call('/openapi.json')).body;
+    const errorRef = { $ref: '#/components/schemas/Error' };
+    const gaps: string[] = [];
+    for (const [path, ops] of Object.entries<Record<string, any>>(doc.paths)) {
+      if (!path.startsWith('/v1/')) continue;
+      for (const [method, op] of Object.entries<any>(ops)) {
+        const wanted = ['400', '401', ...(path.includes('{') ? ['404'] : []), ...(path.startsWith('/v1/admin/') ? ['403'] : []), ...(['post', 'put', 'patch'].includes(method) ? ['413', '415'] : [])];
+        for (const status of wanted) {
+          if (op.responses[status]?.content?.['application/json']?.schema?.$ref !== errorRef.$ref) gaps.push(`${method.toUpperCase()} ${path}: ${status} with the error body`);
+        }
+        for (const param of op.parameters ?? []) {
+          if (param.in === 'path' && param.schema.type === 'string' && !param.schema.pattern) gaps.push(`${method.toUpperCase()} ${path}: pattern of {${param.name}}`);
+        }
+      }
+    }
+    expect(gaps).toEqual([]);
+  });
+
+  it('refuses in the document what the server refuses across fields: one model choice, not stream with background', async () => {
+    const doc = (await p.call('/openapi.json')).body;
+    for (const name of ['CompletionRequest', 'TemplateCompletionRequest']) {
+      expect(JSON.stringify(doc.components.schemas[name].not)).toContain('["model","models"]');
+      expect(JSON.stringify(doc.components.schemas[name].not)).toContain('"stream"');
+    }
+    const both = await p.call('/v1/completions', { key: p.adminKey, body: { model: 'gpt-4o-mini', policy: 'default', messages: [{ role: 'user', content: 'hi' }] } });
+    expect(both.status).toBe(400);
+  });
+
   it('publishes the completion request schema the API validates with', async () => {
     const doc = (await p.call('/openapi.json')).body;
     const schema = doc.components.schemas.CompletionRequest;
