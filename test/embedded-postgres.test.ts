@@ -151,23 +151,27 @@ async function connectError(connectionString: string): Promise<string | undefine
   }
 }
 
+/** A frontend message: type byte, Int32 length, body. */
+function frontend(type: string, body: Buffer): Buffer {
+  const message = Buffer.alloc(5 + body.length);
+  message[0] = type.charCodeAt(0);
+  message.writeInt32BE(4 + body.length, 1);
+  body.copy(message, 5);
+  return message;
+}
+
+const QUERY_42 = frontend('Q', Buffer.from('SELECT 42\0'));
+
 /**
- * A client that skips the password: StartupMessage, then a Query straight away. Returns every
- * backend message type and the ErrorResponse's SQLSTATE, once the server closes.
+ * A raw client: StartupMessage, then `next` instead of a proper password exchange. Returns
+ * every backend message type and the ErrorResponse's SQLSTATE, once the server closes.
  */
-async function queryWithoutPassword(port: number): Promise<{ types: string[]; sqlState: string | undefined }> {
+async function answerAuthWith(port: number, next: Buffer): Promise<{ types: string[]; sqlState: string | undefined }> {
   const socket = connectTcp(port, '127.0.0.1');
   const chunks: Buffer[] = [];
   socket.on('data', (d: Buffer) => {
     chunks.push(d);
-    if (chunks.length === 1) {
-      const sql = Buffer.from('SELECT 42\0');
-      const query = Buffer.alloc(5 + sql.length);
-      query[0] = 0x51;
-      query.writeInt32BE(4 + sql.length, 1);
-      sql.copy(query, 5);
-      socket.write(query);
-    }
+    if (chunks.length === 1) socket.write(next);
   });
   await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
   const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
@@ -200,10 +204,24 @@ describe('password (SCRAM-SHA-256)', () => {
   });
 
   it('refuses a client that sends no password, before any query runs', async () => {
-    const { types, sqlState } = await queryWithoutPassword(Number(new URL(pg.url).port));
-    // AuthenticationSASL, then the refusal: no row, no ReadyForQuery.
-    expect(types).toEqual(['R', 'E']);
-    expect(sqlState).toBe('28P01');
+    const port = Number(new URL(pg.url).port);
+    const initial = (mechanism: string, data: string) => {
+      const length = Buffer.alloc(4);
+      length.writeInt32BE(Buffer.byteLength(data), 0);
+      return frontend('p', Buffer.concat([Buffer.from(`${mechanism}\0`), length, Buffer.from(data)]));
+    };
+    for (const next of [
+      QUERY_42, // straight to a query
+      frontend('p', Buffer.from('postgres\0')), // a cleartext PasswordMessage
+      initial('PLAIN', '\0postgres\0postgres'), // a mechanism not offered
+      initial('SCRAM-SHA-256', 'p=tls-server-end-point,,n=,r=abc'), // channel binding without TLS
+      initial('SCRAM-SHA-256', 'garbage'),
+    ]) {
+      const { types, sqlState } = await answerAuthWith(port, next);
+      // AuthenticationSASL, then the refusal: no row, no ReadyForQuery.
+      expect(types).toEqual(['R', 'E']);
+      expect(sqlState).toBe('28P01');
+    }
   });
 
   it('listens on loopback only', async () => {
