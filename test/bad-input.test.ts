@@ -176,6 +176,8 @@ describe('input hygiene at the edge (issue 10, finding 6)', () => {
       body: { name: 'x', template: 'bounded', metric: 'success', variants: [{ name: 'a', version: 1 }, { name: 'b', version: 2147483648 }] },
     });
     await expectClientError(experiment, 400, 'validation_failed');
+    // Dates too: JavaScript reaches years Postgres timestamps do not.
+    await expectClientError(await p.call('/v1/conversations?before=-200000-01-01', { key: t.key }), 400, 'validation_failed');
     // The largest value storage holds is still just a version that does not exist.
     await expectClientError(await p.call('/v1/prompts/bounded/diff?from=1&to=2147483647', { key: t.key }), 404, 'version_not_found');
   });

@@ -16,7 +16,8 @@ export const CreateConversationSchema = z
   .strict();
 export const AppendMessagesSchema = z.object({ messages: z.array(MessageSchema).min(1).max(1000) }).strict();
 const ListQuerySchema = z
-  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.date().optional() })
+  // JavaScript dates reach year ±275760; Postgres timestamps start at 4713 BC (22008 below that).
+  .object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.date().min(new Date('0001-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z')).optional() })
   .strict();
 
 export const conversationJson = (c: Conversation) => ({
