@@ -5,6 +5,7 @@ import { migrate } from '../stores/migrate.ts';
 import { createPool } from '../stores/pool.ts';
 import { createModelRegistryStore, readCatalogue } from '../stores/model-registry.ts';
 import { ensureAdminKey } from './admin-key.ts';
+import { payloadKeysFromEnv } from '../common/payload-codec/payload-keys-from-env.ts';
 import { embeddedPostgresUrl, ensurePostgresPassword } from './postgres-password.ts';
 import { startService, waitForLine, type ServiceProcess } from './service-process.ts';
 import { findTemporalCli } from './temporal-cli.ts';
@@ -107,12 +108,16 @@ try {
   if (migrations.applied.length) say(`applied migrations: ${migrations.applied.join(', ')}`);
   await createModelRegistryStore(pool).seed(await readCatalogue());
   const admin = await ensureAdminKey(pool, stateDir, env.SOMA_ADMIN_KEY);
+  // First start generates the payload encryption key (state folder, mode 0600); production must configure one.
+  const payloadKeys = payloadKeysFromEnv(env);
   await pool.end();
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
+    // The API and worker encrypt with exactly the key file this process resolved.
+    ...(!env.SOMA_PAYLOAD_KEYS && { SOMA_PAYLOAD_KEY_FILE: payloadKeys.source }),
   };
   if (useEmulator) {
     say('no provider key set: starting the provider emulator (answers are labelled simulated) ...');
@@ -131,6 +136,7 @@ try {
   say(`  Worker metrics http://localhost:${env.WORKER_METRICS_PORT}/metrics`);
   if (temporal?.uiUrl) say(`  Temporal UI    ${temporal.uiUrl}`);
   say(`  Temporal       ${temporalAddress}`);
+  say(`  Payload keys   ${payloadKeys.source} (histories are encrypted; decode: ${apiUrl}/codec with an admin key)`);
   say(`  Postgres       ${useEmbeddedPostgres ? `embedded, data in ${resolve(stateDir, 'pgdata')}` : 'DATABASE_URL'}`);
   if (useEmulator) say(`  Emulator       ${emulatorBaseUrl(env)} (simulated answers)`);
   if (admin.newKey) {
