@@ -50,6 +50,15 @@ function seconds(ts: { seconds?: unknown; nanos?: number | null } | null | undef
   return new Date(ms).toISOString();
 }
 
+function failureOf(event: HistoryEvent) {
+  return (
+    event.activityTaskFailedEventAttributes?.failure ??
+    event.workflowExecutionFailedEventAttributes?.failure ??
+    event.workflowTaskFailedEventAttributes?.failure ??
+    event.activityTaskTimedOutEventAttributes?.failure
+  );
+}
+
 export function summarizeEvent(event: HistoryEvent): RunEvent {
   const out: RunEvent = { id: Number(event.eventId ?? 0), type: typeName(event.eventType), time: seconds(event.eventTime) };
   const details: Record<string, unknown> = {};
@@ -58,11 +67,7 @@ export function summarizeEvent(event: HistoryEvent): RunEvent {
     const summary = text(event.userMetadata?.summary);
     out.summary = `${scheduled.activityType?.name ?? 'activity'}${summary ? `: ${summary}` : ''}`;
   }
-  const failure =
-    event.activityTaskFailedEventAttributes?.failure ??
-    event.workflowExecutionFailedEventAttributes?.failure ??
-    event.workflowTaskFailedEventAttributes?.failure ??
-    event.activityTaskTimedOutEventAttributes?.failure;
+  const failure = failureOf(event);
   if (failure?.message) details.message = failure.message;
   const failureType = failure?.applicationFailureInfo?.type;
   if (failureType) details.failure_type = failureType;
@@ -100,30 +105,44 @@ export async function historyPage(client: Client, namespace: string, workflowId:
   });
   const token = response.nextPageToken && response.nextPageToken.length > 0 ? response.nextPageToken : null;
   const events = response.history?.events ?? [];
-  await decodeSummaries(client, events);
+  await decodeForSummary(client, events);
   return { events: events.map(summarizeEvent), nextPageToken: token };
 }
 
 /**
- * Histories hold encrypted payloads (common/payload-codec/); the one-line summaries of
- * activities and timers (model ids, timer names) are decrypted for the summary, and nothing
- * else is: inputs and results stay out of the events as before.
+ * Histories hold encrypted payloads (common/payload-codec/). Decrypted here, for the summary only:
+ * the one-line summaries of activities and timers (model ids, timer names) and failure messages
+ * (whose stack traces stay out). Inputs and results stay out of the events as before.
  */
-async function decodeSummaries(client: Client, events: HistoryEvent[]): Promise<void> {
-  const codecs = [...client.options.loadedDataConverter.payloadCodecs].reverse();
-  if (codecs.length === 0) return;
+async function decodeForSummary(client: Client, events: HistoryEvent[]): Promise<void> {
+  const { payloadCodecs, payloadConverter } = client.options.loadedDataConverter;
+  const codecs = [...payloadCodecs].reverse();
+  const decode = async (payload: Payload): Promise<Payload | undefined> => {
+    let payloads: Payload[] = [payload];
+    try {
+      for (const codec of codecs) payloads = await codec.decode(payloads);
+    } catch {
+      // A payload under a key this process does not know: the event goes without it.
+      return undefined;
+    }
+    return payloads[0];
+  };
   await Promise.all(
     events.map(async (event) => {
-      const summary = event.userMetadata?.summary;
-      if (!summary || !event.userMetadata) return;
-      let payloads: Payload[] = [summary];
-      try {
-        for (const codec of codecs) payloads = await codec.decode(payloads);
-      } catch {
-        // A payload under a key this process does not know: the event keeps no summary.
-        payloads = [];
+      const metadata = event.userMetadata;
+      if (metadata?.summary) metadata.summary = (await decode(metadata.summary)) ?? null;
+      const failure = failureOf(event);
+      if (failure?.encodedAttributes) {
+        const attributes = await decode(failure.encodedAttributes);
+        let value: unknown;
+        try {
+          value = attributes ? payloadConverter.fromPayload(attributes) : undefined;
+        } catch {
+          value = undefined;
+        }
+        const message = value && typeof value === 'object' ? (value as { message?: unknown }).message : undefined;
+        if (typeof message === 'string') failure.message = message;
       }
-      event.userMetadata.summary = payloads[0] ?? null;
     }),
   );
 }

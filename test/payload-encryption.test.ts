@@ -21,7 +21,8 @@ let t: { tenantId: string; key: string };
 let raw: Client;
 
 beforeAll(async () => {
-  p = await startTestPlatform();
+  // One attempt per model: a provider failure is an activity failure in the history at once.
+  p = await startTestPlatform({ env: { PROVIDER_MAX_ATTEMPTS: '1' } });
   t = await p.newTenant('encrypted');
   raw = new Client({ connection: p.client.connection, namespace: p.env.TEMPORAL_NAMESPACE });
 });
@@ -91,6 +92,39 @@ describe('payload encryption', () => {
     const events = await p.call(`/v1/runs/${runId}/events`, { key: t.key });
     expect(events.body.data.filter((e: { type: string }) => e.type === 'activity_task_scheduled').map((e: { summary: string }) => e.summary)).toEqual(['callModel: gpt-4o-mini']);
     expect(JSON.stringify(events.body)).not.toContain(marker);
+  });
+
+  it('keeps failure messages and stack traces (server paths) out of histories; run events still show the message', async () => {
+    p.emulator.injectFault({ status: 500, count: 1, model: 'gpt-4o-mini' });
+    const done = await p.call('/v1/completions', { key: t.key, body: { models: ['gpt-4o-mini', 'claude-haiku-4-5'], messages: [{ role: 'user', content: 'fail once' }] } });
+    expect(done.status).toBe(200);
+    const history = await raw.workflow.getHandle(done.body.id).fetchHistory();
+    const failures = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes?.failure ? [e.activityTaskFailedEventAttributes.failure] : []));
+    expect(failures.length).toBe(1);
+    expect(failures[0]!.message).toBe('Encoded failure');
+    expect(failures[0]!.stackTrace).toBe('');
+    expect(Buffer.from(failures[0]!.encodedAttributes!.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
+    expect(Buffer.from(History.encode(history).finish()).toString('latin1')).not.toMatch(/\.ts:\d+|node_modules/);
+
+    const events = await p.call(`/v1/runs/${done.body.id}/events`, { key: t.key });
+    const failed = events.body.data.find((e: { type: string }) => e.type === 'activity_task_failed');
+    expect(failed.details.message).toMatch(/500/);
+    expect(JSON.stringify(failed)).not.toMatch(/\.ts:\d+|node_modules/);
+
+    // A failed run: the workflow's own failure (converted in the workflow sandbox) is encoded too,
+    // and the API, whose client decodes, still explains it.
+    p.emulator.injectFault({ status: 400, count: 1, model: 'gpt-4o-mini' });
+    const started = await p.call('/v1/completions', { key: t.key, body: { model: 'gpt-4o-mini', background: true, messages: [{ role: 'user', content: 'fail for good' }] } });
+    expect(started.status).toBe(202);
+    await expect(p.client.workflow.getHandle(started.body.id).result()).rejects.toThrow();
+    const failedHistory = await raw.workflow.getHandle(started.body.id).fetchHistory();
+    const closing = failedHistory.events!.at(-1)!.workflowExecutionFailedEventAttributes!.failure!;
+    expect(closing.message).toBe('Encoded failure');
+    expect(Buffer.from(History.encode(failedHistory).finish()).toString('latin1')).not.toMatch(/\.ts:\d+|node_modules/);
+    const run = await p.call(`/v1/runs/${started.body.id}`, { key: t.key });
+    expect(run.body.status).toBe('failed');
+    expect(run.body.error.message).not.toBe('Encoded failure');
+    expect(run.body.error.message).toMatch(/\w/);
   });
 
   it('decodes the same history through the codec endpoint with an admin key only', async () => {

@@ -11,6 +11,7 @@ import { generatePostgresPassword } from '../../stack/postgres-password.ts';
 import { findTemporalCli } from '../../stack/temporal-cli.ts';
 import { startTemporalDevServer } from '../../stack/temporal-dev-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
+import { FAILURE_CONVERTER_PATH } from '../../common/payload-codec/payload-data-converter.ts';
 import { startClickHouseServer, removeClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
 import { startRedisServer } from './redis-server.ts';
@@ -45,7 +46,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }),
     // A fresh password per run: the suites reach Postgres only through the URL provided below.
     startEmbeddedPostgres({ port: pgPort, password: generatePostgresPassword() }),
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
+    // The failure converter is bundled as the worker bundles it: workflow failures are encrypted too.
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
     // Far from UTC on purpose: model metrics must bucket days in UTC whatever the server's zone.
     startClickHouseServer({ timezone: 'Asia/Tokyo' }),
     startRedisServer(),
