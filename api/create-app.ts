@@ -10,7 +10,7 @@ import { createTenantStore } from '../stores/tenants.ts';
 import { createModelRegistryStore } from '../stores/model-registry.ts';
 import type { ModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { ApiError } from './api-error.ts';
-import { createAuthenticator } from './middleware/auth.ts';
+import { createAuthenticator, requireAdmin } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { requestId } from './middleware/request-id.ts';
@@ -115,6 +115,11 @@ export function createApp(deps: AppDeps): Express {
   // Depth, NUL and lone surrogates in every JSON body, before anything recursive reads it.
   app.use(checkBody);
   app.use('/v1', auth.authenticate);
+  // Authorisation before idempotency: a stored response must never answer a request the route
+  // would refuse (a non-admin replaying an admin's key creation got the admin's new key). Guards
+  // over whole prefixes go here; guards inside routers are covered by the slot being the key's
+  // own and bound to the key's grants (api/middleware/idempotency.ts).
+  app.use('/v1/admin', requireAdmin);
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
   app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
   app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));

@@ -4,6 +4,7 @@ import type { ApiKeyRecord, ApiKeyStore } from '../../stores/api-keys.ts';
 import type { TenantStore, Tenant } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';
 import { requireAdmin, type Authenticator } from '../middleware/auth.ts';
+import { declareSecretFields } from '../middleware/idempotency.ts';
 import { parseInput } from '../validation.ts';
 import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
@@ -47,7 +48,9 @@ export function adminRouter(deps: AdminRouteDeps): Router {
     const body = parseInput(CreateKeySchema, req.body ?? {});
     const { id: tenantId } = await requireTenant(deps.tenants, req.params.tenantId);
     const created = await deps.keys.create({ tenantId, name: body.name, isAdmin: body.admin });
-    // The only response that ever carries the plaintext key.
+    // The only response that ever carries the plaintext key; an idempotent replay of it gets
+    // "key": null (the stored copy never holds the key).
+    declareSecretFields(res, ['key']);
     res.status(201).json({ ...keyJson(created), key: created.secret });
   });
 

@@ -21,7 +21,7 @@ import type { OpenBreakers } from '../open-breakers.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
 import { CollectionSchema } from './memory.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
-import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
+import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { TemplateReferenceSchema } from '../prompt-schemas.ts';
 import { toApiError } from '../temporal-errors.ts';
@@ -165,6 +165,11 @@ function memoryInjection(memory: NonNullable<CompletionRequest['memory']>, messa
 /** How much of a conversation a completion sees: its newest messages. */
 const CONVERSATION_WINDOW = 200;
 
+/**
+ * How the answer is delivered, not what is asked: a retry that adds `background` or `stream`
+ * under the same Idempotency-Key joins the run the first request started (docs: API overview).
+ */
+const DELIVERY_FIELDS = ['background', 'stream'] as const;
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
@@ -202,7 +207,8 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       ...(conversation && { conversation }),
       ...(body.memory && { memory: memoryInjection(body.memory, messages, body.conversation) }),
     };
-    const idempotencyKey = idempotencyKeyOf(req);
+    // Bound to the API key: another key of the tenant with the same Idempotency-Key gets its own run.
+    const idempotencyKey = runIdempotencyKeyOf(req);
     const runId = runIdFor('completion', tenantId, idempotencyKey);
     const start = () => startRun({
       client: deps.eagerStarter ?? deps.client,
@@ -219,7 +225,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       ],
       // The memo keeps the whole reference (label asked for, content hash) next to the run.
       ...(prompt && { memo: { prompt } }),
-      ...(idempotencyKey !== undefined && { idempotent: { requestHash: requestHash(req), onMismatch: idempotencyKeyReused } }),
+      ...(idempotencyKey !== undefined && { idempotent: { requestHash: requestHash(req, DELIVERY_FIELDS), onMismatch: idempotencyKeyReused } }),
     });
     if (body.stream) {
       await streamCompletion({

@@ -15,6 +15,7 @@ import { FAILURE_CONVERTER_PATH } from '../../common/payload-codec/payload-data-
 import { startClickHouseServer, removeClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
 import { startRedisServer } from './redis-server.ts';
+import { describeFindings, findPlaintextApiKeys, type SecretFinding } from './secret-scan.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -66,7 +67,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('redisUrl', redis.url);
 
   return async () => {
+    // Nothing secret at rest, after everything the suite did: a plaintext API key anywhere in
+    // Postgres fails the run (the engines are stopped first either way).
+    let findings: SecretFinding[] = [];
+    let scanError: unknown;
+    const scanPool = createPool(postgres.url, 1);
+    try {
+      findings = await findPlaintextApiKeys(scanPool);
+    } catch (err) {
+      scanError = err;
+    } finally {
+      await scanPool.end();
+    }
     await Promise.allSettled([temporal.stop(), postgres.stop(), removeClickHouseServer(clickhouse), redis.stop()]);
     rmSync(workDir, { recursive: true, force: true });
+    if (scanError !== undefined) throw new Error('The end-of-run scan for plaintext API keys in Postgres failed to run', { cause: scanError });
+    if (findings.length > 0) throw new Error(`Plaintext API keys found in Postgres after the run (docs/docs/security/secrets-at-rest.md):\n${describeFindings(findings)}`);
   };
 }
