@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createIdempotencyKeyStore } from '../stores/idempotency-keys.ts';
+import { hashApiKey } from '../stores/api-keys.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let p: TestPlatform;
@@ -25,7 +26,7 @@ async function newKey(tenantId: string, admin = false): Promise<string> {
 
 /** The tenant the platform's admin key belongs to. */
 async function adminTenantId(): Promise<string> {
-  const { rows } = await p.pool.query<{ tenant_id: string }>('SELECT tenant_id FROM api_keys WHERE key_hash = $1', [createHash('sha256').update(p.adminKey).digest('hex')]);
+  const { rows } = await p.pool.query<{ tenant_id: string }>('SELECT tenant_id FROM api_keys WHERE key_hash = $1', [hashApiKey(p.adminKey)]);
   return rows[0]!.tenant_id;
 }
 
@@ -243,5 +244,29 @@ describe('Idempotency-Key slots: one per API key and route, authorised first, no
     expect(rows[0]!.response).not.toContain(created.body.key);
     expect(rows[0]!.response).not.toMatch(/sk_soma_[A-Za-z0-9_-]{5,}/);
     expect(rows[0]!.redacted).toEqual(['key']);
+  });
+
+  it('gives another key of the same tenant its own ingestion run for the same Idempotency-Key', async () => {
+    const second = await newKey(t.tenantId);
+    const key = `k-${suffix}-11`;
+    const body = { collection: `idem-${suffix}`, documents: [{ source: 'a.md', text: '# A\n\nSome text.' }] };
+    const a = await p.call('/v1/memory/documents', { key: t.key, headers: keyed(key), body });
+    const b = await p.call('/v1/memory/documents', { key: second, headers: keyed(key), body });
+    expect([a.status, b.status]).toEqual([202, 202]);
+    expect(b.body.id).not.toBe(a.body.id);
+    await Promise.all([a.body.id, b.body.id].map((id: string) => p.client.workflow.getHandle(id).terminate('test done').catch(() => undefined)));
+  });
+});
+
+describe('Idempotency-Key slots remember the grants they were filled under', () => {
+  it('forgets a slot when the same API key comes back with other grants', async () => {
+    const store = createIdempotencyKeyStore(p.pool);
+    const { rows } = await p.pool.query<{ id: string }>('SELECT id FROM api_keys WHERE key_hash = $1', [hashApiKey(t.key)]);
+    const scope = { tenantId: t.tenantId, apiKeyId: rows[0]!.id, method: 'POST', route: '/v1/anything', key: `k-${suffix}-g1` };
+    expect(await store.claim(scope, 'hash', 'grants-as-approver', 60_000)).toEqual({ state: 'claimed' });
+    await store.complete(scope, 200, { approved: true }, []);
+    expect(await store.claim(scope, 'hash', 'grants-as-approver', 60_000)).toEqual({ state: 'done', statusCode: 200, response: { approved: true }, redacted: [] });
+    // Demoted since: no replay; the request runs again, through whatever guards its route has.
+    expect(await store.claim(scope, 'hash', 'grants-as-member', 60_000)).toEqual({ state: 'claimed' });
   });
 });

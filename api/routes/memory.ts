@@ -9,7 +9,7 @@ import type { VectorStore } from '../../stores/vectors/vector-store.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { OutboundError } from '../../common/outbound/outbound-error.ts';
 import { checkUrl, type OutboundPolicy } from '../../common/outbound/outbound-policy.ts';
-import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
+import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import { toApiError } from '../temporal-errors.ts';
@@ -125,7 +125,8 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
     const { tenantId } = principalOf(req);
     const body = parseInput(IngestRequestSchema, req.body);
     refuseBlockedUrls(body.documents, deps.outbound);
-    const key = idempotencyKeyOf(req);
+    // Bound to the API key: another key of the tenant with the same Idempotency-Key gets its own run.
+    const key = runIdempotencyKeyOf(req);
     const items: IngestItem[] = [];
     for (const d of body.documents) {
       // Content waits in Postgres: workflow inputs stay small whatever the documents weigh.

@@ -6,7 +6,7 @@ import { MODEL } from '../../common/search-attributes.ts';
 import type { ContextPassage } from '../../common/context-passages.ts';
 import type { RagInput, RagResult } from '../../workflows/rag.ts';
 import { modelChoiceProblems, planCompletion, type PlanDeps } from '../completion-plan.ts';
-import { idempotencyKeyOf, idempotencyKeyReused, requestHash } from '../middleware/idempotency.ts';
+import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import { toApiError } from '../temporal-errors.ts';
@@ -69,7 +69,8 @@ export function ragRouter(deps: PlanDeps & { client: Client }): Router {
       },
       answer,
     };
-    const key = idempotencyKeyOf(req);
+    // Bound to the API key: another key of the tenant with the same Idempotency-Key gets its own run.
+    const key = runIdempotencyKeyOf(req);
     const runId = runIdFor('rag', principal.tenantId, key);
     const handle = await startRun({
       client: deps.client,
