@@ -137,7 +137,10 @@ const ApiKey = {
     admin: { type: 'boolean' },
     created_at: { type: 'string', format: 'date-time' },
     revoked_at: { type: ['string', 'null'], format: 'date-time' },
-    key: { type: 'string', description: 'The plaintext key; present only in the creation response.' },
+    key: {
+      type: ['string', 'null'],
+      description: 'The plaintext key; present only in the creation response. null in an idempotent replay of it (header Soma-Secret-Redacted: key): the key is never stored.',
+    },
   },
 };
 
