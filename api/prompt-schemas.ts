@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../activities/prompts/template-definition.ts';
+import { MAX_OUTCOME_MAGNITUDE } from '../common/outcome-range.ts';
 import { pgInt, pgIntQuery } from '../common/pg-int.ts';
 
 const MAX_VARIABLES_DEPTH = 32;
@@ -137,7 +138,13 @@ export const AssignmentSchema = z
 export const OutcomeSchema = z
   .object({
     subject_id: z.string().min(1).max(200),
-    value: z.number().finite().optional().describe('For a score metric.'),
+    value: z
+      .number()
+      .finite()
+      .min(-MAX_OUTCOME_MAGNITUDE)
+      .max(MAX_OUTCOME_MAGNITUDE)
+      .optional()
+      .describe(`For a score metric: a finite number within ±${MAX_OUTCOME_MAGNITUDE.toExponential()}.`),
     success: z.boolean().optional().describe('For a success metric.'),
   })
   .strict()

@@ -20,6 +20,8 @@ export interface VariantSample {
   mean: number | null;
   /** Sample variance (n - 1); null below two outcomes. */
   variance: number | null;
+  /** Stored outcomes left out of the statistics (not finite, or out of the allowed range). */
+  quarantined?: number;
 }
 
 export interface AnalysisConfig {
@@ -39,6 +41,8 @@ export interface VariantResult {
   mean: number | null;
   stddev: number | null;
   ci: [number, number] | null;
+  /** Outcomes left out of `count` and the statistics because their value was unusable. */
+  quarantined: number;
 }
 
 export interface Comparison {
@@ -79,7 +83,7 @@ function summarize(sample: VariantSample, config: AnalysisConfig): VariantResult
     else if (variance !== null && count >= 2) ci = meanInterval(mean, variance, count, config.confidence);
   }
   const stddev = config.metric === 'success' && mean !== null ? Math.sqrt(mean * (1 - mean)) : variance === null ? null : Math.sqrt(variance);
-  return { name: sample.name, exposures: sample.exposures, count, mean, stddev, ci };
+  return { name: sample.name, exposures: sample.exposures, count, mean, stddev, ci, quarantined: sample.quarantined ?? 0 };
 }
 
 function compare(control: VariantSample, variant: VariantSample, config: AnalysisConfig, adjustedAlpha: number): Comparison {

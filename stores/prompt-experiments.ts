@@ -1,5 +1,6 @@
 import type { ExperimentAnalysis, VariantSample } from '../common/experiment-analysis.ts';
 import type { ExperimentConfig, ExperimentDecisionRecord, ExperimentRecommendation, ExperimentStatus, StopReason } from '../common/experiment-types.ts';
+import { MAX_OUTCOME_MAGNITUDE } from '../common/outcome-range.ts';
 import type { Pool } from './pool.ts';
 
 export interface ExperimentRecord {
@@ -123,14 +124,29 @@ export function createPromptExperimentStore(pool: Pool) {
       return rows[0];
     },
 
-    /** Per-variant exposures and outcome statistics, in the order of `variants` (the control first). */
+    /**
+     * Per-variant exposures and outcome statistics, in the order of `variants` (the control first).
+     * Stored values that are not finite or beyond MAX_OUTCOME_MAGNITUDE (written before the API
+     * refused them) are quarantined: counted, left out of the statistics, so one bad row can
+     * neither overflow the variance nor jam the experiment. Within the bound, Postgres's float8
+     * var_samp (Youngs-Cramer, a shifted sum) cannot overflow and keeps its precision.
+     */
     async samples(experimentId: string, variants: readonly string[]): Promise<VariantSample[]> {
-      const { rows } = await pool.query<{ variant: string; exposures: string; n: string; mean: number | null; variance: number | null }>(
-        `SELECT e.variant, count(*) AS exposures, count(o.value) AS n, avg(o.value) AS mean, var_samp(o.value) AS variance
-         FROM prompt_experiment_exposures e
-         LEFT JOIN prompt_experiment_outcomes o ON o.experiment_id = e.experiment_id AND o.subject_id = e.subject_id
-         WHERE e.experiment_id = $1 GROUP BY e.variant`,
-        [experimentId],
+      const { rows } = await pool.query<{ variant: string; exposures: string; n: string; mean: number | null; variance: number | null; quarantined: string }>(
+        `SELECT variant, count(*) AS exposures,
+           count(value) FILTER (WHERE usable) AS n,
+           avg(value) FILTER (WHERE usable) AS mean,
+           var_samp(value) FILTER (WHERE usable) AS variance,
+           count(value) FILTER (WHERE NOT usable) AS quarantined
+         FROM (
+           -- NaN sorts above every number in Postgres, so it fails the upper bound too.
+           SELECT e.variant, o.value, o.value >= -$2::float8 AND o.value <= $2::float8 AS usable
+           FROM prompt_experiment_exposures e
+           LEFT JOIN prompt_experiment_outcomes o ON o.experiment_id = e.experiment_id AND o.subject_id = e.subject_id
+           WHERE e.experiment_id = $1
+         ) AS outcomes
+         GROUP BY variant`,
+        [experimentId, MAX_OUTCOME_MAGNITUDE],
       );
       const byName = new Map(rows.map((r) => [r.variant, r]));
       return variants.map((name) => {
@@ -141,6 +157,7 @@ export function createPromptExperimentStore(pool: Pool) {
           count: Number(row?.n ?? 0),
           mean: row?.mean === null || row?.mean === undefined ? null : Number(row.mean),
           variance: row?.variance === null || row?.variance === undefined ? null : Number(row.variance),
+          quarantined: Number(row?.quarantined ?? 0),
         };
       });
     },

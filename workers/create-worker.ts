@@ -19,6 +19,7 @@ import type { Memory } from '../activities/memory/memory-from-env.ts';
 import type { MemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
 import { createDocumentStore } from '../stores/documents.ts';
 import { createMemorySearch } from '../activities/memory/memory-search.ts';
+import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -81,6 +82,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     taskQueue: deps.taskQueue,
     activities,
     dataConverter: deps.dataConverter,
+    // Bad data fails its step at once; everything else retries within the workflow's bound.
+    interceptors: { activity: [failFastOnBadData] },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.tuning,
   });

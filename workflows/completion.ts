@@ -8,7 +8,7 @@ import {
   proxyLocalActivities,
   setHandler,
   workflowInfo,
-  type RetryPolicy,
+  type LocalActivityOptions,
 } from '@temporalio/workflow';
 import type { CompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import type {
@@ -24,6 +24,7 @@ import type {
 import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import { renderSources, type ContextPassage } from '../common/context-passages.ts';
+import { boundedRetry } from '../common/bounded-retry.ts';
 
 const MEMORY_INSTRUCTIONS =
   'Relevant context retrieved from memory follows, numbered. Use it when it helps; cite a passage you rely on by its number in square brackets, e.g. [1].';
@@ -37,16 +38,19 @@ function withMemory(messages: ChatMessage[], passages: ContextPassage[]): ChatMe
   return [...messages.slice(0, at), context, ...messages.slice(at)];
 }
 
-// Recording is a quick local write: a local activity saves a task round trip on every run.
-const { recordCompletion, appendToConversation } = proxyLocalActivities<CompletionActivities>({
+// Recording is a quick local write: a local activity saves a task round trip on every run. Twenty
+// attempts ride out about a minute and a half of database trouble; then the run fails rather than
+// waiting for ever.
+const recording: LocalActivityOptions = {
   startToCloseTimeout: '15 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
-});
-
-const { retrieveContext } = proxyLocalActivities<MemoryActivities>({
+  retry: boundedRetry({ initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 20 }),
+};
+const retrieval: LocalActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 },
-});
+  retry: boundedRetry({ initialInterval: '200 milliseconds', maximumInterval: '5 seconds', maximumAttempts: 5 }),
+};
+const { recordCompletion, appendToConversation } = proxyLocalActivities<CompletionActivities>(recording);
+const { retrieveContext } = proxyLocalActivities<MemoryActivities>(retrieval);
 
 export const statusQuery = defineQuery<CompletionStatus>('status');
 
@@ -108,13 +112,14 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
       continue;
     }
     Object.assign(status, { provider: candidate.provider, model: candidate.modelId, fallbackDepth: index });
-    const retry: RetryPolicy = {
+    // Per candidate, since the bound (PROVIDER_MAX_ATTEMPTS, 1..20) comes with the run's input.
+    const retry = boundedRetry({
       initialInterval: '500 milliseconds',
       backoffCoefficient: 2,
       maximumInterval: '30 seconds',
       maximumAttempts: input.maxAttempts,
       nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES, 'circuit_open'],
-    };
+    });
     const summary = index === 0 ? candidate.modelId : `${candidate.modelId} (fallback ${index})`;
     const { callModel } =
       input.callMode === 'local'

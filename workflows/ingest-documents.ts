@@ -1,18 +1,24 @@
-import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import type { DocumentProgress, IngestInput, IngestProgress } from '../common/memory-types.ts';
+import { boundedRetry } from '../common/bounded-retry.ts';
 
 export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
 
-const { prepareDocument, finishDocument, dropUpload } = proxyActivities<MemoryActivities>({
+const documentSteps: ActivityOptions = {
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5, nonRetryableErrorTypes: ['invalid_document', 'invalid_url', 'fetch_refused', 'document_too_large', 'upload_missing'] },
-});
+  retry: boundedRetry({
+    initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5,
+    nonRetryableErrorTypes: ['invalid_document', 'invalid_url', 'fetch_refused', 'document_too_large', 'upload_missing'],
+  }),
+};
 // Embedding a batch on a CPU model takes seconds; heartbeats are not needed at this size.
-const { embedChunks } = proxyActivities<MemoryActivities>({
+const embedding: ActivityOptions = {
   startToCloseTimeout: '10 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
-});
+  retry: boundedRetry({ initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 }),
+};
+const { prepareDocument, finishDocument, dropUpload } = proxyActivities<MemoryActivities>(documentSteps);
+const { embedChunks } = proxyActivities<MemoryActivities>(embedding);
 
 const DEFAULT_BATCH = 64;
 

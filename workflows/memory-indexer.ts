@@ -1,13 +1,16 @@
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
+import { boundedRetry } from '../common/bounded-retry.ts';
 
 /** Sent (with signal-with-start) whenever a tenant's conversations gain messages. */
 export const messagesPendingSignal = defineSignal('messages_pending');
 
-const { embedPendingMessages } = proxyActivities<MemoryActivities>({
+// About ten minutes of retries; after that the run fails and the next message's signal-with-start begins a new one.
+const embedding: ActivityOptions = {
   startToCloseTimeout: '5 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+  retry: boundedRetry({ initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 15 }),
+};
+const { embedPendingMessages } = proxyActivities<MemoryActivities>(embedding);
 
 const BATCH = 64;
 /** Rounds before continue-as-new keeps the history short. */

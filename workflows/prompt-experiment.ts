@@ -10,9 +10,11 @@ import {
   setHandler,
   sleep,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { ExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../common/experiment-analysis.ts';
+import { boundedRetry } from '../common/bounded-retry.ts';
 import type {
   ApprovalDecision,
   ExperimentDecisionRecord,
@@ -23,10 +25,13 @@ import type {
   StopReason,
 } from '../common/experiment-types.ts';
 
-const { loadExperimentSamples, updateExperiment, promoteVariant } = proxyActivities<ExperimentActivities>({
+// A weeks-long experiment rides out a quarter of an hour of database trouble (20 attempts), then
+// fails and says so on its row; bad data (invalid_data) fails the step at once.
+const experimentSteps: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+  retry: boundedRetry({ initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 20 }),
+};
+const { loadExperimentSamples, updateExperiment, promoteVariant } = proxyActivities<ExperimentActivities>(experimentSteps);
 
 export const experimentStateQuery = defineQuery<ExperimentState>('state');
 export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');

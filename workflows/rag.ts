@@ -1,9 +1,10 @@
-import { defineQuery, executeChild, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { defineQuery, executeChild, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import type { CompletionInput, CompletionResult } from '../common/completion-types.ts';
 import { checkCitations, RAG_SYSTEM_PROMPT, renderSources, type ContextPassage } from '../common/context-passages.ts';
 import type { RetrieveInput } from '../common/memory-types.ts';
 import { KIND, MODEL, TENANT } from '../common/search-attributes.ts';
+import { boundedRetry } from '../common/bounded-retry.ts';
 import { completion } from './completion.ts';
 
 export interface RagInput {
@@ -29,10 +30,11 @@ export interface RagResult {
 export type RagStage = 'retrieving' | 'answering' | 'checking' | 'done';
 export const ragStatusQuery = defineQuery<{ stage: RagStage; passages: number }>('status');
 
-const { retrieveContext } = proxyActivities<MemoryActivities>({
+const retrieval: ActivityOptions = {
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 5 },
-});
+  retry: boundedRetry({ initialInterval: '500 milliseconds', maximumInterval: '10 seconds', maximumAttempts: 5 }),
+};
+const { retrieveContext } = proxyActivities<MemoryActivities>(retrieval);
 
 export const NOTHING_FOUND = 'I could not find anything about this in the available sources.';
 

@@ -78,7 +78,10 @@ function resultsJson(e: ExperimentRecord, a: ExperimentAnalysis) {
       stddev: v.stddev,
       ci_low: v.ci?.[0] ?? null,
       ci_high: v.ci?.[1] ?? null,
+      quarantined_outcomes: v.quarantined,
     })),
+    // Stored values outside the allowed range, left out of the statistics (see docs: experiments).
+    quarantined_outcomes: a.variants.reduce((sum, v) => sum + v.quarantined, 0),
     comparisons: a.comparisons.map((c) => ({
       variant: c.variant,
       control: c.control,

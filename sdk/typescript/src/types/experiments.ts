@@ -109,6 +109,8 @@ export interface ExperimentVariantResult {
   stddev: number | null;
   ci_low: number | null;
   ci_high: number | null;
+  /** Stored outcomes left out of the statistics (not finite, or beyond ±1e12). */
+  quarantined_outcomes: number;
 }
 
 export interface ExperimentComparison {
@@ -139,6 +141,8 @@ export interface ExperimentResults {
   control: string;
   variants: ExperimentVariantResult[];
   comparisons: ExperimentComparison[];
+  /** Stored outcomes left out of the statistics, over all variants. */
+  quarantined_outcomes: number;
   sample_size_reached: boolean;
   guardrail_breach: { variant: string; p_value: number } | null;
   recommendation: { variant: string; reason: RecommendationReason };
