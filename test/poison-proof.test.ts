@@ -173,6 +173,23 @@ describe('experiment outcomes at the edge', () => {
     }
     await p.client.workflow.getHandle(exp.id).cancel();
   });
+
+  it('refuses non-finite or out-of-range experiment settings (traffic split, sample sizes, durations)', async () => {
+    const base = `"name":"x","template":"${TEMPLATE}","metric":"score"`;
+    const bodies = [
+      `{${base},"variants":[{"name":"a","version":1,"weight":1e999},{"name":"b","version":2}]}`,
+      `{${base},"variants":[{"name":"a","version":1,"weight":0},{"name":"b","version":2}]}`,
+      `{${base},"variants":[{"name":"a","version":1},{"name":"b","version":2}],"min_samples_per_variant":1e300}`,
+      `{${base},"variants":[{"name":"a","version":1},{"name":"b","version":2}],"max_duration_seconds":1e999}`,
+      `{${base},"variants":[{"name":"a","version":1},{"name":"b","version":2}],"check_interval_seconds":-1}`,
+      `{${base},"variants":[{"name":"a","version":1},{"name":"b","version":2}],"confidence":1e999}`,
+    ];
+    for (const body of bodies) {
+      const res = await p.call('/v1/experiments', { key: t.key, body });
+      expect(res.status, body).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+  });
 });
 
 describe('a stored bad outcome is quarantined, not a jam', () => {
