@@ -12,6 +12,7 @@ import type { ModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { ApiError } from './api-error.ts';
 import { createAuthenticator, requireAdmin } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
+import { guardReadOnlyKeys } from './middleware/key-roles.ts';
 import { createHttpMetrics } from './middleware/metrics.ts';
 import { requestId } from './middleware/request-id.ts';
 import { checkBody, checkUrl } from './middleware/input-hygiene.ts';
@@ -115,6 +116,8 @@ export function createApp(deps: AppDeps): Express {
   // Depth, NUL and lone surrogates in every JSON body, before anything recursive reads it.
   app.use(checkBody);
   app.use('/v1', auth.authenticate);
+  // A read-only key changes nothing, replays included: refused before any other step.
+  app.use('/v1', guardReadOnlyKeys);
   // Authorisation before idempotency: a stored response must never answer a request the route
   // would refuse (a non-admin replaying an admin's key creation got the admin's new key). Guards
   // over whole prefixes go here; guards inside routers are covered by the slot being the key's

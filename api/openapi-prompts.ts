@@ -146,7 +146,7 @@ const Experiment = {
     metric: { enum: ['score', 'success'] },
     stop_reason: { enum: ['sample_size_reached', 'deadline', 'guardrail', null] },
     recommendation: { type: ['object', 'null'] },
-    decision: { type: ['object', 'null'] },
+    decision: { type: ['object', 'null'], description: 'What was decided; `by` is the approving key as {key_id, key_name} (null on a time-out).' },
   },
 };
 
@@ -353,7 +353,13 @@ export const promptPaths = {
       summary: 'Approve (promote the winner, or a chosen variant) or reject, once the experiment awaits approval',
       parameters: [experimentParam],
       requestBody: body('ApprovalRequest'),
-      responses: { '202': { description: 'Signal sent' }, ...common, ...notFound('No such experiment'), ...conflict('experiment_not_awaiting_approval') },
+      responses: {
+        '202': { description: 'Signal sent' },
+        ...common,
+        '403': errorResponse('insufficient_role: approvals need an approver or admin key; the calling key is recorded as the approver'),
+        ...notFound('No such experiment'),
+        ...conflict('experiment_not_awaiting_approval'),
+      },
     },
   },
 };

@@ -134,7 +134,8 @@ const ApiKey = {
     tenant_id: { type: 'string' },
     name: { type: 'string' },
     display_prefix: { type: 'string' },
-    admin: { type: 'boolean' },
+    role: { enum: ['admin', 'approver', 'member', 'read-only'], description: 'What the key may do (see the keys-and-roles page).' },
+    admin: { type: 'boolean', description: 'Same as role "admin".' },
     created_at: { type: 'string', format: 'date-time' },
     revoked_at: { type: ['string', 'null'], format: 'date-time' },
     key: {
@@ -276,6 +277,7 @@ export const openApiDocument = {
         requestBody: argsBody,
         responses: {
           '202': { description: 'Signal accepted' },
+          '403': errorResponse('insufficient_role: a read-only key, or an approval signal (`approval`) from a key that is not approver or admin. An approval is recorded under the calling key, whatever `by` the payload holds.'),
           '404': errorResponse('No such run'),
           '409': errorResponse('The run has finished'),
           ...commonErrors,
@@ -395,7 +397,15 @@ export const openApiDocument = {
         parameters: [tenantIdParam],
         requestBody: {
           required: false,
-          content: json({ type: 'object', properties: { name: { type: 'string' }, admin: { type: 'boolean' } }, additionalProperties: false }),
+          content: json({
+            type: 'object',
+            properties: {
+              name: { type: 'string' },
+              role: { enum: ['admin', 'approver', 'member', 'read-only'], default: 'member', description: 'What the key may do.' },
+              admin: { type: 'boolean', description: 'Older form of role "admin"; must agree with role when both are sent.' },
+            },
+            additionalProperties: false,
+          }),
         },
         responses: { '201': { description: 'Created', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such tenant'), ...commonErrors },
       },

@@ -2,6 +2,7 @@
  * Shapes of a prompt A/B experiment, shared by the API, the experiment workflow and its
  * activities. Types only.
  */
+import type { Approver } from './approval-signals.ts';
 import type { ExperimentAnalysis, ExperimentGoal, ExperimentMetric, RecommendationReason } from './experiment-analysis.ts';
 
 export interface ExperimentVariant {
@@ -49,8 +50,12 @@ export interface ApprovalDecision {
   /** Promote this variant instead of the recommended one. */
   variant?: string;
   comment?: string;
-  /** The API key id that decided. */
-  by: string;
+  /**
+   * The authenticated key that decided, set by the API (never taken from a caller's payload).
+   * A string (a key id) in approvals signalled before approvers carried names; read it with
+   * `approverOf`.
+   */
+  by: Approver | string;
 }
 
 export interface ExperimentRecommendation {
@@ -70,7 +75,8 @@ export interface ExperimentState {
 /** What the experiment decided, recorded on its row and returned by the workflow. */
 export interface ExperimentDecisionRecord {
   decision: 'approve' | 'reject' | 'timeout';
-  by: string | null;
+  /** Who decided; null on a time-out. Rows written before approvers carried names hold a key id string. */
+  by: Approver | string | null;
   comment: string | null;
   variant: string | null;
   label: string | null;

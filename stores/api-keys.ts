@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_API_KEY_ROLE, isApiKeyRole, type ApiKeyRole } from '../common/api-key-role.ts';
 import { newId } from '../common/ids.ts';
 import type { Pool } from './pool.ts';
 
@@ -9,6 +10,8 @@ export interface ApiKeyRecord {
   tenantId: string;
   name: string;
   displayPrefix: string;
+  role: ApiKeyRole;
+  /** Same as `role === 'admin'` (the table enforces it); kept for the code that asks only that. */
   isAdmin: boolean;
   createdAt: Date;
   revokedAt: Date | null;
@@ -33,20 +36,24 @@ interface ApiKeyRow {
   tenant_id: string;
   name: string;
   display_prefix: string;
+  role: string;
   is_admin: boolean;
   created_at: Date;
   revoked_at: Date | null;
 }
 
-const COLUMNS = 'id, tenant_id, name, display_prefix, is_admin, created_at, revoked_at';
+const COLUMNS = 'id, tenant_id, name, display_prefix, role, is_admin, created_at, revoked_at';
 
 function toRecord(row: ApiKeyRow): ApiKeyRecord {
+  // The column's CHECK allows only known roles; a stray value must not widen anyone's rights.
+  if (!isApiKeyRole(row.role)) throw new Error(`API key ${row.id} has an unknown role "${row.role}"`);
   return {
     id: row.id,
     tenantId: row.tenant_id,
     name: row.name,
     displayPrefix: row.display_prefix,
-    isAdmin: row.is_admin,
+    role: row.role,
+    isAdmin: row.role === 'admin',
     createdAt: row.created_at,
     revokedAt: row.revoked_at,
   };
@@ -54,12 +61,14 @@ function toRecord(row: ApiKeyRow): ApiKeyRecord {
 
 export function createApiKeyStore(pool: Pool) {
   return {
-    async create(input: { tenantId: string; name: string; isAdmin?: boolean; secret?: string }): Promise<CreatedApiKey> {
+    /** `role` wins over `isAdmin` (the older way to ask for an admin key); neither: a member. */
+    async create(input: { tenantId: string; name: string; role?: ApiKeyRole; isAdmin?: boolean; secret?: string }): Promise<CreatedApiKey> {
       const secret = input.secret ?? generateSecret();
+      const role = input.role ?? (input.isAdmin ? 'admin' : DEFAULT_API_KEY_ROLE);
       const { rows } = await pool.query<ApiKeyRow>(
-        `INSERT INTO api_keys (id, tenant_id, name, key_hash, display_prefix, is_admin)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-        [newId('key'), input.tenantId, input.name, hashApiKey(secret), secret.slice(0, API_KEY_PREFIX.length + 4), input.isAdmin ?? false],
+        `INSERT INTO api_keys (id, tenant_id, name, key_hash, display_prefix, role, is_admin)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+        [newId('key'), input.tenantId, input.name, hashApiKey(secret), secret.slice(0, API_KEY_PREFIX.length + 4), role, role === 'admin'],
       );
       return { ...toRecord(rows[0]!), secret };
     },

@@ -9,7 +9,8 @@ const TEMPLATE = 'answer';
 
 beforeAll(async () => {
   p = await startTestPlatform();
-  [t, other] = await Promise.all([p.newTenant('experimenter'), p.newTenant('bystander')]);
+  // Approver keys: these tests approve, and the bystander's approval must fail on ownership (404), not role.
+  [t, other] = await Promise.all([p.newTenant('experimenter', { role: 'approver' }), p.newTenant('bystander', { role: 'approver' })]);
   const variables = { properties: { question: { type: 'string' } }, required: ['question'] };
   const created = await p.call('/v1/prompts', { key: t.key, body: { name: TEMPLATE, text: 'Answer: {{ question }}', variables, labels: ['production'] } });
   expect(created.status).toBe(201);

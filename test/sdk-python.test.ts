@@ -52,7 +52,8 @@ beforeAll(async () => {
   if (!existsSync(python)) throw new Error(`${python} is missing: run \`node scripts/bootstrap.mjs --for-tests\` (npm test does).`);
   // One provider attempt: an injected provider 429 comes back from the API as a 429 with retry-after.
   p = await startTestPlatform({ localModels: true, env: { PROVIDER_MAX_ATTEMPTS: '1' } });
-  tenant = await p.newTenant('python-sdk');
+  // An approver: the experiment tests approve through the SDK.
+  tenant = await p.newTenant('python-sdk', { role: 'approver' });
   // Priced, so that a budget of $0 refuses them.
   await registerLocalModels(p, [modelA, modelB]);
 });

@@ -96,7 +96,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 beforeAll(async () => {
   // One attempt per model: a provider 429/503 comes straight back from the API, for the SDK to retry.
   p = await startTestPlatform({ localModels: true, env: { PROVIDER_MAX_ATTEMPTS: '1', BREAKER_FAILURE_THRESHOLD: '50' } });
-  tenant = await p.newTenant('sdk-typescript');
+  tenant = await p.newTenant('sdk-typescript', { role: 'approver' });
   client = new SomaAgent({ apiKey: tenant.key, baseURL: p.apiUrl });
   admin = new SomaAgent({ apiKey: p.adminKey, baseURL: p.apiUrl });
   for (const id of [A, B]) await admin.admin.models.put(id, localModel(id));

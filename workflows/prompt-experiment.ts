@@ -6,6 +6,7 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -13,6 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { ExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
+import { approverOf, type Approver } from '../common/approval-signals.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../common/experiment-analysis.ts';
 import { boundedRetry } from '../common/bounded-retry.ts';
 import type {
@@ -36,6 +38,12 @@ const { loadExperimentSamples, updateExperiment, promoteVariant } = proxyActivit
 export const experimentStateQuery = defineQuery<ExperimentState>('state');
 export const approvalSignal = defineSignal<[ApprovalDecision]>('approval');
 
+/**
+ * Marks executions that ignore an approval naming no approver. Histories written before it keep
+ * accepting one, so replaying them takes the same path.
+ */
+const APPROVER_REQUIRED = 'approval-requires-approver';
+
 /** Checks per workflow run before continuing as new, so a weeks-long experiment keeps a short history. */
 const CHECKS_PER_RUN = 500;
 
@@ -49,11 +57,15 @@ const CHECKS_PER_RUN = 500;
 export async function promptExperiment(input: ExperimentInput): Promise<ExperimentOutcome> {
   const { config, tenantId, experimentId } = input;
   const state: ExperimentState = { status: 'running', stopReason: null, checks: input.checks, analysis: null, recommendation: null };
-  let decision: ApprovalDecision | undefined;
+  let decision: (Omit<ApprovalDecision, 'by'> & { by: Approver | null }) | undefined;
   setHandler(experimentStateQuery, () => state);
   // Approvals count only once the experiment waits for one; the API refuses them earlier.
   setHandler(approvalSignal, (answer) => {
-    if (state.status === 'awaiting_approval' && decision === undefined) decision = answer;
+    if (state.status !== 'awaiting_approval' || decision !== undefined) return;
+    // The API sets `by` to the authenticated key; an approval without one is nobody's.
+    const approver = approverOf(answer.by) ?? null;
+    if (approver === null && patched(APPROVER_REQUIRED)) return;
+    decision = { ...answer, by: approver };
   });
 
   const record = (update: Parameters<ExperimentActivities['updateExperiment']>[0]['update']) => updateExperiment({ tenantId, experimentId, update });

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { approverOf, describeApprover, type Approver } from '../../common/approval-signals.ts';
 import type { VariantSample } from '../../common/experiment-analysis.ts';
 import type { PromptExperimentStore, ExperimentUpdate } from '../../stores/prompt-experiments.ts';
 import { PromptConflictError, PromptNotFoundError, type LabelMove, type PromptTemplateStore } from '../../stores/prompt-templates.ts';
@@ -6,6 +7,11 @@ import { PromptConflictError, PromptNotFoundError, type LabelMove, type PromptTe
 export interface ExperimentActivityDeps {
   experiments: PromptExperimentStore;
   templates: PromptTemplateStore;
+}
+
+function approvedBy(by: Approver | string | null): string {
+  const approver = approverOf(by);
+  return approver ? describeApprover(approver) : 'an unidentified approver';
 }
 
 /** The side effects of the prompt-experiment workflow: read the samples, record transitions, move the label. */
@@ -27,7 +33,8 @@ export function createExperimentActivities(deps: ExperimentActivityDeps) {
       label: string;
       version: number;
       variant: string;
-      approvedBy: string;
+      /** The authenticated key that approved; a key id string from workflows started before approvers carried names. */
+      approvedBy: Approver | string | null;
       comment: string | null;
     }): Promise<LabelMove> {
       try {
@@ -37,7 +44,7 @@ export function createExperimentActivities(deps: ExperimentActivityDeps) {
           label: input.label,
           version: input.version,
           actor: `experiment:${input.experimentId}`,
-          reason: `variant "${input.variant}" approved by ${input.approvedBy}${input.comment ? `: ${input.comment}` : ''}`,
+          reason: `variant "${input.variant}" approved by ${approvedBy(input.approvedBy)}${input.comment ? `: ${input.comment}` : ''}`,
         });
       } catch (err) {
         // A template or version that is gone will not come back on retry.

@@ -1,10 +1,16 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { ApiKeyRole } from '../../common/api-key-role.ts';
 import { hashApiKey, type ApiKeyRecord, type ApiKeyStore } from '../../stores/api-keys.ts';
 import { ApiError } from '../api-error.ts';
 
+/** Who is calling: the authenticated key, never anything the request body claims. */
 export interface Principal {
   tenantId: string;
   keyId: string;
+  /** The key's name, recorded with what the key approves. */
+  keyName: string;
+  role: ApiKeyRole;
+  /** `role === 'admin'`. */
   isAdmin: boolean;
 }
 
@@ -67,7 +73,7 @@ export function createAuthenticator(options: AuthOptions): Authenticator {
           'www-authenticate': 'Bearer',
         });
       }
-      req.principal = { tenantId: key.tenantId, keyId: key.id, isAdmin: key.isAdmin };
+      req.principal = { tenantId: key.tenantId, keyId: key.id, keyName: key.name, role: key.role, isAdmin: key.role === 'admin' };
       next();
     },
     forget(keyId) {

@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { API_KEY_ROLES, DEFAULT_API_KEY_ROLE } from '../../common/api-key-role.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../../stores/api-keys.ts';
 import type { TenantStore, Tenant } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';
@@ -10,8 +11,17 @@ import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
 const CreateTenantSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 const CreateKeySchema = z
-  .object({ name: z.string().trim().min(1).max(200).default('default'), admin: z.boolean().default(false) })
-  .strict();
+  .object({
+    name: z.string().trim().min(1).max(200).default('default'),
+    role: z.enum(API_KEY_ROLES).optional(),
+    /** The older way to ask for an admin key; `role` says it and more. */
+    admin: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.admin === undefined || b.role === undefined || b.admin === (b.role === 'admin'), {
+    message: '"admin" and "role" disagree; send only "role".',
+    path: ['admin'],
+  });
 
 const tenantJson = (t: Tenant) => ({ id: t.id, object: 'tenant' as const, name: t.name, created_at: t.createdAt.toISOString() });
 const keyJson = (k: ApiKeyRecord) => ({
@@ -20,6 +30,7 @@ const keyJson = (k: ApiKeyRecord) => ({
   tenant_id: k.tenantId,
   name: k.name,
   display_prefix: k.displayPrefix,
+  role: k.role,
   admin: k.isAdmin,
   created_at: k.createdAt.toISOString(),
   revoked_at: k.revokedAt?.toISOString() ?? null,
@@ -47,7 +58,8 @@ export function adminRouter(deps: AdminRouteDeps): Router {
   router.post('/v1/admin/tenants/:tenantId/keys', async (req, res) => {
     const body = parseInput(CreateKeySchema, req.body ?? {});
     const { id: tenantId } = await requireTenant(deps.tenants, req.params.tenantId);
-    const created = await deps.keys.create({ tenantId, name: body.name, isAdmin: body.admin });
+    const role = body.role ?? (body.admin ? 'admin' : DEFAULT_API_KEY_ROLE);
+    const created = await deps.keys.create({ tenantId, name: body.name, role });
     // The only response that ever carries the plaintext key; an idempotent replay of it gets
     // "key": null (the stored copy never holds the key).
     declareSecretFields(res, ['key']);

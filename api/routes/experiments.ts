@@ -4,6 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { ProviderId } from '../../activities/providers/provider.ts';
 import type { PromptRenderer } from '../../activities/prompts/prompt-renderer.ts';
 import { assignVariant } from '../../activities/prompts/variant-assignment.ts';
+import { approverOf } from '../../common/approval-signals.ts';
 import { analyzeExperiment, type ExperimentAnalysis } from '../../common/experiment-analysis.ts';
 import type { ApprovalDecision, ExperimentConfig, ExperimentInput } from '../../common/experiment-types.ts';
 import type { Env } from '../../common/config.ts';
@@ -12,6 +13,7 @@ import type { PromptTemplateStore } from '../../stores/prompt-templates.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
+import { requireApprover } from '../middleware/key-roles.ts';
 import { checkModelIds } from '../model-resolution.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
 import { ApprovalSchema, AssignmentSchema, CreateExperimentSchema, ExperimentListQuerySchema, OutcomeSchema } from '../prompt-schemas.ts';
@@ -23,6 +25,12 @@ const TESTS = {
   welch_t_test: "Welch's unequal-variances t-test (two-sided) on the mean score",
   two_proportion_z_test: 'two-proportion z-test (pooled, two-sided) on the success rate',
 } as const;
+
+/** The key that decided; rows from before approvers carried names hold only its id. */
+function approverJson(by: unknown): { key_id: string; key_name: string | null } | null {
+  const approver = approverOf(by);
+  return approver ? { key_id: approver.keyId, key_name: approver.keyName } : null;
+}
 
 const experimentJson = (e: ExperimentRecord) => ({
   id: e.id,
@@ -44,7 +52,7 @@ const experimentJson = (e: ExperimentRecord) => ({
   recommendation: e.recommendation,
   decision: e.decision && {
     decision: e.decision.decision,
-    by: e.decision.by,
+    by: approverJson(e.decision.by),
     comment: e.decision.comment,
     variant: e.decision.variant,
     label: e.decision.label,
@@ -231,7 +239,8 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
   });
 
   router.post('/v1/experiments/:experimentId/approval', async (req, res) => {
-    const { keyId } = principalOf(req);
+    // Who approves is the authenticated key (and only an approver or admin key), never the body.
+    const approver = requireApprover(req);
     const body = parseInput(ApprovalSchema, req.body);
     const experiment = await ownedExperiment(req);
     if (experiment.status !== 'awaiting_approval') {
@@ -240,7 +249,7 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
     if (body.variant !== undefined && !experiment.config.variants.some((v) => v.name === body.variant)) {
       throw new ApiError(400, 'invalid_request_error', 'variant_not_found', `Experiment "${experiment.id}" has no variant "${body.variant}".`);
     }
-    const decision: ApprovalDecision = { decision: body.decision, by: keyId, ...(body.variant && { variant: body.variant }), ...(body.comment && { comment: body.comment }) };
+    const decision: ApprovalDecision = { decision: body.decision, by: approver, ...(body.variant && { variant: body.variant }), ...(body.comment && { comment: body.comment }) };
     try {
       await deps.client.workflow.getHandle(experiment.id).signal('approval', decision);
     } catch (err) {

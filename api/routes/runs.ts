@@ -4,7 +4,9 @@ import { QueryNotRegisteredError, WorkflowFailedError, type Client, type Workflo
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { KIND, MODEL, TENANT } from '../../common/search-attributes.ts';
 import type { CompletionResult } from '../../common/completion-types.ts';
+import { isApprovalSignal } from '../../common/approval-signals.ts';
 import { ApiError, notFound } from '../api-error.ts';
+import { approvalSignalArgs } from '../approval-signal-args.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
@@ -211,7 +213,9 @@ export function runsRouter(client: Client): Router {
 
   router.post('/v1/runs/:runId/signal/:name', async (req, res) => {
     const name = handlerName(req);
-    const { args } = parseInput(ArgsBodySchema, req.body ?? {});
+    const parsed = parseInput(ArgsBodySchema, req.body ?? {});
+    // Approvals are bound to the authenticated key; every other signal passes as sent.
+    const args = isApprovalSignal(name) ? approvalSignalArgs(req, name, parsed.args) : parsed.args;
     const { handle, description } = await findOwnedRun(client, req);
     if (description.status.name !== 'RUNNING') throw notRunning(handle.workflowId);
     try {

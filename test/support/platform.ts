@@ -11,6 +11,7 @@ import { createLogger } from '../../common/logger.ts';
 import { newId } from '../../common/ids.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../emulator/create-emulator.ts';
 import { createApiKeyStore } from '../../stores/api-keys.ts';
+import type { ApiKeyRole } from '../../common/api-key-role.ts';
 import { createPool, type Pool } from '../../stores/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
 import { createModelRegistryStore } from '../../stores/model-registry.ts';
@@ -34,8 +35,8 @@ export interface TestPlatform {
   client: Client;
   emulator: Emulator;
   adminKey: string;
-  /** A fresh tenant with its own (non-admin) key. */
-  newTenant(name?: string): Promise<{ tenantId: string; key: string }>;
+  /** A fresh tenant with its own (non-admin) key: a member unless `role` says otherwise. */
+  newTenant(name?: string, options?: { role?: ApiKeyRole }): Promise<{ tenantId: string; key: string }>;
   /** fetch against the API with a key and JSON body. */
   call(path: string, init?: { method?: string; key?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
@@ -141,9 +142,9 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     client,
     emulator,
     adminKey,
-    async newTenant(name = 'tenant') {
+    async newTenant(name = 'tenant', options = {}) {
       const tenant = await tenants.create(name);
-      const key = await keys.create({ tenantId: tenant.id, name: 'test' });
+      const key = await keys.create({ tenantId: tenant.id, name: 'test', ...(options.role && { role: options.role }) });
       return { tenantId: tenant.id, key: key.secret };
     },
     async call(path, init = {}) {
