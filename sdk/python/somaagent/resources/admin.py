@@ -9,7 +9,7 @@ from .._models import ListObject, list_parser, model_parser
 from .._request import APIRequest, api_request, path_param
 from .._resource import AsyncAPIResource, SyncAPIResource, async_method, sync_method
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..types.admin import ApiKey, Tenant
+from ..types.admin import ApiKey, ApiKeyRole, Tenant
 from ..types.budgets import Budget, BudgetDeleted
 from ..types.models import Model, ModelCapabilitiesParam, ModelPricingParam
 
@@ -40,11 +40,13 @@ def _create_key(
     tenant_id: str,
     *,
     name: Union[str, NotGiven] = NOT_GIVEN,
+    role: Union[ApiKeyRole, NotGiven] = NOT_GIVEN,
     admin: Union[bool, NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[ApiKey]:
-    """A new API key for a tenant; ``key.key`` holds the secret, shown this once."""
-    body = {"name": name, "admin": admin}
+    """A new API key for a tenant; ``key.key`` holds the secret, shown this once. ``role``
+    (default ``member``) says what it may do; ``admin=True`` is the older form of ``role="admin"``."""
+    body = {"name": name, "role": role, "admin": admin}
     return api_request("POST", f"/v1/admin/tenants/{path_param('tenant_id', tenant_id)}/keys", model_parser(ApiKey), options, body=body)
 
 

@@ -1,7 +1,7 @@
 """Request parameter types (TypedDicts) and response models (dataclasses) of the API."""
 
 from .._models import BaseModel, ListObject
-from .admin import ApiKey, Tenant
+from .admin import ApiKey, ApiKeyRole, Tenant
 from .budgets import Budget, BudgetDeleted
 from .capsules import (
     Capsule,
@@ -32,6 +32,7 @@ from .conversations import Conversation, ConversationDeleted, ConversationMessag
 from .experiments import (
     Experiment,
     ExperimentApproval,
+    ExperimentApprover,
     ExperimentAssignment,
     ExperimentDecision,
     ExperimentGuardrail,
@@ -72,6 +73,7 @@ __all__ = [
     "BaseModel",
     "ListObject",
     "ApiKey",
+    "ApiKeyRole",
     "Tenant",
     "Budget",
     "BudgetDeleted",
@@ -123,6 +125,7 @@ __all__ = [
     "RagPassage",
     "Experiment",
     "ExperimentApproval",
+    "ExperimentApprover",
     "ExperimentAssignment",
     "ExperimentDecision",
     "ExperimentGuardrail",

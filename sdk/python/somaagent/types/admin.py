@@ -7,7 +7,11 @@ from typing import Literal, Optional
 
 from .._models import BaseModel
 
-__all__ = ["Tenant", "ApiKey"]
+__all__ = ["Tenant", "ApiKey", "ApiKeyRole"]
+
+ApiKeyRole = Literal["admin", "approver", "member", "read-only"]
+"""What a key may do. admin: everything; approver: a member that may also approve; member: every
+tenant endpoint except approvals and admin; read-only: reads and run queries only."""
 
 
 @dataclass
@@ -25,7 +29,9 @@ class ApiKey(BaseModel):
     tenant_id: str
     name: str
     display_prefix: str
+    role: ApiKeyRole
     admin: bool
+    """Same as ``role == "admin"``."""
     created_at: str
     revoked_at: Optional[str] = None
     key: Optional[str] = None

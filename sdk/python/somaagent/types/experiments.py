@@ -15,6 +15,7 @@ __all__ = [
     "ExperimentVariant",
     "ExperimentGuardrail",
     "ExperimentDecision",
+    "ExperimentApprover",
     "ExperimentAssignment",
     "ExperimentOutcome",
     "ExperimentApproval",
@@ -58,9 +59,18 @@ class ExperimentGuardrail(BaseModel):
 
 
 @dataclass
+class ExperimentApprover(BaseModel):
+    """The API key that decided: the authenticated caller, never a request field."""
+
+    key_id: str
+    key_name: Optional[str]
+
+
+@dataclass
 class ExperimentDecision(BaseModel):
     decision: Literal["approve", "reject", "timeout"]
-    by: Optional[str]
+    by: Optional[ExperimentApprover]
+    """None on a time-out."""
     comment: Optional[str]
     variant: Optional[str]
     label: Optional[str]

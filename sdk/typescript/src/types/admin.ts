@@ -9,6 +9,12 @@ export interface TenantCreateParams {
   name: string;
 }
 
+/**
+ * What a key may do. admin: everything; approver: a member that may also approve; member: every
+ * tenant endpoint except approvals and admin; read-only: reads and run queries only.
+ */
+export type APIKeyRole = 'admin' | 'approver' | 'member' | 'read-only';
+
 export interface APIKey {
   id: string;
   object: 'api_key';
@@ -16,6 +22,8 @@ export interface APIKey {
   name: string;
   /** The first characters of the key, to recognise it. */
   display_prefix: string;
+  role: APIKeyRole;
+  /** Same as `role === 'admin'`. */
   admin: boolean;
   created_at: string;
   revoked_at: string | null;
@@ -29,6 +37,8 @@ export interface CreatedAPIKey extends APIKey {
 export interface APIKeyCreateParams {
   /** Default `default`. */
   name?: string;
-  /** Default false. */
+  /** Default `member`. */
+  role?: APIKeyRole;
+  /** The older form of `role: 'admin'`; must agree with `role` when both are sent. */
   admin?: boolean;
 }

@@ -55,7 +55,8 @@ export interface Experiment {
   recommendation: { variant: string; version: number; reason: RecommendationReason } | null;
   decision: {
     decision: 'approve' | 'reject' | 'timeout';
-    by: string | null;
+    /** The API key that decided (the authenticated caller, never a request field); null on a time-out. */
+    by: { key_id: string; key_name: string | null } | null;
     comment: string | null;
     variant: string | null;
     label: string | null;
