@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { parsePayloadKeys } from './payload-codec/payload-key-ring.ts';
 import { parseCidr } from './outbound/ip-address.ts';
 import { parseAllowedHost } from './outbound/outbound-policy.ts';
+import { parsePayloadKeys } from './payload-codec/payload-key-ring.ts';
 
 /**
  * Every setting is an environment variable; this is the one place that reads them.
