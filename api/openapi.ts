@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CodecBodySchema } from './routes/codec.ts';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
@@ -26,6 +27,27 @@ const commonErrors = {
   '401': errorResponse('Missing or invalid API key'),
   '413': errorResponse('Body too large'),
 };
+
+/** Temporal's codec-server protocol: the same body shape in and out (api/routes/codec.ts). */
+const codecPayloads = z.toJSONSchema(CodecBodySchema, { io: 'input' });
+const codecOperation = (operationId: string, summary: string) => ({
+  post: {
+    operationId,
+    summary,
+    // An operator protocol of the Temporal Web UI and CLI, not an SDK call (the SDK contract
+    // tests skip operations marked so).
+    'x-sdk': false,
+    requestBody: { required: true, content: json(codecPayloads) },
+    responses: {
+      '200': { description: 'The payloads, in the order sent', content: json(codecPayloads) },
+      '400': errorResponse('A payload that is not valid, or that no configured key decrypts (payload_not_decodable)'),
+      '401': errorResponse('Missing or invalid API key'),
+      '403': errorResponse('Admin key required (admin_required)'),
+      '413': errorResponse('Body too large'),
+      '415': errorResponse('The body is not JSON'),
+    },
+  },
+});
 
 const modelInput = z.toJSONSchema(ModelBodySchema, { io: 'input' });
 const modelIdParam = pathParam('modelId', MODEL_ID);
@@ -418,6 +440,8 @@ export const openApiDocument = {
         responses: { '200': { description: 'Revoked', content: json(ApiKey) }, '403': errorResponse('Admin key required'), '404': errorResponse('No such key') },
       },
     },
+    '/codec/decode': codecOperation('decodePayloads', 'Decode Temporal payloads (admin; the Web UI codec-server protocol)'),
+    '/codec/encode': codecOperation('encodePayloads', 'Encode Temporal payloads (admin; the Web UI codec-server protocol)'),
     ...promptPaths,
     ...capsulePaths,
     ...conversationPaths,

@@ -91,7 +91,7 @@ const EnvSchema = z.object({
   SOMA_PAYLOAD_KEY_FILE: optionalString,
   /** Origins whose browsers may call the codec endpoint (the Temporal Web UI). Unset: the embedded UI's. */
   CODEC_ALLOWED_ORIGINS: optionalString.pipe(
-    z.string().regex(/^https?:\/\/[^\s,\/]+(\s*,\s*https?:\/\/[^\s,\/]+)*$/, 'comma-separated origins like http://localhost:8233').optional(),
+    z.string().regex(/^https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*$/, 'comma-separated origins like http://localhost:8233').optional(),
   ),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString,

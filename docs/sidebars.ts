@@ -38,6 +38,12 @@ const sidebars: SidebarsConfig = {
     'cli',
     {
       type: 'category',
+      label: 'Security',
+      collapsed: false,
+      items: ['security/keys-and-roles', 'security/outbound-requests', 'security/payload-encryption', 'security/secrets-at-rest', 'security/embedded-postgres'],
+    },
+    {
+      type: 'category',
       label: 'Operations',
       collapsed: false,
       items: ['operations/benchmarks', 'operations/model-metrics'],

@@ -22,10 +22,11 @@ interface DocumentedOperation {
 
 function documentedOperations(): DocumentedOperation[] {
   const operations: DocumentedOperation[] = [];
-  for (const [path, item] of Object.entries(openApiDocument.paths as Record<string, Record<string, { operationId?: string }>>)) {
+  for (const [path, item] of Object.entries(openApiDocument.paths as Record<string, Record<string, { operationId?: string; 'x-sdk'?: boolean }>>)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method];
-      if (operation?.operationId) operations.push({ operationId: operation.operationId, method: method.toUpperCase(), path });
+      // `x-sdk: false` marks operator protocols (the Temporal codec endpoint) the SDKs leave out.
+      if (operation?.operationId && operation['x-sdk'] !== false) operations.push({ operationId: operation.operationId, method: method.toUpperCase(), path });
     }
   }
   return operations;

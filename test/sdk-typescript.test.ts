@@ -548,7 +548,7 @@ describe('resources', () => {
     expect((await admin.admin.tenants.list()).data.map((t) => t.id)).toContain(created.id);
     const key = await admin.admin.keys.create(created.id, { name: 'sdk' });
     expect(key.key).toMatch(/^sk_soma_/);
-    const theirs = new SomaAgent({ apiKey: key.key, baseURL: p.apiUrl });
+    const theirs = new SomaAgent({ apiKey: key.key!, baseURL: p.apiUrl });
     expect((await theirs.runs.list()).data).toEqual([]);
     expect((await admin.admin.keys.list(created.id)).data.map((k) => k.id)).toEqual([key.id]);
     expect((await admin.admin.keys.revoke(key.id)).revoked_at).not.toBeNull();

@@ -15,7 +15,7 @@ import { parseInput } from '../validation.ts';
  */
 const Base64 = z.string().max(10_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const CodecPayloadSchema = z.object({ metadata: z.record(z.string().max(256), Base64).default({}), data: Base64.default('') }).strict();
-const CodecBodySchema = z.object({ payloads: z.array(CodecPayloadSchema).max(10_000) }).strict();
+export const CodecBodySchema = z.object({ payloads: z.array(CodecPayloadSchema).max(10_000) }).strict();
 type CodecPayload = z.infer<typeof CodecPayloadSchema>;
 
 function toPayload(json: CodecPayload): Payload {

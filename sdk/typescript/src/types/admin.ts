@@ -29,9 +29,13 @@ export interface APIKey {
   revoked_at: string | null;
 }
 
-/** The creation answer: the only one that ever carries the plaintext key. */
+/**
+ * The creation answer: the only one that ever carries the plaintext key. An idempotent replay
+ * of the creation (same Idempotency-Key) answers `key: null`, with the header
+ * `Soma-Secret-Redacted: key`: the server never stores the plaintext.
+ */
 export interface CreatedAPIKey extends APIKey {
-  key: string;
+  key: string | null;
 }
 
 export interface APIKeyCreateParams {
