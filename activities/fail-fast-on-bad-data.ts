@@ -7,8 +7,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityInterceptorsFactory } from '@temporalio/worker';
-import { BAD_DATA_FAILURE } from '../common/bad-data-failure.ts';
-import { classifyPostgresError } from '../stores/postgres-errors.ts';
+import { BAD_DATA_FAILURE } from '../platform/temporal/bad-data-failure.ts';
+import { classifyPostgresError } from '../platform/db/postgres-errors.ts';
 
 /** The failure to raise for `err`, or `err` itself when a retry may still help. */
 export function asBadDataFailure(err: unknown): unknown {

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { CompletionResult } from '../common/completion-types.ts';
+import type { CompletionResult } from '../core/completions/completion-types.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import type { RunStreamEvent } from '../stores/run-streams/run-stream-events.ts';
 import { ApiError, type ErrorBody } from './api-error.ts';

@@ -1,8 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
-import { createProviderSet } from '../activities/providers/provider-set.ts';
-import { loadEnv } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
-import { createPool } from '../stores/pool.ts';
+import { createProviderSet } from '../core/providers/provider-set.ts';
+import { loadEnv } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createPool } from '../platform/db/pool.ts';
 import { createModelRegistryStore } from '../stores/model-registry.ts';
 import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts';
@@ -11,9 +11,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
-import { createMemoryFromEnv } from '../activities/memory/memory-from-env.ts';
-import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
-import { dataConverterFromEnv } from '../common/payload-codec/payload-data-converter.ts';
+import { createMemoryFromEnv } from '../composition/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
+import { dataConverterFromEnv } from '../platform/temporal/payload-codec/payload-data-converter.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { CapsuleManifestSchema } from '../common/capsule-manifest.ts';
+import { CapsuleManifestSchema } from '../core/capsules/capsule-manifest.ts';
 import { InstallBodySchema } from './routes/capsules.ts';
 import { PolicyBodySchema } from './routes/policies.ts';
-import { CAPSULE_NAME, SEMVER } from '../common/capsule-manifest.ts';
-import { POLICY_NAME } from '../common/model-policy.ts';
+import { CAPSULE_NAME, SEMVER } from '../core/capsules/capsule-manifest.ts';
+import { POLICY_NAME } from '../core/policies/model-policy.ts';
 import { pathParam } from './openapi-path-param.ts';
 
 /**

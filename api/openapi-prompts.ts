@@ -10,7 +10,7 @@ import {
   RenderRequestSchema,
 } from './prompt-schemas.ts';
 import { TemplateCompletionRequestSchema } from './routes/completions.ts';
-import { LABEL_NAME, TEMPLATE_NAME } from '../activities/prompts/template-definition.ts';
+import { LABEL_NAME, TEMPLATE_NAME } from '../core/prompts/template-definition.ts';
 import { RUN_ID } from './routes/runs.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';

@@ -4,7 +4,7 @@ import {
   TemplateUnsafeError,
   VariablesInvalidError,
   VariablesSchemaInvalidError,
-} from '../activities/prompts/template-errors.ts';
+} from '../core/prompts/template-errors.ts';
 import { PromptConflictError, PromptNotFoundError } from '../stores/prompt-templates.ts';
 import { ApiError } from './api-error.ts';
 

@@ -3,9 +3,9 @@
  * The OpenAPI document is generated from the same schemas.
  */
 import { z } from 'zod';
-import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../activities/prompts/template-definition.ts';
-import { MAX_OUTCOME_MAGNITUDE } from '../common/outcome-range.ts';
-import { pgInt, pgIntQuery } from '../common/pg-int.ts';
+import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../core/prompts/template-definition.ts';
+import { MAX_OUTCOME_MAGNITUDE } from '../core/experiments/outcome-range.ts';
+import { pgInt, pgIntQuery } from '../platform/db/pg-int.ts';
 
 const MAX_VARIABLES_DEPTH = 32;
 

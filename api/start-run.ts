@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
-import { newId } from '../common/ids.ts';
-import { KIND, TENANT } from '../common/search-attributes.ts';
+import { newId } from '../platform/ids.ts';
+import { KIND, TENANT } from '../platform/temporal/search-attributes.ts';
 
 /**
  * A readable workflow id: capability, tenant, then a time-ordered random part — or, for a

@@ -1,6 +1,6 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import type { ProviderFailureDetails } from '../common/completion-types.ts';
+import type { ProviderFailureDetails } from '../core/completions/completion-types.ts';
 import { ApiError } from './api-error.ts';
 
 interface ProviderErrorMapping {

@@ -5,6 +5,7 @@ const sidebars: SidebarsConfig = {
     'intro',
     'getting-started',
     'configuration',
+    'architecture',
     {
       type: 'category',
       label: 'API',

@@ -13,17 +13,17 @@
  * common/config.ts), SOMA_STATE_DIR (where bootstrap put the model).
  */
 import { availableParallelism, loadavg } from 'node:os';
-import { freePorts } from './free-ports.ts';
-import { fmt, round, summarize, table } from './stats.ts';
-import { loadEnv } from '../common/config.ts';
-import { createCachedEmbedder } from '../activities/embeddings/cached-embedder.ts';
-import { localModelDir } from '../activities/embeddings/create-embedder.ts';
-import { createLocalMiniLmEmbedder, DEFAULT_THREADS } from '../activities/embeddings/local-minilm-embedder.ts';
-import { startEmbeddedPostgres } from '../stack/embedded-postgres.ts';
+import { freePorts } from '../tooling/bench/free-ports.ts';
+import { fmt, round, summarize, table } from '../tooling/bench/stats.ts';
+import { loadEnv } from '../platform/config.ts';
+import { createCachedEmbedder } from '../core/embeddings/cached-embedder.ts';
+import { localModelDir } from '../core/embeddings/create-embedder.ts';
+import { createLocalMiniLmEmbedder, DEFAULT_THREADS } from '../core/embeddings/local-minilm-embedder.ts';
+import { startEmbeddedPostgres } from '../tooling/stack/embedded-postgres.ts';
 import { createEmbeddingCacheStore } from '../stores/embedding-cache.ts';
-import { migrate } from '../stores/migrate.ts';
-import { createPool } from '../stores/pool.ts';
-import { intEnv } from './bench-env.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createPool } from '../platform/db/pool.ts';
+import { intEnv } from '../tooling/bench/bench-env.ts';
 
 
 const CHUNKS = intEnv('BENCH_CHUNKS', 256, 32, 100_000);

@@ -23,13 +23,13 @@
  * set; any other variable passes through to the stack.
  */
 import { cpus, loadavg } from 'node:os';
-import { loadEnv } from '../common/config.ts';
-import type { BenchStack } from './bench-stack.ts';
-import { benchRun, sleep, waitForFirstCompletion } from './bench-run.ts';
-import { intEnv } from './bench-env.ts';
-import { callsBetween, emulatorControl, type EmulatorControl } from './emulator-control.ts';
-import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
-import { fmt, round, summarize, table, type Summary } from './stats.ts';
+import { loadEnv } from '../platform/config.ts';
+import type { BenchStack } from '../tooling/bench/bench-stack.ts';
+import { benchRun, sleep, waitForFirstCompletion } from '../tooling/bench/bench-run.ts';
+import { intEnv } from '../tooling/bench/bench-env.ts';
+import { callsBetween, emulatorControl, type EmulatorControl } from '../tooling/bench/emulator-control.ts';
+import { cpuPercent, cpuSnapshot } from '../tooling/bench/process-cpu.ts';
+import { fmt, round, summarize, table, type Summary } from '../tooling/bench/stats.ts';
 
 const REQUESTS = intEnv('BENCH_REQUESTS', 500, 10, 100_000);
 const CONCURRENCY = intEnv('BENCH_CONCURRENCY', 8, 1, 256);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePorts } from './free-ports.ts';
+import { freePorts } from '../tooling/bench/free-ports.ts';
 
 // `npm run bench:first-call`: time to first API call for a new user. Clones this repository into
 // a temp folder, runs the README's start command there (installs included), then makes the

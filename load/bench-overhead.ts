@@ -15,10 +15,10 @@
  */
 import { cpus, loadavg } from 'node:os';
 import OpenAI from 'openai';
-import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from './bench-stack.ts';
-import { cpuPercent, cpuSnapshot } from './process-cpu.ts';
-import { fmt, round, summarize, table, type Summary } from './stats.ts';
-import { intEnv } from './bench-env.ts';
+import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from '../tooling/bench/bench-stack.ts';
+import { cpuPercent, cpuSnapshot } from '../tooling/bench/process-cpu.ts';
+import { fmt, round, summarize, table, type Summary } from '../tooling/bench/stats.ts';
+import { intEnv } from '../tooling/bench/bench-env.ts';
 
 
 function listEnv(name: string, fallback: number[], min = 1, max = 512): number[] {

@@ -13,16 +13,16 @@
  * Prints a table to stdout, then one JSON object as the very last line.
  * Knobs (env): BENCH_SECONDS (2, per render measurement), BENCH_RESOLVES (200000).
  */
-import { freePorts } from './free-ports.ts';
-import { fmt, round, summarize, table } from './stats.ts';
-import { loadPromptTemplates, readTemplateFiles } from '../activities/prompts/prompt-library-loader.ts';
-import { createPromptServices } from '../activities/prompts/prompt-services.ts';
-import { createPromptResolver } from '../activities/prompts/prompt-resolver.ts';
-import { startEmbeddedPostgres } from '../stack/embedded-postgres.ts';
-import { migrate } from '../stores/migrate.ts';
-import { createPool } from '../stores/pool.ts';
+import { freePorts } from '../tooling/bench/free-ports.ts';
+import { fmt, round, summarize, table } from '../tooling/bench/stats.ts';
+import { loadPromptTemplates, readTemplateFiles } from '../core/prompts/prompt-library-loader.ts';
+import { createPromptServices } from '../core/prompts/prompt-services.ts';
+import { createPromptResolver } from '../core/prompts/prompt-resolver.ts';
+import { startEmbeddedPostgres } from '../tooling/stack/embedded-postgres.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createPool } from '../platform/db/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
-import { intEnv } from './bench-env.ts';
+import { intEnv } from '../tooling/bench/bench-env.ts';
 
 
 const SECONDS = intEnv('BENCH_SECONDS', 2, 1, 120);

@@ -7,9 +7,9 @@ import {
   tierForScore,
   type ComplexityEstimate,
   type TierThresholds,
-} from '../activities/routing/complexity-estimator.ts';
-import { CatalogueSchema, costUsd, type ModelSpec } from '../activities/routing/model-spec.ts';
-import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD } from '../activities/routing/route-decision.ts';
+} from '../core/routing/complexity-estimator.ts';
+import { CatalogueSchema, costUsd, type ModelSpec } from '../core/routing/model-spec.ts';
+import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD } from '../core/routing/route-decision.ts';
 import { readRoutingTasks, type RoutingTask } from './routing-tasks.ts';
 
 // `npm run bench:routing [-- tasks.jsonl] [--explain] [--exclude=model,model]`: cost and quality

@@ -23,15 +23,15 @@
  */
 import { availableParallelism, loadavg, totalmem } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
-import { freePorts } from './free-ports.ts';
-import { startNativePostgres } from './native-postgres.ts';
-import { fmt, round, summarize, table, type Summary } from './stats.ts';
-import { startEmbeddedPostgres } from '../stack/embedded-postgres.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
-import { withTransaction } from '../stores/transaction.ts';
+import { freePorts } from '../tooling/bench/free-ports.ts';
+import { startNativePostgres } from '../tooling/native-postgres/native-postgres.ts';
+import { fmt, round, summarize, table, type Summary } from '../tooling/bench/stats.ts';
+import { startEmbeddedPostgres } from '../tooling/stack/embedded-postgres.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 import { filterToSql } from '../stores/vectors/metadata-filter-sql.ts';
 import { createPgvectorStore, DEFAULT_HNSW, ensureVectorTable, tableFor } from '../stores/vectors/pgvector-vector-store.ts';
-import { intEnv } from './bench-env.ts';
+import { intEnv } from '../tooling/bench/bench-env.ts';
 
 type Engine = 'native' | 'pglite';
 

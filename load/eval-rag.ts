@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { readBeirDataset } from './eval/beir-dataset.ts';
-import { startBenchStack, type BenchStack } from './bench-stack.ts';
+import { startBenchStack, type BenchStack } from '../tooling/bench/bench-stack.ts';
 
 // `npm run eval:rag [dataset-dir]`: runs the RAG workflow on every question of a BEIR-layout
 // dataset and reports answer support: how often a judged-relevant document was in the context,

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { mean, readBeirDataset, scoreRanking, type RetrievalScores } from './eval/beir-dataset.ts';
 import { startMemoryHarness } from './eval/memory-harness.ts';
-import type { SearchMode } from '../activities/memory/memory-search.ts';
+import type { SearchMode } from '../core/memory/memory-search.ts';
 
 // `npm run eval:retrieval [dataset-dir]`: recall@10, MRR@10 and nDCG@10 of dense, BM25-style
 // keyword and hybrid search on a dataset in the BEIR layout (corpus.jsonl, queries.jsonl,

@@ -7,13 +7,13 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPromptTemplates } from '../activities/prompts/prompt-library-loader.ts';
-import { createTemplateEngine } from '../activities/prompts/template-engine.ts';
-import { loadEnv } from '../common/config.ts';
-import { createPool } from '../stores/pool.ts';
+import { loadPromptTemplates } from '../core/prompts/prompt-library-loader.ts';
+import { createTemplateEngine } from '../core/prompts/template-engine.ts';
+import { loadEnv } from '../platform/config.ts';
+import { createPool } from '../platform/db/pool.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
 import { createTenantStore } from '../stores/tenants.ts';
-import { embeddedPostgresUrl, readPostgresPassword } from '../stack/postgres-password.ts';
+import { embeddedPostgresUrl, readPostgresPassword } from '../tooling/stack/postgres-password.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DEFAULT_API_KEY_ROLE, isApiKeyRole, type ApiKeyRole } from '../common/api-key-role.ts';
-import { newId } from '../common/ids.ts';
-import type { Pool } from './pool.ts';
+import { DEFAULT_API_KEY_ROLE, isApiKeyRole, type ApiKeyRole } from '../core/access/api-key-role.ts';
+import { newId } from '../platform/ids.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export const API_KEY_PREFIX = 'sk_soma_';
 

@@ -1,5 +1,5 @@
-import { newId } from '../common/ids.ts';
-import type { Pool } from './pool.ts';
+import { newId } from '../platform/ids.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export type BudgetPeriod = 'day' | 'month';
 export type OnExceed = 'reject' | 'downgrade';

@@ -1,6 +1,6 @@
-import type { CapsuleManifest } from '../common/capsule-manifest.ts';
-import type { Pool } from './pool.ts';
-import { withTransaction } from './transaction.ts';
+import type { CapsuleManifest } from '../core/capsules/capsule-manifest.ts';
+import type { Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 
 export interface CapsuleVersion {
   name: string;

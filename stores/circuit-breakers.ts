@@ -1,5 +1,5 @@
-import type { Env } from '../common/config.ts';
-import type { Pool } from './pool.ts';
+import type { Env } from '../platform/config.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export interface CircuitBreakerPolicy {
   /** Consecutive retryable failures that open the breaker. */

@@ -1,6 +1,6 @@
-import type { CandidateOutcome, CompletionResult, ProviderId } from '../common/completion-types.ts';
-import type { PromptReference } from '../common/prompt-types.ts';
-import type { Pool } from './pool.ts';
+import type { CandidateOutcome, CompletionResult, ProviderId } from '../core/completions/completion-types.ts';
+import type { PromptReference } from '../core/prompts/prompt-types.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export type CompletionRecord =
   | { status: 'completed'; runId: string; tenantId: string; apiKeyId: string | null; result: CompletionResult }

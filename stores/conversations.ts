@@ -1,7 +1,7 @@
-import { newId } from '../common/ids.ts';
-import type { ChatMessage } from '../common/completion-types.ts';
-import type { Pool } from './pool.ts';
-import { withTransaction } from './transaction.ts';
+import { newId } from '../platform/ids.ts';
+import type { ChatMessage } from '../core/completions/completion-types.ts';
+import type { Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 
 export interface Conversation {
   id: string;

@@ -4,8 +4,8 @@
  * overwrite (a vector for a key is a pure function of the key), so concurrent writers of the same
  * text are harmless.
  */
-import { EmbeddingDimensionError, type EmbeddingVector } from '../activities/embeddings/embedder.ts';
-import type { Pool } from './pool.ts';
+import { EmbeddingDimensionError, type EmbeddingVector } from '../core/embeddings/embedder.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export interface EmbeddingCacheEntry {
   /** sha256 of the text's UTF-8 bytes (32 bytes). */

@@ -1,4 +1,4 @@
-import type { Pool } from './pool.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 /**
  * Whose slot an Idempotency-Key names. The same key sent by another API key, with another

@@ -1,6 +1,6 @@
-import type { ModelPolicySpec } from '../common/model-policy.ts';
-import type { Pool } from './pool.ts';
-import { withTransaction } from './transaction.ts';
+import type { ModelPolicySpec } from '../core/policies/model-policy.ts';
+import type { Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 
 export interface ModelPolicy {
   tenantId: string;

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { CatalogueSchema, ModelSpecSchema, type Catalogue, type ModelSpec } from '../activities/routing/model-spec.ts';
-import type { Pool } from './pool.ts';
-import { withTransaction } from './transaction.ts';
+import { CatalogueSchema, ModelSpecSchema, type Catalogue, type ModelSpec } from '../core/routing/model-spec.ts';
+import type { Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 
 export const CATALOGUE_PATH = fileURLToPath(new URL('../infra/models/catalogue.json', import.meta.url));
 

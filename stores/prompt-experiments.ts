@@ -1,7 +1,7 @@
-import type { ExperimentAnalysis, VariantSample } from '../common/experiment-analysis.ts';
-import type { ExperimentConfig, ExperimentDecisionRecord, ExperimentRecommendation, ExperimentStatus, StopReason } from '../common/experiment-types.ts';
-import { MAX_OUTCOME_MAGNITUDE } from '../common/outcome-range.ts';
-import type { Pool } from './pool.ts';
+import type { ExperimentAnalysis, VariantSample } from '../core/experiments/experiment-analysis.ts';
+import type { ExperimentConfig, ExperimentDecisionRecord, ExperimentRecommendation, ExperimentStatus, StopReason } from '../core/experiments/experiment-types.ts';
+import { MAX_OUTCOME_MAGNITUDE } from '../core/experiments/outcome-range.ts';
+import type { Pool } from '../platform/db/pool.ts';
 
 export interface ExperimentRecord {
   id: string;

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { TemplateContent, VersionSelector } from '../common/prompt-types.ts';
-import { newId } from '../common/ids.ts';
-import type { VariablesSchema } from '../activities/prompts/variables-schema.ts';
-import type { Pool } from './pool.ts';
-import { withTransaction } from './transaction.ts';
+import type { TemplateContent, VersionSelector } from '../core/prompts/prompt-types.ts';
+import { newId } from '../platform/ids.ts';
+import type { VariablesSchema } from '../core/prompts/variables-schema.ts';
+import type { Pool } from '../platform/db/pool.ts';
+import { withTransaction } from '../platform/db/transaction.ts';
 
 /** The label a template resolves to when the caller names neither a version nor a label. */
 export const DEFAULT_LABEL = 'production';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { approximateTokens, chunkBlocks } from '../activities/memory/chunker.ts';
-import { markdownBlocks } from '../activities/memory/text-blocks.ts';
+import { approximateTokens, chunkBlocks } from '../core/memory/chunker.ts';
+import { markdownBlocks } from '../core/memory/text-blocks.ts';
 
 const options = { maxTokens: 60, overlapTokens: 10, countTokens: approximateTokens };
 

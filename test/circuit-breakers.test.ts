@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createCircuitBreakerStore } from '../stores/circuit-breakers.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 
 let pool: Pool;
 beforeAll(() => {

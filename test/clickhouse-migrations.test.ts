@@ -2,10 +2,10 @@ import { copyFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
-import { newId } from '../common/ids.ts';
-import { createClickHouseClient } from '../stores/clickhouse-client.ts';
-import { CLICKHOUSE_MIGRATIONS_DIR, migrateClickHouse } from '../stores/clickhouse-migrate.ts';
-import { MigrationChecksumError } from '../stores/migrate.ts';
+import { newId } from '../platform/ids.ts';
+import { createClickHouseClient } from '../platform/clickhouse/clickhouse-client.ts';
+import { CLICKHOUSE_MIGRATIONS_DIR, migrateClickHouse } from '../platform/clickhouse/clickhouse-migrate.ts';
+import { MigrationChecksumError } from '../platform/db/migrate.ts';
 
 const url = inject('clickhouseUrl');
 

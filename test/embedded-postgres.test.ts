@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { connect as connectTcp } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../stack/embedded-postgres.ts';
-import { embeddedPostgresUrl, ensurePostgresPassword } from '../stack/postgres-password.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../tooling/stack/embedded-postgres.ts';
+import { embeddedPostgresUrl, ensurePostgresPassword } from '../tooling/stack/postgres-password.ts';
 import pgLib from 'pg';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 import { freePort } from './support/free-port.ts';
 
 const pgClient = pgLib.Client;

@@ -5,17 +5,17 @@
  */
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { ConfigError, loadEnv } from '../common/config.ts';
-import { cacheModelKey, createCachedEmbedder } from '../activities/embeddings/cached-embedder.ts';
-import { createEmbedder, localModelDir } from '../activities/embeddings/create-embedder.ts';
-import { EmbeddingDimensionError, embedWithModel, type Embedder, type EmbeddingVector } from '../activities/embeddings/embedder.ts';
-import { createLocalMiniLmEmbedder, type LocalMiniLmEmbedder } from '../activities/embeddings/local-minilm-embedder.ts';
-import { createOpenAIEmbedder } from '../activities/embeddings/openai-embedder.ts';
-import { ProviderError } from '../activities/providers/provider-error.ts';
-import { createEmulator, type Emulator } from '../emulator/create-emulator.ts';
-import { simulatedEmbedding } from '../emulator/openai-embeddings.ts';
+import { ConfigError, loadEnv } from '../platform/config.ts';
+import { cacheModelKey, createCachedEmbedder } from '../core/embeddings/cached-embedder.ts';
+import { createEmbedder, localModelDir } from '../core/embeddings/create-embedder.ts';
+import { EmbeddingDimensionError, embedWithModel, type Embedder, type EmbeddingVector } from '../core/embeddings/embedder.ts';
+import { createLocalMiniLmEmbedder, type LocalMiniLmEmbedder } from '../core/embeddings/local-minilm-embedder.ts';
+import { createOpenAIEmbedder } from '../core/embeddings/openai-embedder.ts';
+import { ProviderError } from '../core/providers/provider-error.ts';
+import { createEmulator, type Emulator } from '../tooling/emulator/create-emulator.ts';
+import { simulatedEmbedding } from '../tooling/emulator/openai-embeddings.ts';
 import { createEmbeddingCacheStore, type EmbeddingCacheStore } from '../stores/embedding-cache.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 
 const modelDir = localModelDir({ SOMA_STATE_DIR: resolve(process.env.SOMA_STATE_DIR ?? '.soma') });
 const suffix = Date.now().toString(36);

@@ -3,7 +3,7 @@
  * mistake: JSON bodies, SSE frames, vendor error bodies, Retry-After, the control API and stats.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../emulator/create-emulator.ts';
+import { createEmulator, type Emulator } from '../tooling/emulator/create-emulator.ts';
 
 let emulator: Emulator;
 

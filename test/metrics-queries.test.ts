@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../common/ids.ts';
-import type { ModelAttemptMetric } from '../common/model-attempt-metric.ts';
+import { newId } from '../platform/ids.ts';
+import type { ModelAttemptMetric } from '../core/metrics/model-attempt-metric.ts';
 import { createBufferedMetricsSink } from '../stores/metrics/buffered-metrics-sink.ts';
 import { attempt, openMetricsStore, type MetricsStoreUnderTest } from './support/model-metrics.ts';
 

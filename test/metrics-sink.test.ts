@@ -1,13 +1,13 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { newId } from '../common/ids.ts';
-import type { ModelAttemptMetric } from '../common/model-attempt-metric.ts';
-import { clickHouseString, createClickHouseClient, type ClickHouseTarget } from '../stores/clickhouse-client.ts';
+import { newId } from '../platform/ids.ts';
+import type { ModelAttemptMetric } from '../core/metrics/model-attempt-metric.ts';
+import { clickHouseString, createClickHouseClient, type ClickHouseTarget } from '../platform/clickhouse/clickhouse-client.ts';
 import { createBufferedMetricsSink, type BufferedMetricsSinkOptions } from '../stores/metrics/buffered-metrics-sink.ts';
 import { createClickHouseMetricsWriter } from '../stores/metrics/clickhouse-metrics-writer.ts';
 import type { MetricsWriter } from '../stores/metrics/metrics-sink.ts';
 import { createPostgresMetricsWriter } from '../stores/metrics/postgres-metrics-writer.ts';
-import { createPool } from '../stores/pool.ts';
+import { createPool } from '../platform/db/pool.ts';
 import { removeClickHouseServer, startClickHouseServer } from './support/clickhouse-server.ts';
 import { freePort } from './support/free-port.ts';
 import { startTcpProxy } from './support/tcp-proxy.ts';

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrate, MigrationChecksumError, MIGRATIONS_DIR } from '../stores/migrate.ts';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../stack/embedded-postgres.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { migrate, MigrationChecksumError, MIGRATIONS_DIR } from '../platform/db/migrate.ts';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../tooling/stack/embedded-postgres.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 import { freePort } from './support/free-port.ts';
 
 // A private database: these tests apply migrations from scratch.

@@ -6,14 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ApplicationFailure } from '@temporalio/activity';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { fetchDocument } from '../activities/memory/fetch-document.ts';
-import { ConfigError, loadEnv } from '../common/config.ts';
-import { addressBlockReason } from '../common/outbound/address-classification.ts';
-import { parseIp } from '../common/outbound/ip-address.ts';
-import { createOutboundClient } from '../common/outbound/outbound-client.ts';
-import { OutboundError } from '../common/outbound/outbound-error.ts';
-import { checkUrl, outboundPolicy, outboundPolicyFrom, parseAllowedHost, type HostResolver, type OutboundPolicy } from '../common/outbound/outbound-policy.ts';
-import { parseCidr } from '../common/outbound/ip-address.ts';
+import { fetchDocument } from '../core/memory/fetch-document.ts';
+import { ConfigError, loadEnv } from '../platform/config.ts';
+import { addressBlockReason } from '../platform/outbound/address-classification.ts';
+import { parseIp } from '../platform/outbound/ip-address.ts';
+import { createOutboundClient } from '../platform/outbound/outbound-client.ts';
+import { OutboundError } from '../platform/outbound/outbound-error.ts';
+import { checkUrl, outboundPolicy, outboundPolicyFrom, parseAllowedHost, type HostResolver, type OutboundPolicy } from '../platform/outbound/outbound-policy.ts';
+import { parseCidr } from '../platform/outbound/ip-address.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 /** A real HTTP server on loopback that records who reached it. */

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadEnv } from '../common/config.ts';
-import { createEncryptedPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../common/payload-codec/encrypted-payload-codec.ts';
-import { ensurePayloadKeyFile, readPayloadKeyFile } from '../common/payload-codec/payload-key-file.ts';
-import { generatePayloadKeyEntry, parsePayloadKeys } from '../common/payload-codec/payload-key-ring.ts';
-import { payloadKeysFromEnv } from '../common/payload-codec/payload-keys-from-env.ts';
+import { ConfigError, loadEnv } from '../platform/config.ts';
+import { createEncryptedPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../platform/temporal/payload-codec/encrypted-payload-codec.ts';
+import { ensurePayloadKeyFile, readPayloadKeyFile } from '../platform/temporal/payload-codec/payload-key-file.ts';
+import { generatePayloadKeyEntry, parsePayloadKeys } from '../platform/temporal/payload-codec/payload-key-ring.ts';
+import { payloadKeysFromEnv } from '../platform/temporal/payload-codec/payload-keys-from-env.ts';
 import { TEST_PAYLOAD_KEYS } from './support/payload-keys.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 

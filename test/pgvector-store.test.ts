@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { matchesFilter, type MetadataFilter, type VectorMetadata } from '../common/metadata-filter.ts';
-import { newId } from '../common/ids.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { matchesFilter, type MetadataFilter, type VectorMetadata } from '../core/memory/metadata-filter.ts';
+import { newId } from '../platform/ids.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 import { createPgvectorStore } from '../stores/vectors/pgvector-vector-store.ts';
 import { VectorDimensionError, type VectorStore } from '../stores/vectors/vector-store.ts';
 import { describeVectorStoreContract } from './support/vector-store-contract.ts';

@@ -4,7 +4,7 @@
  * `GET /indexes/{name}`, and fault injection through the control API.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPineconeEmulator, type PineconeEmulator } from '../emulator/pinecone/create-pinecone-emulator.ts';
+import { createPineconeEmulator, type PineconeEmulator } from '../tooling/emulator/pinecone/create-pinecone-emulator.ts';
 
 const API_KEY = 'emulator-test-key';
 const DIMENSION = 4;

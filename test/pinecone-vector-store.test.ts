@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { Pinecone } from '@pinecone-database/pinecone';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createPineconeEmulator, type PineconeEmulator } from '../emulator/pinecone/create-pinecone-emulator.ts';
+import { createPineconeEmulator, type PineconeEmulator } from '../tooling/emulator/pinecone/create-pinecone-emulator.ts';
 import { createPineconeVectorStore, PineconeStoreError, pineconeNamespace, type PineconeVectorStoreOptions } from '../stores/vectors/pinecone-vector-store.ts';
 import { VectorDimensionError, type VectorRecord } from '../stores/vectors/vector-store.ts';
 import { describeVectorStoreContract, randomVector, seededRandom } from './support/vector-store-contract.ts';

@@ -6,10 +6,10 @@ import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/com
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asBadDataFailure } from '../activities/fail-fast-on-bad-data.ts';
-import { BAD_DATA_FAILURE } from '../common/bad-data-failure.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
-import type { ExperimentInput } from '../common/experiment-types.ts';
-import { classifyPostgresError } from '../stores/postgres-errors.ts';
+import { BAD_DATA_FAILURE } from '../platform/temporal/bad-data-failure.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
+import type { ExperimentInput } from '../core/experiments/experiment-types.ts';
+import { classifyPostgresError } from '../platform/db/postgres-errors.ts';
 import { freePort } from './support/free-port.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createTemplateEngine, type CompiledTemplate } from '../activities/prompts/template-engine.ts';
-import { TemplateInvalidError, TemplateRenderError, TemplateUnsafeError } from '../activities/prompts/template-errors.ts';
-import { compileVariablesValidator, parseVariablesSchema } from '../activities/prompts/variables-schema.ts';
+import { createTemplateEngine, type CompiledTemplate } from '../core/prompts/template-engine.ts';
+import { TemplateInvalidError, TemplateRenderError, TemplateUnsafeError } from '../core/prompts/template-errors.ts';
+import { compileVariablesValidator, parseVariablesSchema } from '../core/prompts/variables-schema.ts';
 
 const engine = createTemplateEngine();
 const declared = new Set(['name', 'items', 'user', 'docs', 'n']);

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { loadPromptTemplates, readTemplateFiles } from '../activities/prompts/prompt-library-loader.ts';
-import { createPromptServices, type PromptServices } from '../activities/prompts/prompt-services.ts';
-import { parseTemplateFile } from '../activities/prompts/template-file.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { loadPromptTemplates, readTemplateFiles } from '../core/prompts/prompt-library-loader.ts';
+import { createPromptServices, type PromptServices } from '../core/prompts/prompt-services.ts';
+import { parseTemplateFile } from '../core/prompts/template-file.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
 
 const LIBRARY = resolve('prompts/library');

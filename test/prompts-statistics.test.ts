@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { assignVariant } from '../activities/prompts/variant-assignment.ts';
-import { analyzeExperiment, type VariantSample } from '../common/experiment-analysis.ts';
+import { assignVariant } from '../core/experiments/variant-assignment.ts';
+import { analyzeExperiment, type VariantSample } from '../core/experiments/experiment-analysis.ts';
 import {
   logGamma,
   meanInterval,
@@ -12,7 +12,7 @@ import {
   twoProportionZTest,
   welchTTest,
   wilsonInterval,
-} from '../common/statistics.ts';
+} from '../core/experiments/statistics.ts';
 
 // Reference values from SciPy 1.17 (scipy.stats / scipy.special) and Python's math.lgamma.
 describe('distributions against SciPy', () => {

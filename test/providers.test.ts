@@ -4,12 +4,12 @@
  * kind the workflow's retry policy keys off.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator, type FaultRequest } from '../emulator/create-emulator.ts';
-import { createAnthropicProvider } from '../activities/providers/anthropic-provider.ts';
-import { createOpenAIProvider } from '../activities/providers/openai-provider.ts';
-import type { GenerateRequest, Provider, ProviderId, StreamPart } from '../activities/providers/provider.ts';
-import { ProviderError, type ProviderErrorKind } from '../activities/providers/provider-error.ts';
-import { retryAfterMsFrom } from '../activities/providers/retry-after.ts';
+import { createEmulator, type Emulator, type FaultRequest } from '../tooling/emulator/create-emulator.ts';
+import { createAnthropicProvider } from '../core/providers/anthropic-provider.ts';
+import { createOpenAIProvider } from '../core/providers/openai-provider.ts';
+import type { GenerateRequest, Provider, ProviderId, StreamPart } from '../core/providers/provider.ts';
+import { ProviderError, type ProviderErrorKind } from '../core/providers/provider-error.ts';
+import { retryAfterMsFrom } from '../core/providers/retry-after.ts';
 
 let emulator: Emulator;
 

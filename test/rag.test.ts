@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assembleContext } from '../activities/memory/context-assembly.ts';
-import { checkCitations, renderSources } from '../common/context-passages.ts';
+import { assembleContext } from '../core/memory/context-assembly.ts';
+import { checkCitations, renderSources } from '../core/memory/context-passages.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 let p: TestPlatform;

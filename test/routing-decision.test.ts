@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { heuristicEstimator, tierForScore, type ComplexityEstimate, type RoutingMessage } from '../activities/routing/complexity-estimator.ts';
-import { CatalogueSchema, costUsd } from '../activities/routing/model-spec.ts';
-import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD, NoRouteError } from '../activities/routing/route-decision.ts';
+import { heuristicEstimator, tierForScore, type ComplexityEstimate, type RoutingMessage } from '../core/routing/complexity-estimator.ts';
+import { CatalogueSchema, costUsd } from '../core/routing/model-spec.ts';
+import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD, NoRouteError } from '../core/routing/route-decision.ts';
 
 const catalogue = CatalogueSchema.parse(JSON.parse(readFileSync(new URL('../infra/models/catalogue.json', import.meta.url), 'utf8')));
 const models = catalogue.models;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { newId } from '../common/ids.ts';
-import { createPool, type Pool } from '../stores/pool.ts';
+import { newId } from '../platform/ids.ts';
+import { createPool, type Pool } from '../platform/db/pool.ts';
 import { createPostgresRunStreamBus } from '../stores/run-streams/postgres-run-stream-bus.ts';
 import { createRedisRunStreamBus } from '../stores/run-streams/redis-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';

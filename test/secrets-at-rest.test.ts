@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureAdminKey } from '../stack/admin-key.ts';
+import { ensureAdminKey } from '../tooling/stack/admin-key.ts';
 import { API_KEY_PREFIX } from '../stores/api-keys.ts';
 import { describeFindings, findPlaintextApiKeys } from './support/secret-scan.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { startService, waitForLine, type ServiceProcess } from '../stack/service-process.ts';
+import { startService, waitForLine, type ServiceProcess } from '../tooling/stack/service-process.ts';
 import { freePort } from './support/free-port.ts';
 import { TEST_PAYLOAD_KEYS } from './support/payload-keys.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';

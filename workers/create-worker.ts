@@ -3,22 +3,22 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { DataConverter } from '@temporalio/common';
 import { createCompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import { createExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
-import type { ProviderSet } from '../activities/providers/provider-set.ts';
+import type { ProviderSet } from '../core/providers/provider-set.ts';
 import { createCompletionStore } from '../stores/completions.ts';
 import { createConversationStore } from '../stores/conversations.ts';
 import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
 import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
-import type { Pool } from '../stores/pool.ts';
+import type { Pool } from '../platform/db/pool.ts';
 import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
 import { createCircuitBreakerStore, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
 export { breakerPolicyFrom } from '../stores/circuit-breakers.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import type { Memory } from '../activities/memory/memory-from-env.ts';
-import type { MemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
+import type { Memory } from '../composition/memory-from-env.ts';
+import type { MemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
 import { createDocumentStore } from '../stores/documents.ts';
-import { createMemorySearch } from '../activities/memory/memory-search.ts';
+import { createMemorySearch } from '../core/memory/memory-search.ts';
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 
 

@@ -1,8 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { loadEnv } from '../common/config.ts';
-import { createPool } from '../stores/pool.ts';
+import { loadEnv } from '../platform/config.ts';
+import { createPool } from '../platform/db/pool.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import { startMetricsServer } from './metrics-server.ts';
 import { createWorkerFromEnv } from './worker-from-env.ts';

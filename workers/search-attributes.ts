@@ -1,5 +1,5 @@
 import type { Connection } from '@temporalio/client';
-import { CUSTOM_SEARCH_ATTRIBUTES } from '../common/search-attributes.ts';
+import { CUSTOM_SEARCH_ATTRIBUTES } from '../platform/temporal/search-attributes.ts';
 
 const INDEXED_VALUE_TYPE_KEYWORD = 2; // temporal.api.enums.v1.IndexedValueType.KEYWORD
 

@@ -1,18 +1,18 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Registry } from 'prom-client';
-import { createProviderSet } from '../activities/providers/provider-set.ts';
-import type { Env } from '../common/config.ts';
-import { createLogger } from '../common/logger.ts';
+import { createProviderSet } from '../core/providers/provider-set.ts';
+import type { Env } from '../platform/config.ts';
+import { createLogger } from '../platform/logger.ts';
 import { createMetricsSink } from '../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
-import type { Pool } from '../stores/pool.ts';
+import type { Pool } from '../platform/db/pool.ts';
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { breakerPolicyFrom, createWorker } from './create-worker.ts';
 import { Client } from '@temporalio/client';
-import { createMemoryFromEnv, type Memory } from '../activities/memory/memory-from-env.ts';
-import { createMemoryIndexTrigger } from '../activities/memory/memory-index-trigger.ts';
-import { dataConverterFromEnv } from '../common/payload-codec/payload-data-converter.ts';
+import { createMemoryFromEnv, type Memory } from '../composition/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
+import { dataConverterFromEnv } from '../platform/temporal/payload-codec/payload-data-converter.ts';
 
 export interface WorkerFromEnv {
   worker: Worker;

@@ -20,11 +20,11 @@ import type {
   InjectedPassage,
   ModelCandidate,
   ProviderFailureDetails,
-} from '../common/completion-types.ts';
-import { NON_RETRYABLE_PROVIDER_FAILURES } from '../common/provider-failures.ts';
+} from '../core/completions/completion-types.ts';
+import { NON_RETRYABLE_PROVIDER_FAILURES } from '../core/providers/provider-failures.ts';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import { renderSources, type ContextPassage } from '../common/context-passages.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
+import { renderSources, type ContextPassage } from '../core/memory/context-passages.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 
 const MEMORY_INSTRUCTIONS =
   'Relevant context retrieved from memory follows, numbered. Use it when it helps; cite a passage you rely on by its number in square brackets, e.g. [1].';

@@ -1,7 +1,7 @@
 import { ActivityFailure, ApplicationFailure, defineQuery, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import type { DocumentProgress, IngestInput, IngestProgress } from '../common/memory-types.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
+import type { DocumentProgress, IngestInput, IngestProgress } from '../core/memory/memory-types.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 
 export const ingestProgressQuery = defineQuery<IngestProgress>('progress');
 

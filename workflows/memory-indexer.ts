@@ -1,6 +1,6 @@
 import { condition, continueAsNew, defineSignal, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 
 /** Sent (with signal-with-start) whenever a tenant's conversations gain messages. */
 export const messagesPendingSignal = defineSignal('messages_pending');

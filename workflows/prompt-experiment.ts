@@ -14,9 +14,9 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { ExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
-import { approverOf, type Approver } from '../common/approval-signals.ts';
-import { analyzeExperiment, type ExperimentAnalysis } from '../common/experiment-analysis.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
+import { approverOf, type Approver } from '../core/access/approval-signals.ts';
+import { analyzeExperiment, type ExperimentAnalysis } from '../core/experiments/experiment-analysis.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 import type {
   ApprovalDecision,
   ExperimentDecisionRecord,
@@ -25,7 +25,7 @@ import type {
   ExperimentRecommendation,
   ExperimentState,
   StopReason,
-} from '../common/experiment-types.ts';
+} from '../core/experiments/experiment-types.ts';
 
 // A weeks-long experiment rides out a quarter of an hour of database trouble (20 attempts), then
 // fails and says so on its row; bad data (invalid_data) fails the step at once.

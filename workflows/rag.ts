@@ -1,10 +1,10 @@
 import { defineQuery, executeChild, proxyActivities, setHandler, workflowInfo, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import type { CompletionInput, CompletionResult } from '../common/completion-types.ts';
-import { checkCitations, RAG_SYSTEM_PROMPT, renderSources, type ContextPassage } from '../common/context-passages.ts';
-import type { RetrieveInput } from '../common/memory-types.ts';
-import { KIND, MODEL, TENANT } from '../common/search-attributes.ts';
-import { boundedRetry } from '../common/bounded-retry.ts';
+import type { CompletionInput, CompletionResult } from '../core/completions/completion-types.ts';
+import { checkCitations, RAG_SYSTEM_PROMPT, renderSources, type ContextPassage } from '../core/memory/context-passages.ts';
+import type { RetrieveInput } from '../core/memory/memory-types.ts';
+import { KIND, MODEL, TENANT } from '../platform/temporal/search-attributes.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 import { completion } from './completion.ts';
 
 export interface RagInput {

@@ -1,5 +1,5 @@
-import type { GenerateRequest, GenerateResult, Provider } from '../providers/provider.ts';
-import { ProviderError } from '../providers/provider-error.ts';
+import type { GenerateRequest, GenerateResult, Provider } from '../../core/providers/provider.ts';
+import { ProviderError } from '../../core/providers/provider-error.ts';
 import type { StreamRelay } from './stream-relay.ts';
 
 export interface StreamedResult extends GenerateResult {

@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import type { IngestItem, PreparedDocument } from '../../common/memory-types.ts';
-import type { VectorMetadata } from '../../common/metadata-filter.ts';
+import type { IngestItem, PreparedDocument } from '../../core/memory/memory-types.ts';
+import type { VectorMetadata } from '../../core/memory/metadata-filter.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
 import type { DocumentStore } from '../../stores/documents.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
-import type { Embedder } from '../embeddings/embedder.ts';
-import type { OutboundClient } from '../../common/outbound/outbound-client.ts';
-import { approximateTokens, chunkBlocks } from './chunker.ts';
-import { documentBlocks, mimeOf } from './document-text.ts';
-import { fetchDocument } from './fetch-document.ts';
-import type { MemorySearch } from './memory-search.ts';
-import { assembleContext } from './context-assembly.ts';
-import type { ContextPassage } from '../../common/context-passages.ts';
-import type { RetrieveInput } from '../../common/memory-types.ts';
+import type { Embedder } from '../../core/embeddings/embedder.ts';
+import type { OutboundClient } from '../../platform/outbound/outbound-client.ts';
+import { approximateTokens, chunkBlocks } from '../../core/memory/chunker.ts';
+import { documentBlocks, mimeOf } from '../../core/memory/document-text.ts';
+import { fetchDocument } from '../../core/memory/fetch-document.ts';
+import type { MemorySearch } from '../../core/memory/memory-search.ts';
+import { assembleContext } from '../../core/memory/context-assembly.ts';
+import type { ContextPassage } from '../../core/memory/context-passages.ts';
+import type { RetrieveInput } from '../../core/memory/memory-types.ts';
 
 export interface MemoryActivityDeps {
   documents: DocumentStore;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { approverOf, describeApprover, type Approver } from '../../common/approval-signals.ts';
-import type { VariantSample } from '../../common/experiment-analysis.ts';
+import { approverOf, describeApprover, type Approver } from '../../core/access/approval-signals.ts';
+import type { VariantSample } from '../../core/experiments/experiment-analysis.ts';
 import type { PromptExperimentStore, ExperimentUpdate } from '../../stores/prompt-experiments.ts';
 import { PromptConflictError, PromptNotFoundError, type LabelMove, type PromptTemplateStore } from '../../stores/prompt-templates.ts';
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { ApiKeyRole } from '../../common/api-key-role.ts';
+import type { ApiKeyRole } from '../../core/access/api-key-role.ts';
 import { hashApiKey, type ApiKeyRecord, type ApiKeyStore } from '../../stores/api-keys.ts';
 import { ApiError } from '../api-error.ts';
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ApiError, type ErrorBody } from '../api-error.ts';
-import type { Logger } from '../../common/logger.ts';
+import type { Logger } from '../../platform/logger.ts';
 
 interface BodyParserError {
   type?: string;

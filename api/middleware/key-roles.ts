@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { mayApprove, mayWrite } from '../../common/api-key-role.ts';
-import type { Approver } from '../../common/approval-signals.ts';
+import { mayApprove, mayWrite } from '../../core/access/api-key-role.ts';
+import type { Approver } from '../../core/access/approval-signals.ts';
 import { ApiError } from '../api-error.ts';
 import { principalOf, type Principal } from './auth.ts';
 

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { newId } from '../../common/ids.ts';
+import { newId } from '../../platform/ids.ts';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { API_KEY_ROLES, DEFAULT_API_KEY_ROLE } from '../../common/api-key-role.ts';
+import { API_KEY_ROLES, DEFAULT_API_KEY_ROLE } from '../../core/access/api-key-role.ts';
 import type { ApiKeyRecord, ApiKeyStore } from '../../stores/api-keys.ts';
 import type { TenantStore, Tenant } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';

@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { canonicalJson } from '../../activities/prompts/template-definition.ts';
-import { CAPSULE_NAME, CapsuleManifestSchema, SEMVER, versionSortKey } from '../../common/capsule-manifest.ts';
+import { canonicalJson } from '../../core/prompts/template-definition.ts';
+import { CAPSULE_NAME, CapsuleManifestSchema, SEMVER, versionSortKey } from '../../core/capsules/capsule-manifest.ts';
 import { createHash } from 'node:crypto';
 import type { CapsuleInstall, CapsuleSummary, CapsuleVersion } from '../../stores/capsules.ts';
 import { ApiError, notFound } from '../api-error.ts';
-import { installCapsule, type CapsuleInstallDeps } from '../capsule-install.ts';
+import { installCapsule, type CapsuleInstallDeps } from '../../core/capsules/capsule-install.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { withPromptErrors } from '../prompt-errors.ts';
-import { checkDefinition, toDefinition } from '../../activities/prompts/template-definition.ts';
+import { checkDefinition, toDefinition } from '../../core/prompts/template-definition.ts';
 import { parseInput } from '../validation.ts';
 
 export const InstallBodySchema = z

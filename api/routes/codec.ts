@@ -1,8 +1,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import type { Env } from '../../common/config.ts';
-import { PayloadDecryptionError } from '../../common/payload-codec/encrypted-payload-codec.ts';
+import type { Env } from '../../platform/config.ts';
+import { PayloadDecryptionError } from '../../platform/temporal/payload-codec/encrypted-payload-codec.ts';
 import { ApiError } from '../api-error.ts';
 import { requireAdmin, type Authenticator } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';

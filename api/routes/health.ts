@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Connection } from '@temporalio/client';
-import type { Pool } from '../../stores/pool.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 

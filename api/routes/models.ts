@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ModelSpec } from '../../activities/routing/model-spec.ts';
+import type { ModelSpec } from '../../core/routing/model-spec.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import type { ModelRegistryStore, RegisteredModel } from '../../stores/model-registry.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
-import { pgInt } from '../../common/pg-int.ts';
+import { pgInt } from '../../platform/db/pg-int.ts';
 
 export const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 

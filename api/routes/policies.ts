@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { ProviderId } from '../../activities/providers/provider.ts';
-import { ModelPolicyFields, oneModelChoice, POLICY_NAME } from '../../common/model-policy.ts';
+import type { ProviderId } from '../../core/providers/provider.ts';
+import { ModelPolicyFields, oneModelChoice, POLICY_NAME } from '../../core/policies/model-policy.ts';
 import type { ModelPolicy, ModelPolicyStore } from '../../stores/model-policies.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { checkModelIds } from '../model-resolution.ts';
+import { checkModelIds } from '../../core/routing/model-resolution.ts';
 import { parseInput } from '../validation.ts';
 
 /** The policy itself plus whether it is the tenant's default. */

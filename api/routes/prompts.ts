@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
-import { checkDefinition, LABEL_NAME, TEMPLATE_NAME, toDefinition, type VersionInput } from '../../activities/prompts/template-definition.ts';
-import { diffVersions } from '../../activities/prompts/template-diff.ts';
-import type { TemplateEngine } from '../../activities/prompts/template-engine.ts';
-import type { PromptRenderer, RenderedPrompt } from '../../activities/prompts/prompt-renderer.ts';
+import { checkDefinition, LABEL_NAME, TEMPLATE_NAME, toDefinition, type VersionInput } from '../../core/prompts/template-definition.ts';
+import { diffVersions } from '../../core/prompts/template-diff.ts';
+import type { TemplateEngine } from '../../core/prompts/template-engine.ts';
+import type { PromptRenderer, RenderedPrompt } from '../../core/prompts/prompt-renderer.ts';
 import type { LabelEvent, LabelMove, PromptTemplate, PromptTemplateStore, PromptVersion } from '../../stores/prompt-templates.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';

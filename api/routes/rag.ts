@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { RoutingOptionsSchema, POLICY_NAME } from '../../common/model-policy.ts';
-import { MODEL } from '../../common/search-attributes.ts';
-import type { ContextPassage } from '../../common/context-passages.ts';
+import { RoutingOptionsSchema, POLICY_NAME } from '../../core/policies/model-policy.ts';
+import { MODEL } from '../../platform/temporal/search-attributes.ts';
+import type { ContextPassage } from '../../core/memory/context-passages.ts';
 import type { RagInput, RagResult } from '../../workflows/rag.ts';
-import { modelChoiceProblems, planCompletion, type PlanDeps } from '../completion-plan.ts';
+import { modelChoiceProblems, planCompletion, type PlanDeps } from '../../core/completions/completion-plan.ts';
 import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';

@@ -1,14 +1,14 @@
 import { createMemoryActivities } from '../../activities/memory/create-memory-activities.ts';
-import { createMemoryFromEnv } from '../../activities/memory/memory-from-env.ts';
-import { createMemorySearch, type MemorySearch } from '../../activities/memory/memory-search.ts';
-import { loadEnv } from '../../common/config.ts';
-import { startEmbeddedPostgres } from '../../stack/embedded-postgres.ts';
+import { createMemoryFromEnv } from '../../composition/memory-from-env.ts';
+import { createMemorySearch, type MemorySearch } from '../../core/memory/memory-search.ts';
+import { loadEnv } from '../../platform/config.ts';
+import { startEmbeddedPostgres } from '../../tooling/stack/embedded-postgres.ts';
 import { createConversationStore } from '../../stores/conversations.ts';
 import { createDocumentStore } from '../../stores/documents.ts';
-import { migrate } from '../../stores/migrate.ts';
-import { createPool, type Pool } from '../../stores/pool.ts';
+import { migrate } from '../../platform/db/migrate.ts';
+import { createPool, type Pool } from '../../platform/db/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
-import { freePorts } from '../free-ports.ts';
+import { freePorts } from '../../tooling/bench/free-ports.ts';
 import type { BeirDataset } from './beir-dataset.ts';
 
 export interface MemoryHarness {

@@ -1,6 +1,6 @@
 import type { Registry } from 'prom-client';
-import type { Logger } from '../../common/logger.ts';
-import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric.ts';
 import { createMetricsSinkCounters } from './metrics-sink-counters.ts';
 import type { MetricsSink, MetricsWriter } from './metrics-sink.ts';
 import { normalizeMetric } from './normalize-metric.ts';

@@ -1,4 +1,4 @@
-import { clickHouseString, type ClickHouseClient } from '../clickhouse-client.ts';
+import { clickHouseString, type ClickHouseClient } from '../../platform/clickhouse/clickhouse-client.ts';
 import { CLICKHOUSE_METRICS_TABLE } from './clickhouse-metrics-writer.ts';
 import { costReportFromRows, modelStatsFromRow, type MetricsQueries, type ResultRow } from './metrics-queries.ts';
 

@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '../clickhouse-client.ts';
+import type { ClickHouseClient } from '../../platform/clickhouse/clickhouse-client.ts';
 import type { MetricsWriter } from './metrics-sink.ts';
 
 export const CLICKHOUSE_METRICS_TABLE = 'model_attempt_metrics';

@@ -1,8 +1,8 @@
 import type { Registry } from 'prom-client';
-import type { Env } from '../../common/config.ts';
-import type { Logger } from '../../common/logger.ts';
-import { clickHouseTarget, createClickHouseClient, type ClickHouseClient } from '../clickhouse-client.ts';
-import type { Pool } from '../pool.ts';
+import type { Env } from '../../platform/config.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { clickHouseTarget, createClickHouseClient, type ClickHouseClient } from '../../platform/clickhouse/clickhouse-client.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import { createBufferedMetricsSink } from './buffered-metrics-sink.ts';
 import { createClickHouseMetricsQueries } from './clickhouse-metrics-queries.ts';
 import { createClickHouseMetricsWriter } from './clickhouse-metrics-writer.ts';

@@ -1,4 +1,4 @@
-import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
+import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric.ts';
 
 export type MetricsBackend = 'clickhouse' | 'postgres';
 

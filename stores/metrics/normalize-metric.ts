@@ -1,4 +1,4 @@
-import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
+import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric.ts';
 
 const MAX_TEXT = 256;
 /** Upper bounds of the narrowest column that holds each number (Postgres integer, UInt16). */

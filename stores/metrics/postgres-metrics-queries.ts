@@ -1,4 +1,4 @@
-import type { Pool } from '../pool.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import { costReportFromRows, modelStatsFromRow, type MetricsQueries, type ResultRow } from './metrics-queries.ts';
 
 const MODEL_STATS = `

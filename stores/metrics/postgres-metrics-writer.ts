@@ -1,5 +1,5 @@
 import type { QueryConfig } from 'pg';
-import type { Pool } from '../pool.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import type { MetricsWriter } from './metrics-sink.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Pool } from '../pool.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import { createPostgresRunStreamBus } from './postgres-run-stream-bus.ts';
 import { createRedisRunStreamBus } from './redis-run-stream-bus.ts';
 import type { RunStreamBus } from './run-stream-bus.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Pool } from '../pool.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import { createChannelSubscriptions } from './channel-subscriptions.ts';
 import { encodeMessages, type RunStreamBus, type RunStreamSubscription } from './run-stream-bus.ts';
 

@@ -3,7 +3,7 @@
  * workflow result stays the source of truth, and a subscriber that misses events still gets
  * the whole answer from it.
  */
-import type { ProviderId } from '../../activities/providers/provider.ts';
+import type { ProviderId } from '../../core/providers/provider.ts';
 
 interface AttemptRef {
   /** Registry id of the candidate. */

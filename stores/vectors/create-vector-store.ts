@@ -1,5 +1,5 @@
-import { ConfigError, type Env } from '../../common/config.ts';
-import type { Pool } from '../pool.ts';
+import { ConfigError, type Env } from '../../platform/config.ts';
+import type { Pool } from '../../platform/db/pool.ts';
 import { createPgvectorStore } from './pgvector-vector-store.ts';
 import { createPineconeVectorStore } from './pinecone-vector-store.ts';
 import type { VectorStore } from './vector-store.ts';

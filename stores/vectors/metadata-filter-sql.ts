@@ -1,4 +1,4 @@
-import type { FieldCondition, MetadataFilter } from '../../common/metadata-filter.ts';
+import type { FieldCondition, MetadataFilter } from '../../core/memory/metadata-filter.ts';
 
 /**
  * Compiles a metadata filter to a SQL condition over a `metadata jsonb` column, with every

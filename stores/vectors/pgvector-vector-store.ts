@@ -1,8 +1,8 @@
-import type { Pool } from '../pool.ts';
-import { withTransaction } from '../transaction.ts';
+import type { Pool } from '../../platform/db/pool.ts';
+import { withTransaction } from '../../platform/db/transaction.ts';
 import { filterToSql } from './metadata-filter-sql.ts';
 import { checkDimension, type VectorMatch, type VectorStore } from './vector-store.ts';
-import type { VectorMetadata } from '../../common/metadata-filter.ts';
+import type { VectorMetadata } from '../../core/memory/metadata-filter.ts';
 
 export interface HnswSettings {
   /** Graph degree (pgvector default 16). */

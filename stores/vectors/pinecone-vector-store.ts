@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Pinecone, type Index, type RecordMetadata } from '@pinecone-database/pinecone';
-import type { MetadataFilter, VectorMetadata } from '../../common/metadata-filter.ts';
+import type { MetadataFilter, VectorMetadata } from '../../core/memory/metadata-filter.ts';
 import { checkDimension, VectorDimensionError, type VectorMatch, type VectorQuery, type VectorRecord, type VectorStore } from './vector-store.ts';
 
 /** Pinecone's operation limits (docs: "Database limits"). */

@@ -1,4 +1,4 @@
-import type { MetadataFilter, VectorMetadata } from '../../common/metadata-filter.ts';
+import type { MetadataFilter, VectorMetadata } from '../../core/memory/metadata-filter.ts';
 
 export interface VectorRecord {
   id: string;

@@ -1,16 +1,16 @@
 import type { Registry } from 'prom-client';
 import { inject } from 'vitest';
-import { newId } from '../../common/ids.ts';
-import type { ModelAttemptMetric } from '../../common/model-attempt-metric.ts';
-import { clickHouseString, createClickHouseClient, type ClickHouseClient, type ClickHouseTarget } from '../../stores/clickhouse-client.ts';
-import { migrateClickHouse } from '../../stores/clickhouse-migrate.ts';
+import { newId } from '../../platform/ids.ts';
+import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric.ts';
+import { clickHouseString, createClickHouseClient, type ClickHouseClient, type ClickHouseTarget } from '../../platform/clickhouse/clickhouse-client.ts';
+import { migrateClickHouse } from '../../platform/clickhouse/clickhouse-migrate.ts';
 import { createClickHouseMetricsQueries } from '../../stores/metrics/clickhouse-metrics-queries.ts';
 import { createClickHouseMetricsWriter } from '../../stores/metrics/clickhouse-metrics-writer.ts';
 import type { MetricsQueries } from '../../stores/metrics/metrics-queries.ts';
 import type { MetricsWriter } from '../../stores/metrics/metrics-sink.ts';
 import { createPostgresMetricsQueries } from '../../stores/metrics/postgres-metrics-queries.ts';
 import { createPostgresMetricsWriter } from '../../stores/metrics/postgres-metrics-writer.ts';
-import { createPool, type Pool } from '../../stores/pool.ts';
+import { createPool, type Pool } from '../../platform/db/pool.ts';
 
 /** A database of its own in the shared test ClickHouse, migrated. */
 export async function freshClickHouseDatabase(url: string): Promise<ClickHouseTarget> {

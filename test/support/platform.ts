@@ -5,14 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app.ts';
-import { createProviderSet } from '../../activities/providers/provider-set.ts';
-import { loadEnv, type Env } from '../../common/config.ts';
-import { createLogger } from '../../common/logger.ts';
-import { newId } from '../../common/ids.ts';
-import { createEmulator, type Emulator, type EmulatorOptions } from '../../emulator/create-emulator.ts';
+import { createProviderSet } from '../../core/providers/provider-set.ts';
+import { loadEnv, type Env } from '../../platform/config.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { newId } from '../../platform/ids.ts';
+import { createEmulator, type Emulator, type EmulatorOptions } from '../../tooling/emulator/create-emulator.ts';
 import { createApiKeyStore } from '../../stores/api-keys.ts';
-import type { ApiKeyRole } from '../../common/api-key-role.ts';
-import { createPool, type Pool } from '../../stores/pool.ts';
+import type { ApiKeyRole } from '../../core/access/api-key-role.ts';
+import { createPool, type Pool } from '../../platform/db/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
 import { createModelRegistryStore } from '../../stores/model-registry.ts';
 import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
@@ -20,10 +20,10 @@ import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts'
 import { createMetricsQueries, createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { createRunStreamBus } from '../../stores/run-streams/create-run-stream-bus.ts';
-import { createMemoryFromEnv } from '../../activities/memory/memory-from-env.ts';
-import { createMemoryIndexTrigger } from '../../activities/memory/memory-index-trigger.ts';
+import { createMemoryFromEnv } from '../../composition/memory-from-env.ts';
+import { createMemoryIndexTrigger } from '../../core/memory/memory-index-trigger.ts';
 import { Registry } from 'prom-client';
-import { dataConverterFromEnv } from '../../common/payload-codec/payload-data-converter.ts';
+import { dataConverterFromEnv } from '../../platform/temporal/payload-codec/payload-data-converter.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
 
 export interface TestPlatform {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { waitForPort } from '../../stack/wait-for.ts';
+import { waitForPort } from '../../tooling/stack/wait-for.ts';
 import { freePort } from './free-port.ts';
 
 export interface RedisServer {

@@ -11,7 +11,7 @@
  * Nearest-neighbour checks expect exact search over at most a few hundred records.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { matchesFilter, type MetadataFilter, type VectorMetadata } from '../../common/metadata-filter.ts';
+import { matchesFilter, type MetadataFilter, type VectorMetadata } from '../../core/memory/metadata-filter.ts';
 import { VectorDimensionError, type VectorMatch, type VectorRecord, type VectorStore } from '../../stores/vectors/vector-store.ts';
 
 export interface VectorStoreHarness {

@@ -5,10 +5,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { TemplateContent } from '../../../common/prompt-types.ts';
-import { contentHash } from '../../../activities/prompts/template-definition.ts';
-import { parseTemplateFile, TemplateFileError } from '../../../activities/prompts/template-file.ts';
-import { parseVariablesSchema } from '../../../activities/prompts/variables-schema.ts';
+import type { TemplateContent } from '../../../core/prompts/prompt-types.ts';
+import { contentHash } from '../../../core/prompts/template-definition.ts';
+import { parseTemplateFile, TemplateFileError } from '../../../core/prompts/template-file.ts';
+import { parseVariablesSchema } from '../../../core/prompts/variables-schema.ts';
 import { usageError } from '../exit-codes.ts';
 import { MANIFEST_FILE, ProjectManifestSchema, type ProjectManifest } from './project-manifest.ts';
 

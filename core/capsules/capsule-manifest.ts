@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../prompts/template-definition.ts';
+import { ModelPolicySpecSchema, POLICY_NAME } from '../policies/model-policy.ts';
+
+/** Capsule names double as the name of the model policy an install creates. */
+export const CAPSULE_NAME = POLICY_NAME;
+/** Semantic versioning 2.0 (major.minor.patch, optional pre-release; no build metadata). */
+export const SEMVER = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
+
+const CapsulePromptSchema = z
+  .object({
+    name: TemplateNameSchema,
+    ...versionFields,
+    labels: z.array(LabelSchema).max(10).default([]).describe('Labels the install points at this version (e.g. production).'),
+  })
+  .strict()
+  .refine(...exactlyOneContent);
+
+const EvaluationCaseSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    /** Variables for the capsule's first prompt template. */
+    variables: z.record(z.string(), z.unknown()).optional(),
+    messages: z.array(z.object({ role: z.enum(['system', 'user', 'assistant']), content: z.string().max(100_000) }).strict()).max(50).optional(),
+    expect: z.object({ contains: z.array(z.string().min(1)).max(20).optional() }).strict().default({}),
+  })
+  .strict();
+
+/**
+ * A capsule: a versioned, shareable bundle of an agent — its prompt templates, its model
+ * policy, the tools it needs and an evaluation set.
+ */
+export const CapsuleManifestSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(CAPSULE_NAME, 'lowercase letters, digits, "-" and "_", at most 63')
+      // GET /v1/capsules/installed lists installs; a capsule of that name could never be read.
+      .refine((n) => n !== 'installed', '"installed" is reserved'),
+    version: z.string().regex(SEMVER, 'a semantic version such as 1.2.0 or 2.0.0-beta.1'),
+    description: z.string().max(2000).default(''),
+    prompts: z.array(CapsulePromptSchema).max(50).default([]),
+    model_policy: ModelPolicySpecSchema,
+    required_tools: z.array(z.string().regex(/^[a-z0-9_.-]{1,100}$/, 'a tool name')).max(50).default([]),
+    evaluation: z.object({ cases: z.array(EvaluationCaseSchema).max(500).default([]) }).strict().default({ cases: [] }),
+  })
+  .strict()
+  .refine((m) => new Set(m.prompts.map((p) => p.name)).size === m.prompts.length, { message: 'prompt template names must be unique', path: ['prompts'] });
+
+export type CapsuleManifest = z.infer<typeof CapsuleManifestSchema>;
+
+/** Orders versions as text: zero-padded numbers; a release sorts after its pre-releases. */
+export function versionSortKey(version: string): string {
+  const match = SEMVER.exec(version);
+  if (!match) throw new Error(`not a semantic version: ${version}`);
+  const pad = (n: string) => n.padStart(6, '0');
+  return `${pad(match[1]!)}.${pad(match[2]!)}.${pad(match[3]!)}${match[4] === undefined ? '~' : `-${match[4]}`}`;
+}

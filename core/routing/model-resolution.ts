@@ -1,0 +1,96 @@
+import { heuristicEstimator } from './complexity-estimator.ts';
+import type { Capability } from './model-spec.ts';
+import { decideRoute, NoRouteError, type RouteConstraints } from './route-decision.ts';
+import type { ProviderId } from '../providers/provider.ts';
+import type { ChatMessage, CompletionInput, ModelCandidate } from '../completions/completion-types.ts';
+import type { RegisteredModel } from '../../stores/model-registry.ts';
+import { ApiError } from '../../api/api-error.ts';
+import { suggestModels } from './model-suggestions.ts';
+
+export const AUTO = 'auto';
+
+export interface ModelChoice {
+  model?: string | undefined;
+  models?: string[] | undefined;
+  messages: ChatMessage[];
+  maxTokens?: number | undefined;
+  constraints: RouteConstraints;
+  requires: Capability[];
+}
+
+const fromRegistry = (m: RegisteredModel): ModelCandidate => ({
+  modelId: m.id,
+  provider: m.provider,
+  providerModel: m.providerModel,
+  contextWindow: m.contextWindow,
+  pricing: m.pricing,
+});
+
+/**
+ * Refuses model ids a completion could not use: policies and capsules when saved, experiment
+ * variants when created, so none of them fails later on every request.
+ */
+export function checkModelIds(ids: readonly string[], registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): void {
+  const messages: ChatMessage[] = [];
+  for (const id of ids) {
+    if (id !== AUTO) resolveCandidates({ model: id, messages, constraints: {}, requires: [] }, registry, available);
+  }
+}
+
+/**
+ * Turns `model`, `models` or `auto` into the ordered candidates the workflow walks. Only
+ * registry models are callable: every candidate carries the registry's price, so no call is
+ * answered outside the budgets (a vendor-looking name the registry does not list is refused;
+ * an admin registers it with its price through PUT /v1/admin/models/{id}).
+ */
+export function resolveCandidates(
+  choice: ModelChoice,
+  registry: readonly RegisteredModel[],
+  available: ReadonlySet<ProviderId>,
+): Pick<CompletionInput, 'requestedModel' | 'candidates' | 'routing'> {
+  const byId = new Map(registry.map((m) => [m.id, m]));
+  const resolveOne = (id: string): ModelCandidate => {
+    const known = byId.get(id);
+    if (!known) throw unknownModel(id, 'is not in the registry', registry, available);
+    if (!known.enabled) throw unknownModel(id, 'is disabled', registry, available);
+    if (!available.has(known.provider)) throw unknownModel(id, `needs the ${known.provider} provider, which is not configured`, registry, available);
+    return fromRegistry(known);
+  };
+
+  if (choice.models) {
+    return { requestedModel: choice.models[0]!, candidates: choice.models.map(resolveOne) };
+  }
+  const model = choice.model!;
+  if (model !== AUTO) return { requestedModel: model, candidates: [resolveOne(model)] };
+
+  const usable = registry.filter((m) => m.enabled && available.has(m.provider));
+  const estimate = heuristicEstimator.estimate({
+    messages: choice.messages,
+    requires: choice.requires,
+    ...(choice.maxTokens !== undefined && { maxTokens: choice.maxTokens }),
+  });
+  try {
+    const routing = decideRoute(estimate, usable, choice.constraints, heuristicEstimator.name);
+    const ids = [routing.chosen.model, ...routing.fallbacks.map((f) => f.model)];
+    return { requestedModel: AUTO, candidates: ids.map((id) => fromRegistry(byId.get(id)!)), routing };
+  } catch (err) {
+    if (err instanceof NoRouteError) {
+      throw new ApiError(400, 'invalid_request_error', 'no_model_available', `auto routing found no model: ${err.message}`, { reasons: err.reasons });
+    }
+    throw err;
+  }
+}
+
+/** 400 `model_not_found`, naming the closest ids the caller could use instead (also in `details`). */
+function unknownModel(id: string, why: string, registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): ApiError {
+  const usable = registry.filter((m) => m.enabled && available.has(m.provider) && m.id !== id).map((m) => m.id);
+  const suggestions = suggestModels(id, usable);
+  const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
+  return new ApiError(
+    400,
+    'invalid_request_error',
+    'model_not_found',
+    `Model "${id}" ${why}.${hint} GET /v1/models lists the models you can use, or send "auto".`,
+    { model: id, suggestions },
+  );
+}
