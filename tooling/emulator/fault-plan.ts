@@ -1,8 +1,9 @@
 /**
- * Faults queued through the control API: "fail the next n matching requests this way".
- * Entries are consumed in order; an entry with a model only matches calls for that model.
+ * Faults queued through the provider emulator's control API: "fail the next n matching requests
+ * this way". An entry with a model only matches calls for that model.
  */
 import type { Fault, FaultName } from './fault.ts';
+import { createFaultQueue } from './fault-queue.ts';
 
 export interface QueuedFault {
   name: FaultName;
@@ -19,25 +20,17 @@ export interface FaultPlan {
   clear(): void;
 }
 
+type PlannedFault = Omit<QueuedFault, 'remaining'>;
+
 export function createFaultPlan(): FaultPlan {
-  let queue: QueuedFault[] = [];
+  const queue = createFaultQueue<PlannedFault>((fault, model) => fault.model === undefined || fault.model === model);
   return {
-    enqueue({ count, ...fault }) {
-      if (count > 0) queue.push({ ...fault, remaining: count });
-    },
+    enqueue: ({ count, ...fault }) => queue.enqueue(fault, count),
     take(model) {
-      // The common benchmark case is an empty queue: keep it a single length check.
-      if (queue.length === 0) return undefined;
-      const index = queue.findIndex((entry) => entry.model === undefined || entry.model === model);
-      const entry = queue[index];
-      if (!entry) return undefined;
-      entry.remaining -= 1;
-      if (entry.remaining === 0) queue.splice(index, 1);
-      return { name: entry.name, retryAfterSeconds: entry.retryAfterSeconds };
+      const fault = queue.take(model);
+      return fault && { name: fault.name, retryAfterSeconds: fault.retryAfterSeconds };
     },
-    pending: () => queue.map((entry) => ({ ...entry })),
-    clear() {
-      queue = [];
-    },
+    pending: () => queue.pending().map(({ fault, remaining }) => ({ name: fault.name, remaining, retryAfterSeconds: fault.retryAfterSeconds, model: fault.model })),
+    clear: () => queue.clear(),
   };
 }

@@ -1,10 +1,10 @@
 /**
- * The `/_emulator/*` control API of the Pinecone emulator, for tests, load and chaos runs that
- * steer it from outside the process. No auth, like the provider emulator's: local tooling only.
+ * The Pinecone emulator's side of the `/_emulator/*` control API (../control-routes.ts): its
+ * state and settings, and what a reset clears (stored vectors only when asked).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { readJsonBody, sendJson } from '../http-io.ts';
+import { handleControlRoute, MAX_DELAY_MS } from '../control-routes.ts';
 import type { PineconeFaultQueue } from './faults.ts';
 import type { PineconeStatsRecorder } from './stats.ts';
 import type { VectorIndex } from './vector-index.ts';
@@ -22,7 +22,7 @@ export interface PineconeEmulatorState {
   readonly initialConfig: PineconeEmulatorConfig;
 }
 
-export const configRequestSchema = z.strictObject({ latencyMs: z.number().nonnegative().max(10 * 60 * 1000).optional() });
+export const configRequestSchema = z.strictObject({ latencyMs: z.number().nonnegative().max(MAX_DELAY_MS).optional() });
 
 /** Throws a ZodError on invalid input. */
 export function applyConfig(state: PineconeEmulatorState, input: unknown): PineconeEmulatorConfig {
@@ -41,41 +41,14 @@ export function resetState(state: PineconeEmulatorState, options: { vectors?: bo
 
 const resetRequestSchema = z.strictObject({ vectors: z.boolean().optional() });
 
-async function readValid(req: IncomingMessage, res: ServerResponse, apply: (body: unknown) => unknown): Promise<void> {
-  const body = await readJsonBody(req);
-  if (!body.ok) return sendJson(res, 400, { error: { message: body.message } });
-  try {
-    sendJson(res, 200, apply(body.value ?? {}));
-  } catch (error) {
-    sendJson(res, 400, { error: { message: error instanceof z.ZodError ? z.prettifyError(error) : String(error) } });
-  }
-}
-
-export async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, state: PineconeEmulatorState): Promise<void> {
-  const route = `${req.method ?? 'GET'} ${path}`;
-  switch (route) {
-    case 'GET /_emulator/health':
-      return sendJson(res, 200, { ok: true });
-    case 'GET /_emulator/stats':
-      return sendJson(res, 200, { ...state.stats.snapshot(), vectors: state.index.vectorCounts() });
-    case 'GET /_emulator/faults':
-      return sendJson(res, 200, { pending: state.faults.pending() });
-    case 'POST /_emulator/faults':
-      return readValid(req, res, (body) => {
-        state.faults.enqueue(body);
-        return { pending: state.faults.pending() };
-      });
-    case 'GET /_emulator/config':
-      return sendJson(res, 200, state.config);
-    case 'POST /_emulator/config':
-      return readValid(req, res, (body) => applyConfig(state, body));
-    case 'POST /_emulator/reset':
-      return readValid(req, res, (body) => {
-        resetState(state, resetRequestSchema.parse(body));
-        return { ok: true };
-      });
-    default:
-      req.resume();
-      return sendJson(res, 404, { error: { message: `no emulator control route ${route}` } });
-  }
+export function handleControl(req: IncomingMessage, res: ServerResponse, path: string, state: PineconeEmulatorState): Promise<void> {
+  return handleControlRoute(req, res, path, {
+    stats: () => ({ ...state.stats.snapshot(), vectors: state.index.vectorCounts() }),
+    pendingFaults: () => state.faults.pending(),
+    enqueueFault: (body) => state.faults.enqueue(body),
+    config: () => state.config,
+    applyConfig: (body) => applyConfig(state, body),
+    reset: (body) => resetState(state, resetRequestSchema.parse(body)),
+    resetTakesBody: true,
+  });
 }

@@ -3,6 +3,7 @@
  * calls (optionally only calls to one path) with a 429, 500 or 503, or drop the connection".
  */
 import { z } from 'zod';
+import { createFaultQueue } from '../fault-queue.ts';
 
 export const pineconeFaultSchema = z.object({
   /** An HTTP status, or `reset` to drop the TCP connection without an answer. */
@@ -27,24 +28,15 @@ export interface PineconeFaultQueue {
 }
 
 export function createPineconeFaultQueue(): PineconeFaultQueue {
-  let queue: QueuedPineconeFault[] = [];
+  const queue = createFaultQueue<Omit<QueuedPineconeFault, 'count'>>((fault, path) => fault.path === undefined || fault.path === path);
   return {
-    enqueue(fault) {
-      queue.push(pineconeFaultSchema.parse(fault));
+    enqueue(input) {
+      const { count, ...fault } = pineconeFaultSchema.parse(input);
+      queue.enqueue(fault, count);
     },
-    take(path) {
-      const index = queue.findIndex((entry) => entry.path === undefined || entry.path === path);
-      const entry = queue[index];
-      if (!entry) return undefined;
-      entry.count -= 1;
-      if (entry.count === 0) queue.splice(index, 1);
-      const { count: _count, ...fault } = entry;
-      return fault;
-    },
-    pending: () => queue.map((entry) => ({ ...entry })),
-    clear() {
-      queue = [];
-    },
+    take: (path) => queue.take(path),
+    pending: () => queue.pending().map(({ fault, remaining }) => ({ ...fault, count: remaining })),
+    clear: () => queue.clear(),
   };
 }
 

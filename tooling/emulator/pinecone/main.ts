@@ -8,42 +8,32 @@
  * Data lives in memory and is gone when the process stops.
  */
 import { z } from 'zod';
+import { runEmulatorMain } from '../emulator-main.ts';
 import { createPineconeEmulator, DEFAULT_INDEX_NAME } from './create-pinecone-emulator.ts';
 
-const envSchema = z.object({
-  PINECONE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(5081),
-  PINECONE_EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
-  PINECONE_EMULATOR_DIMENSION: z.coerce.number().int().min(1).max(20_000).default(384),
-  PINECONE_EMULATOR_INDEX: z.string().min(1).default(DEFAULT_INDEX_NAME),
-  PINECONE_EMULATOR_API_KEY: z.string().min(1).optional(),
-  PINECONE_EMULATOR_LATENCY_MS: z.coerce.number().nonnegative().default(0),
+await runEmulatorMain({
+  name: 'pinecone emulator',
+  envSchema: z.object({
+    PINECONE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65_535).default(5081),
+    PINECONE_EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+    PINECONE_EMULATOR_DIMENSION: z.coerce.number().int().min(1).max(20_000).default(384),
+    PINECONE_EMULATOR_INDEX: z.string().min(1).default(DEFAULT_INDEX_NAME),
+    PINECONE_EMULATOR_API_KEY: z.string().min(1).optional(),
+    PINECONE_EMULATOR_LATENCY_MS: z.coerce.number().nonnegative().default(0),
+  }),
+  start: (env) =>
+    createPineconeEmulator({
+      dimension: env.PINECONE_EMULATOR_DIMENSION,
+      port: env.PINECONE_EMULATOR_PORT,
+      host: env.PINECONE_EMULATOR_HOST,
+      indexName: env.PINECONE_EMULATOR_INDEX,
+      latencyMs: env.PINECONE_EMULATOR_LATENCY_MS,
+      ...(env.PINECONE_EMULATOR_API_KEY !== undefined && { apiKey: env.PINECONE_EMULATOR_API_KEY }),
+    }),
+  banner: (emulator) => [
+    `pinecone emulator (in-memory, cosine, dimension ${emulator.dimension}) listening on ${emulator.url}`,
+    `  PINECONE_INDEX_HOST=${emulator.url}`,
+    `  or PINECONE_INDEX=${emulator.indexName} PINECONE_CONTROLLER_HOST=${emulator.url}`,
+    `  control API: ${emulator.url}/_emulator/{stats,faults,config,reset}`,
+  ],
 });
-
-const parsed = envSchema.safeParse(process.env);
-if (!parsed.success) {
-  console.error(`pinecone emulator: invalid environment\n${z.prettifyError(parsed.error)}`);
-  process.exit(2);
-}
-const env = parsed.data;
-
-const emulator = await createPineconeEmulator({
-  dimension: env.PINECONE_EMULATOR_DIMENSION,
-  port: env.PINECONE_EMULATOR_PORT,
-  host: env.PINECONE_EMULATOR_HOST,
-  indexName: env.PINECONE_EMULATOR_INDEX,
-  latencyMs: env.PINECONE_EMULATOR_LATENCY_MS,
-  ...(env.PINECONE_EMULATOR_API_KEY !== undefined && { apiKey: env.PINECONE_EMULATOR_API_KEY }),
-});
-console.log(`pinecone emulator (in-memory, cosine, dimension ${emulator.dimension}) listening on ${emulator.url}`);
-console.log(`  PINECONE_INDEX_HOST=${emulator.url}`);
-console.log(`  or PINECONE_INDEX=${emulator.indexName} PINECONE_CONTROLLER_HOST=${emulator.url}`);
-console.log(`  control API: ${emulator.url}/_emulator/{stats,faults,config,reset}`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    emulator.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
