@@ -22,7 +22,6 @@
  * 3GB native / 1GB pglite), BENCH_SHARED_BUFFERS (native; default sized to table + index).
  */
 import { availableParallelism, loadavg, totalmem } from 'node:os';
-import { readdirSync, readFileSync } from 'node:fs';
 import { freePorts } from '../tooling/bench/free-ports.ts';
 import { startNativePostgres } from '../tooling/native-postgres/native-postgres.ts';
 import { fmt, round, summarize, table, type Summary } from '../tooling/bench/stats.ts';
@@ -31,25 +30,17 @@ import { createPool, type Pool } from '../platform/db/pool.ts';
 import { withTransaction } from '../platform/db/transaction.ts';
 import { filterToSql } from '../stores/vectors/metadata-filter-sql.ts';
 import { createPgvectorStore, DEFAULT_HNSW, ensureVectorTable, tableFor } from '../stores/vectors/pgvector-vector-store.ts';
-import { intEnv } from '../tooling/bench/bench-env.ts';
+import { intEnv, intListEnv } from '../tooling/bench/bench-env.ts';
+import { clusteredVectors, vectorText } from '../tooling/bench/clustered-vectors.ts';
+import { selfPeakRssMb, treePssMb } from '../tooling/bench/process-memory.ts';
 
 type Engine = 'native' | 'pglite';
-
-
-function listEnv(name: string, fallback: string, min: number, max: number): number[] {
-  const raw = process.env[name]?.trim() || fallback;
-  const values = raw.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
-  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < min || v > max)) {
-    throw new Error(`${name} must be comma-separated integers between ${min} and ${max} (got "${raw}")`);
-  }
-  return values;
-}
 
 const ENGINE = (process.env.BENCH_ENGINE?.trim() || 'native') as Engine;
 if (ENGINE !== 'native' && ENGINE !== 'pglite') throw new Error(`BENCH_ENGINE must be native or pglite (got "${ENGINE}")`);
 /** PGlite is a 32-bit wasm build with a 2 GiB heap: past ~300k vectors its HNSW graph no longer fits. */
 const PGLITE_MAX = 300_000;
-const SIZES = listEnv('BENCH_SIZES', ENGINE === 'native' ? '100000,1000000' : '100000', 1_000, 10_000_000).sort((a, b) => a - b);
+const SIZES = intListEnv('BENCH_SIZES', ENGINE === 'native' ? [100_000, 1_000_000] : [100_000], 1_000, 10_000_000).sort((a, b) => a - b);
 if (ENGINE === 'pglite' && SIZES.some((n) => n > PGLITE_MAX)) {
   throw new Error(
     `BENCH_ENGINE=pglite goes up to ${PGLITE_MAX} vectors: PGlite's 2 GiB wasm heap cannot hold a larger HNSW graph ` +
@@ -57,7 +48,7 @@ if (ENGINE === 'pglite' && SIZES.some((n) => n > PGLITE_MAX)) {
   );
 }
 const QUERIES = intEnv('BENCH_QUERIES', 200, 10, 100_000);
-const EF_SEARCH = listEnv('BENCH_EF_SEARCH', '40,100,200,400,800', 10, 1000).sort((a, b) => a - b);
+const EF_SEARCH = intListEnv('BENCH_EF_SEARCH', [40, 100, 200, 400, 800], 10, 1000).sort((a, b) => a - b);
 const M = intEnv('BENCH_HNSW_M', DEFAULT_HNSW.m, 2, 100);
 const EF_CONSTRUCTION = intEnv('BENCH_EF_CONSTRUCTION', DEFAULT_HNSW.efConstruction, 4, 1000);
 const CLUSTERS = intEnv('BENCH_CLUSTERS', 1000, 1, 1_000_000);
@@ -89,125 +80,9 @@ function mbEnv(name: string, fallback: number): number {
 
 const note = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-// ---------------------------------------------------------------------------------------------
-// Deterministic clustered data.
-
-/** sfc32: small, fast, good enough for test data; one stream per purpose so sizes share queries. */
-function sfc32(seed: number): () => number {
-  let a = 0x9e3779b9;
-  let b = 0x243f6a88;
-  let c = 0xb7e15162;
-  let d = seed >>> 0;
-  const next = () => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  for (let i = 0; i < 15; i++) next();
-  return next;
-}
-
-/** Standard normal draws (Box-Muller, both outputs used). */
-function gaussian(uniform: () => number): () => number {
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const value = spare;
-      spare = undefined;
-      return value;
-    }
-    let u = uniform();
-    while (u === 0) u = uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    const theta = 2 * Math.PI * uniform();
-    spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
-  };
-}
-
-function normalize(v: Float64Array): Float64Array {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i]! * v[i]!;
-  const inv = 1 / Math.sqrt(sum);
-  for (let i = 0; i < v.length; i++) v[i]! *= inv;
-  return v;
-}
-
-const centerDraw = gaussian(sfc32(SEED));
-const centers = Array.from({ length: CLUSTERS }, () => normalize(Float64Array.from({ length: DIMENSION }, centerDraw)));
-
-/** A stream of unit vectors: a random cluster's center plus N(0, NOISE^2) per dimension. */
-function vectorStream(stream: number): () => Float64Array {
-  const uniform = sfc32(SEED * 7919 + stream);
-  const noise = gaussian(uniform);
-  return () => {
-    const center = centers[Math.floor(uniform() * CLUSTERS)]!;
-    const v = new Float64Array(DIMENSION);
-    for (let i = 0; i < DIMENSION; i++) v[i] = center[i]! + NOISE * noise();
-    return normalize(v);
-  };
-}
-
-const queryVectors = (() => {
-  const next = vectorStream(2);
-  return Array.from({ length: QUERIES }, () => Array.from(next()));
-})();
-const warmupVectors = (() => {
-  const next = vectorStream(3);
-  return Array.from({ length: WARMUP_QUERIES }, () => Array.from(next()));
-})();
-
-function vectorText(v: Float64Array): string {
-  const parts = new Array<string>(v.length);
-  for (let i = 0; i < v.length; i++) parts[i] = v[i]!.toFixed(6);
-  return `[${parts.join(',')}]`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Memory, read from /proc (Linux; elsewhere null).
-
-/** PSS of a process and its direct children (a postmaster and its backends), in MB. */
-function treePssMb(pid: number): number | null {
-  if (process.platform !== 'linux') return null;
-  const pids = [pid];
-  try {
-    for (const entry of readdirSync('/proc')) {
-      if (!/^\d+$/.test(entry)) continue;
-      try {
-        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) pids.push(Number(entry));
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    return null;
-  }
-  let kb = 0;
-  for (const p of pids) {
-    try {
-      const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'));
-      if (match) kb += Number(match[1]);
-    } catch {
-      // ended, or not readable
-    }
-  }
-  return kb / 1024;
-}
-
-/** This process's peak resident set (VmHWM), MB: with PGlite the server lives in here. */
-function selfPeakRssMb(): number | null {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
+const data = clusteredVectors({ seed: SEED, clusters: CLUSTERS, dimension: DIMENSION, noise: NOISE });
+const queryVectors = data.sample(2, QUERIES);
+const warmupVectors = data.sample(3, WARMUP_QUERIES);
 
 // ---------------------------------------------------------------------------------------------
 // One size.
@@ -305,7 +180,7 @@ async function startServer(size: number, mwmMb: number): Promise<{ server: Serve
 }
 
 async function load(pool: Pool, size: number): Promise<number> {
-  const next = vectorStream(1);
+  const next = data.stream(1);
   const inflight = new Set<Promise<void>>();
   let failure: unknown;
   const started = performance.now();
