@@ -126,7 +126,7 @@ describe('auto routing', () => {
     });
     expect(hard.status).toBe(200);
     expect(hard.body.routing.tier).toBeGreaterThanOrEqual(3);
-    expect(hard.body.routing.chosen.estimatedCostUsd).toBeGreaterThan(simple.body.routing.chosen.estimatedCostUsd);
+    expect(hard.body.routing.chosen.estimated_cost_usd).toBeGreaterThan(simple.body.routing.chosen.estimated_cost_usd);
   });
 
   it('refuses bad model choices with clear errors', async () => {

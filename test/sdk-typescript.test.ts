@@ -22,6 +22,7 @@ import {
   retryDelayMs,
   shouldRetryStatus,
   type Completion,
+  type CompletionRunStatus,
   type CompletionStreamEvent,
   type DocumentInput,
   type FetchInit,
@@ -143,6 +144,12 @@ describe('completions', () => {
     expect(run.result?.text).toBe(completion.text);
   });
 
+  it('reports the auto routing decision in snake_case', async () => {
+    const completion = await client.completions.create({ model: 'auto', routing: { fallbacks: 1 }, messages: hello() });
+    expect(completion.routing?.chosen.estimated_cost_usd).toEqual(expect.any(Number));
+    expect(completion.routing?.chosen).not.toHaveProperty('estimatedCostUsd');
+  });
+
   it('sends one Idempotency-Key per call, and a retried call gets the same run back', async () => {
     const recorder = recordingFetch();
     const recorded = client.withOptions({ fetch: recorder.fetch });
@@ -174,8 +181,9 @@ describe('completions', () => {
     p.emulator.configure({ latencyMs: 5_000 });
     const started = await client.completions.create({ model: A, messages: hello(), background: true });
     expect(started).toMatchObject({ object: 'run', kind: 'completion', status: 'running' });
-    const status = await client.runs.query<{ stage: string }>(started.id, 'status');
-    expect(status).toMatchObject({ id: started.id, query: 'status', result: { stage: 'calling_model' } });
+    const status = await client.runs.query<CompletionRunStatus>(started.id, 'status');
+    expect(status).toMatchObject({ id: started.id, query: 'status', result: { stage: 'calling_model', model: A, fallback_depth: 0, history: [] } });
+    expect(status.result).not.toHaveProperty('fallbackDepth');
     const listed = await client.runs.list({ kind: 'completion', limit: 50 });
     expect(listed.data.some((r) => r.id === started.id)).toBe(true);
     expect(await client.runs.cancel(started.id)).toEqual({ id: started.id, status: 'cancel_requested' });

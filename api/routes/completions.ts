@@ -18,6 +18,7 @@ import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
 import { modelChoiceProblems, planCompletion } from '../../core/completions/completion-plan.ts';
 import type { OpenBreakers } from '../../core/routing/open-breakers.ts';
+import type { RouteCandidate, RouteDecision } from '../../core/routing/route-decision-types.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
 import { CollectionSchema } from './memory.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
@@ -93,6 +94,12 @@ function requestProblems(body: unknown): ValidationProblem[] {
 
 const namesTemplate = (body: unknown): boolean => typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body;
 
+/** The `auto` policy's decision; `signals` keys are signal names (snake_case already). */
+function routingJson(d: RouteDecision) {
+  const candidate = (c: RouteCandidate) => ({ model: c.model, estimated_cost_usd: c.estimatedCostUsd });
+  return { policy: d.policy, estimator: d.estimator, score: d.score, tier: d.tier, signals: d.signals, chosen: candidate(d.chosen), fallbacks: d.fallbacks.map(candidate), reasons: d.reasons };
+}
+
 export function completionResponse(runId: string, result: CompletionResult) {
   return {
     id: runId,
@@ -111,7 +118,7 @@ export function completionResponse(runId: string, result: CompletionResult) {
     cost_usd: result.costUsd,
     fallback_depth: result.fallbackDepth,
     attempt_history: result.history.map((h) => ({ model: h.model, provider: h.provider, outcome: h.outcome, error: h.error ?? null, attempts: h.attempts })),
-    ...(result.routing && { routing: result.routing }),
+    ...(result.routing && { routing: routingJson(result.routing) }),
     ...(result.policy && { policy: result.policy }),
     ...(result.conversationId && { conversation: result.conversationId }),
     ...(result.injected && { memory: { injected: result.injected } }),

@@ -16,6 +16,7 @@ import { ragResponse } from './rag.ts';
 import type { IngestProgress } from '../../core/memory/memory-types.ts';
 import type { RagResult } from '../../workflows/rag.ts';
 import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
+import { snakeCaseKeys } from '../schemas/snake-case-keys.ts';
 
 export const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
 export const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
@@ -71,7 +72,7 @@ function resultJson(kind: string, runId: string, result: unknown): unknown {
     case 'rag':
       return ragResponse(runId, result as RagResult);
     default:
-      return result;
+      return snakeCaseKeys(result);
   }
 }
 
@@ -202,7 +203,8 @@ export function runsRouter(client: Client): Router {
     const { handle } = await findOwnedRun(client, req);
     try {
       const result: unknown = await handle.query(name, ...args);
-      res.json({ id: handle.workflowId, query: name, result });
+      // Query answers are workflow state (camelCase in TypeScript); the API speaks snake_case.
+      res.json({ id: handle.workflowId, query: name, result: snakeCaseKeys(result) });
     } catch (err) {
       if (err instanceof QueryNotRegisteredError) {
         throw new ApiError(400, 'invalid_request_error', 'unknown_query', `Run "${handle.workflowId}" has no query "${name}".`);

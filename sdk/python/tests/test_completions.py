@@ -44,3 +44,6 @@ def test_auto_routing_reports_its_decision(client: SomaAgent) -> None:
     completion = client.completions.create(model="auto", routing={"fallbacks": 1}, messages=user("Say hi"))
     assert completion.requested_model == "auto"
     assert completion.routing is not None and "chosen" in completion.routing
+    # snake_case on the wire, like every other key of the API.
+    assert isinstance(completion.routing["chosen"]["estimated_cost_usd"], (float, int))
+    assert all("estimated_cost_usd" in f for f in completion.routing["fallbacks"])

@@ -35,6 +35,8 @@ def test_start_get_list_query_signal_cancel(client: SomaAgent, emulator: Emulato
     status = client.runs.query(run.id, "status")
     assert status.id == run.id and status.query == "status"
     assert status.result["model"] == MODEL
+    # Query answers are snake_case too (the workflow's camelCase state is converted at the API).
+    assert status.result["fallback_depth"] == 0 and "fallbackDepth" not in status.result
 
     signal = client.runs.signal(run.id, "nudge", args=[1, "two"])
     assert signal.accepted is True and signal.signal == "nudge"

@@ -77,12 +77,24 @@ export interface AttemptRecord {
   attempts: number;
 }
 
-export interface RouteCandidate {
+/** The answer of a completion run's `status` query: `runs.query<CompletionRunStatus>(id, 'status')`. */
+export interface CompletionRunStatus {
+  stage: 'calling_model' | 'recording' | 'completed' | 'failed';
+  provider: ProviderId;
+  /** The candidate being called now (a registry id). */
   model: string;
-  estimatedCostUsd: number;
+  /** Its position in the fallback chain (0: the first choice). */
+  fallback_depth: number;
+  /** The candidates done so far; `error` only on those that did not answer. */
+  history: Array<Omit<AttemptRecord, 'error'> & { error?: string }>;
 }
 
-/** The `auto` policy's decision (its keys are camelCase on the wire, as written here). */
+export interface RouteCandidate {
+  model: string;
+  estimated_cost_usd: number;
+}
+
+/** The `auto` policy's decision. */
 export interface RoutingDecision {
   policy: 'auto';
   estimator: string;
