@@ -1,9 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePorts } from '../tooling/bench/free-ports.ts';
+import { readAdminKeyFile } from '../tooling/stack/admin-key-file.ts';
 
 // `npm run bench:first-call`: time to first API call for a new user. Clones this repository into
 // a temp folder, runs the README's start command there (installs included), then makes the
@@ -39,7 +40,8 @@ try {
   await ready;
   results.platform_ready_s = since();
   log('platform ready');
-  const key = readFileSync(join(repo, '.soma', 'admin-key'), 'utf8').trim();
+  const key = readAdminKeyFile(join(repo, '.soma'));
+  if (key === undefined) throw new Error(`no admin key in ${join(repo, '.soma')}`);
   const sdkEnv = { ...process.env, SOMAAGENT_API_KEY: key, SOMAAGENT_BASE_URL: `http://127.0.0.1:${port}` };
 
   // TypeScript: pack the SDK, install it into a new project, call it.

@@ -15,28 +15,19 @@
  */
 import { cpus, loadavg } from 'node:os';
 import OpenAI from 'openai';
-import { startBenchStack, keptLogPath, stopAllStacks, type BenchStack } from '../tooling/bench/bench-stack.ts';
+import { intEnv, intListEnv } from '../tooling/bench/bench-env.ts';
+import { benchRun, sleep, waitForFirstCompletion } from '../tooling/bench/bench-run.ts';
+import type { BenchStack } from '../tooling/bench/bench-stack.ts';
+import { emulatorControl } from '../tooling/bench/emulator-control.ts';
 import { cpuPercent, cpuSnapshot } from '../tooling/bench/process-cpu.ts';
 import { fmt, round, summarize, table, type Summary } from '../tooling/bench/stats.ts';
-import { intEnv } from '../tooling/bench/bench-env.ts';
-
-
-function listEnv(name: string, fallback: number[], min = 1, max = 512): number[] {
-  const raw = process.env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const values = raw.split(',').map((v) => Number(v.trim()));
-  if (values.length === 0 || values.length > 10 || values.some((v) => !Number.isInteger(v) || v < min || v > max)) {
-    throw new Error(`${name} must be a comma-separated list of up to 10 integers in ${min}..${max} (got "${raw}")`);
-  }
-  return values;
-}
 
 const SAMPLES = intEnv('BENCH_SAMPLES', 300, 1, 100_000);
 const WARMUP = intEnv('BENCH_WARMUP', 30, 0, 10_000);
 const SECONDS = intEnv('BENCH_SECONDS', 6, 1, 600);
-const CONCURRENCY = listEnv('BENCH_CONCURRENCY', [8, 16, 32], 0).filter((c) => c > 0);
+const CONCURRENCY = intListEnv('BENCH_CONCURRENCY', [8, 16, 32], 0, 512).filter((c) => c > 0);
 /** Emulator latencies for the sequential phases; 0 is the headline case. */
-const LATENCIES = listEnv('BENCH_LATENCIES', [50, 0], 0);
+const LATENCIES = intListEnv('BENCH_LATENCIES', [50, 0], 0, 512);
 const MAX_SECONDS = intEnv('BENCH_MAX_SECONDS', 600, 30, 86_400);
 /** A single call never waits longer than this. */
 const REQUEST_TIMEOUT_MS = 30_000;
@@ -45,12 +36,8 @@ const LATENCY_PHASE_MAX_MS = 75_000;
 const MODEL = 'gpt-4o-mini';
 const MESSAGES = [{ role: 'user' as const, content: 'Say hello in five words.' }];
 
-/** Set on Ctrl-C / SIGTERM / the watchdog: every loop stops issuing calls. */
-let aborted = false;
-/** Progress goes to stderr; once interrupted, only the shutdown itself is reported. */
-const note = (line: string, always = false) => {
-  if (!aborted || always) process.stderr.write(`[bench] ${line}\n`);
-};
+const bench = benchRun(MAX_SECONDS);
+const note = bench.note;
 const started = performance.now();
 /** Other work on the machine skews every figure: recorded so runs can be compared fairly. */
 const loadAtStart = loadavg()[0] ?? 0;
@@ -59,13 +46,6 @@ const loadAtStart = loadavg()[0] ?? 0;
 // The two ways to make the same completion.
 
 type Call = () => Promise<void>;
-const errors: Record<string, number> = {};
-function countError(where: string, err: unknown): void {
-  const kind = err instanceof Error ? err.message.slice(0, 120) : String(err);
-  const key = `${where}: ${kind}`;
-  errors[key] = (errors[key] ?? 0) + 1;
-}
-
 function directCall(stack: BenchStack): Call {
   const client = new OpenAI({ baseURL: `${stack.emulatorUrl}/v1`, apiKey: 'x', maxRetries: 0, timeout: REQUEST_TIMEOUT_MS });
   return async () => {
@@ -88,32 +68,6 @@ function viaApiCall(stack: BenchStack): Call {
   };
 }
 
-async function setEmulatorLatency(stack: BenchStack, latencyMs: number): Promise<void> {
-  const res = await fetch(`${stack.emulatorUrl}/_emulator/config`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ latencyMs }),
-    signal: AbortSignal.timeout(5_000),
-  });
-  const text = await res.text();
-  if (res.status !== 200) throw new Error(`emulator config failed: HTTP ${res.status} ${text}`);
-}
-
-/** The API is ready before the worker has bundled its workflows: wait for one real answer. */
-async function waitForFirstCompletion(via: Call): Promise<void> {
-  const deadline = performance.now() + 120_000;
-  for (let attempt = 1; attempt <= 120; attempt++) {
-    try {
-      await via();
-      return;
-    } catch (err) {
-      if (performance.now() > deadline) throw new Error(`no completion through the API within 120 s: ${err instanceof Error ? err.message : String(err)}`);
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
-  throw new Error('no completion through the API after 120 attempts');
-}
-
 // ---------------------------------------------------------------------------------------------
 // Phases.
 
@@ -132,20 +86,20 @@ async function timed(call: Call, where: string): Promise<number | undefined> {
     await call();
     return performance.now() - t0;
   } catch (err) {
-    countError(where, err);
+    bench.countError(where, err);
     return undefined;
   }
 }
 
 /** Sequential calls, direct and via-API alternating (and swapping order) so drift hits both. */
 async function latencyPhase(stack: BenchStack, direct: Call, via: Call, emulatorLatencyMs: number): Promise<LatencyResult> {
-  await setEmulatorLatency(stack, emulatorLatencyMs);
+  await emulatorControl(stack.emulatorUrl).setLatency(emulatorLatencyMs);
   const directMs: number[] = [];
   const viaMs: number[] = [];
   let failed = 0;
   const deadline = performance.now() + LATENCY_PHASE_MAX_MS;
   let stoppedEarly = false;
-  for (let i = 0; i < WARMUP + SAMPLES && !aborted; i++) {
+  for (let i = 0; i < WARMUP + SAMPLES && !bench.aborted; i++) {
     if (performance.now() > deadline) {
       stoppedEarly = true;
       note(`latency phase at ${emulatorLatencyMs} ms hit its ${LATENCY_PHASE_MAX_MS / 1000}s limit after ${i} rounds`);
@@ -195,7 +149,7 @@ async function throughputPhase(stack: BenchStack, call: Call, target: Throughput
   const t0 = performance.now();
   const end = t0 + seconds * 1000;
   const loop = async () => {
-    for (let n = 0; n < maxPerLoop && performance.now() < end && !aborted; n++) {
+    for (let n = 0; n < maxPerLoop && performance.now() < end && !bench.aborted; n++) {
       const s = performance.now();
       try {
         await call();
@@ -206,9 +160,9 @@ async function throughputPhase(stack: BenchStack, call: Call, target: Throughput
         }
       } catch (err) {
         failed++;
-        countError(`${target} x${concurrency}`, err);
+        bench.countError(`${target} x${concurrency}`, err);
         // A failing target must not turn into a hot loop.
-        await new Promise((r) => setTimeout(r, 10));
+        await sleep(10);
       }
     }
   };
@@ -260,13 +214,7 @@ function report(latency: LatencyResult[], throughput: ThroughputResult[], stack:
     const crow = Object.entries(best.cpuPercent).sort((a, b) => b[1] - a[1]);
     out.push(table([['process', 'cpu %'], ...crow.map(([k, v]) => [k, fmt(v)])]));
   }
-  const errorKinds = Object.entries(errors);
-  if (errorKinds.length) {
-    out.push('');
-    out.push('Errors');
-    for (const [k, v] of errorKinds) out.push(`  ${v} x ${k}`);
-  }
-  out.push('');
+  out.push(...bench.errorLines(), '');
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
@@ -278,8 +226,7 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
     throughput.filter((t) => t.target === target).reduce<ThroughputResult | undefined>((a, b) => (a && a.perSecond >= b.perSecond ? a : b), undefined);
   const bestVia = bestOf('via API');
   const bestDirect = bestOf('direct');
-  const totalErrors = Object.values(errors).reduce((a, b) => a + b, 0);
-  return {
+    return {
     overhead_p50_ms: round(zero?.overhead.p50 ?? Number.NaN),
     overhead_p95_ms: round(zero?.overhead.p95 ?? Number.NaN),
     overhead_p99_ms: round(zero?.overhead.p99 ?? Number.NaN),
@@ -310,7 +257,7 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
       p99_ms: round(t.latency.p99),
     })),
     cpu_pct_best_via: bestVia?.cpuPercent ?? {},
-    errors: totalErrors,
+    errors: bench.errorCount(),
     stack_start_s: round(startupSeconds, 1),
     cores: cpus().length,
     loadavg_start: round(loadAtStart),
@@ -321,68 +268,37 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
 
 // ---------------------------------------------------------------------------------------------
 
-let finishing = false;
-async function abort(reason: string, code: number): Promise<never> {
-  aborted = true;
-  if (!finishing) {
-    finishing = true;
-    note(`${reason}: stopping the stack ...`, true);
-    await stopAllStacks();
-  }
-  process.exit(code);
+interface Measured {
+  latency: LatencyResult[];
+  throughput: ThroughputResult[];
 }
-process.on('SIGINT', () => void abort('interrupted', 130));
-process.on('SIGTERM', () => void abort('terminated', 143));
-const watchdog = setTimeout(() => void abort(`the run took longer than BENCH_MAX_SECONDS=${MAX_SECONDS}`, 1), MAX_SECONDS * 1000);
-watchdog.unref();
 
-async function main(): Promise<void> {
-  const t0 = performance.now();
-  const stack = await startBenchStack({ log: note });
-  const startupSeconds = (performance.now() - t0) / 1000;
-  note(`stack ready in ${fmt(startupSeconds)} s: API ${stack.apiUrl}, emulator ${stack.emulatorUrl}`);
-  let latency: LatencyResult[] = [];
+async function measure(stack: BenchStack): Promise<Measured> {
+  const latency: LatencyResult[] = [];
   const throughput: ThroughputResult[] = [];
-  try {
-    const direct = directCall(stack);
-    const via = viaApiCall(stack);
-    await waitForFirstCompletion(via);
-    for (const ms of LATENCIES) {
-      note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
-      latency = [...latency, await latencyPhase(stack, direct, via, ms)];
-    }
-    await setEmulatorLatency(stack, 0);
-    for (const [target, call] of CONCURRENCY.length ? ([['via API', via], ['direct', direct]] as const) : []) {
-      // A short, discarded run at the highest concurrency warms connections and caches.
-      await throughputPhase(stack, call, target, Math.max(...CONCURRENCY), 1);
-      for (const c of CONCURRENCY) {
-        note(`throughput ${target} at concurrency ${c} for ${SECONDS} s ...`);
-        throughput.push(await throughputPhase(stack, call, target, c, SECONDS));
-      }
-    }
-  } catch (err) {
-    // Interrupted: abort() is stopping the stack and exits; calls failing meanwhile are expected.
-    if (aborted) return new Promise<never>(() => undefined);
-    const kept = keptLogPath();
-    note(`error: ${err instanceof Error ? err.message : String(err)}; the stack's output is kept in ${kept}`);
-    finishing = true;
-    await stack.stop({ keepLogAs: kept });
-    process.exit(1);
+  const direct = directCall(stack);
+  const via = viaApiCall(stack);
+  await waitForFirstCompletion(via);
+  for (const ms of LATENCIES) {
+    note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
+    latency.push(await latencyPhase(stack, direct, via, ms));
   }
-  finishing = true;
-  note('stopping the stack ...');
-  await stack.stop();
-  clearTimeout(watchdog);
-  report(latency, throughput, { startupSeconds });
-  // Must stay the last line of stdout.
-  process.stdout.write(`${JSON.stringify(summaryJson(latency, throughput, startupSeconds))}\n`, () => process.exit(0));
+  await emulatorControl(stack.emulatorUrl).setLatency(0);
+  for (const [target, call] of CONCURRENCY.length ? ([['via API', via], ['direct', direct]] as const) : []) {
+    // A short, discarded run at the highest concurrency warms connections and caches.
+    await throughputPhase(stack, call, target, Math.max(...CONCURRENCY), 1);
+    for (const c of CONCURRENCY) {
+      note(`throughput ${target} at concurrency ${c} for ${SECONDS} s ...`);
+      throughput.push(await throughputPhase(stack, call, target, c, SECONDS));
+    }
+  }
+  return { latency, throughput };
 }
 
-main().catch(async (err: unknown) => {
-  note(`error: ${err instanceof Error ? err.message : String(err)}`);
-  if (!finishing) {
-    finishing = true;
-    await stopAllStacks();
-  }
-  process.exit(1);
+bench.run({
+  measure,
+  finish({ latency, throughput }, startupSeconds) {
+    report(latency, throughput, { startupSeconds });
+    return summaryJson(latency, throughput, startupSeconds);
+  },
 });

@@ -1,11 +1,10 @@
 /**
  * The frame every stack benchmark shares: knobs from the environment, a private stack, Ctrl-C and
  * a watchdog that always stop it, a kept log when a run fails, and one JSON object as the very
- * last line of stdout. (bench-overhead.ts predates it and still carries its own copy.)
+ * last line of stdout.
  */
 import { keptLogPath, startBenchStack, stopAllStacks, type BenchStack } from './bench-stack.ts';
 import { fmt } from './stats.ts';
-
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

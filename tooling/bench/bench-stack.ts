@@ -3,6 +3,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { adminKeyFile, readAdminKeyFile } from '../stack/admin-key-file.ts';
 import { freePorts } from './free-ports.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -205,9 +206,9 @@ async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise
       }
       await sleep(250);
     }
-    const keyFile = join(stateDir, 'admin-key');
-    if (!existsSync(keyFile)) throw new Error(`no admin key at ${keyFile}`);
-    stack.adminKey = readFileSync(keyFile, 'utf8').trim();
+    const adminKey = readAdminKeyFile(stateDir);
+    if (adminKey === undefined) throw new Error(`no admin key at ${adminKeyFile(stateDir)}`);
+    stack.adminKey = adminKey;
     return stack;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);

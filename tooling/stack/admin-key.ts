@@ -1,8 +1,8 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { createApiKeyStore } from '../../stores/api-keys.ts';
 import type { Pool } from '../../platform/db/pool.ts';
 import { createTenantStore } from '../../stores/tenants.ts';
+import { adminKeyFile } from './admin-key-file.ts';
 
 export const DEFAULT_TENANT_ID = 'default';
 
@@ -18,7 +18,7 @@ export interface AdminKeyOutcome {
  * the hash; the plaintext goes to a 0600 file in the state folder so local tools can use it.
  */
 export async function ensureAdminKey(pool: Pool, stateDir: string, presetKey?: string): Promise<AdminKeyOutcome> {
-  const keyFile = join(stateDir, 'admin-key');
+  const keyFile = adminKeyFile(stateDir);
   await createTenantStore(pool).ensure(DEFAULT_TENANT_ID, 'Default tenant');
   const keys = createApiKeyStore(pool);
   if (presetKey) {
@@ -33,9 +33,4 @@ export async function ensureAdminKey(pool: Pool, stateDir: string, presetKey?: s
   const created = await keys.create({ tenantId: DEFAULT_TENANT_ID, name: 'admin (first start)', isAdmin: true });
   writeFileSync(keyFile, `${created.secret}\n`, { mode: 0o600 });
   return { newKey: created.secret, location: keyFile };
-}
-
-export function readAdminKeyFile(stateDir: string): string | undefined {
-  const keyFile = join(stateDir, 'admin-key');
-  return existsSync(keyFile) ? readFileSync(keyFile, 'utf8').trim() : undefined;
 }
