@@ -154,6 +154,10 @@ describe('outbound policy: every spelling of a forbidden address is refused befo
   it.each(['ftp://example.com/x', 'file:///etc/passwd', 'gopher://example.com/', 'data:text/plain,hi', 'javascript:alert(1)'])('refuses the scheme of %s', (url) => {
     expect(() => checkUrl(url, policyWith())).toThrow(expect.objectContaining({ code: 'outbound_blocked', reason: 'scheme' }));
   });
+
+  it.each(['https://user:secret@example.com/doc', 'https://token@example.com/doc', 'http://:pw@example.com/'])('refuses credentials in the URL (%s): they would be stored with the document', (url) => {
+    expect(() => checkUrl(url, policyWith())).toThrow(expect.objectContaining({ code: 'outbound_blocked', reason: 'credentials' }));
+  });
 });
 
 describe('outbound policy: DNS answers', () => {

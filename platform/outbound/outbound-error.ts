@@ -19,7 +19,7 @@ export type OutboundErrorCode =
   | 'outbound_failed';
 
 /** Why the policy refused: an address block, or a rule about the URL itself. */
-export type OutboundBlockReason = AddressBlockReason | 'scheme' | 'localhost' | 'rebinding';
+export type OutboundBlockReason = AddressBlockReason | 'scheme' | 'localhost' | 'rebinding' | 'credentials';
 
 export class OutboundError extends Error {
   override readonly name = 'OutboundError';

@@ -127,6 +127,9 @@ export function checkUrl(input: string | URL, policy: OutboundPolicy): CheckedUr
     throw new OutboundError('outbound_invalid_url', `not a URL: ${String(input)}`, false);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw blocked('scheme', `only http and https URLs can be fetched, not ${url.protocol}`);
+  // A user name or password in the URL would be kept wherever the URL is (the document's source,
+  // the run's history): credentials for a fetch belong in a secret store, never in the address.
+  if (url.username !== '' || url.password !== '') throw blocked('credentials', `URLs with a user name or password cannot be fetched (${url.host})`);
   const allowed = hostAllowed(url, policy);
   const literal = parseIp(url.hostname);
   if (!allowed) {
