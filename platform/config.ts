@@ -153,6 +153,14 @@ const EnvSchema = z.object({
 
 export type Env = z.infer<typeof EnvSchema>;
 
+/**
+ * Whether this file declares (and so validates) a variable. Provider adapters read declared
+ * variables from the parsed Env and only their own undeclared ones from the raw environment.
+ */
+export function declaresVariable(name: string): boolean {
+  return Object.hasOwn(EnvSchema.shape, name);
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }

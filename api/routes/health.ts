@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Connection } from '@temporalio/client';
 import type { Pool } from '../../platform/db/pool.ts';
+import type { ProviderState } from '../../core/providers/provider-set.ts';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -21,7 +22,10 @@ async function check(name: string, probe: () => Promise<unknown>): Promise<{ nam
   }
 }
 
-export function healthRouter(deps: { pool: Pool; connection: Connection }): Router {
+export function healthRouter(deps: { pool: Pool; connection: Connection; providers?: readonly ProviderState[] }): Router {
+  // Which vendors answer for real and which the emulator simulates (or, in production, nobody):
+  // an operator sees at a glance why gpt-* answers "[simulated]" or 503 provider_not_configured.
+  const providers = Object.fromEntries((deps.providers ?? []).map((p) => [p.id, p.status]));
   const router = Router();
   // Liveness: the process answers. Never touches dependencies, so a slow database cannot get
   // a healthy API restarted.
@@ -35,7 +39,7 @@ export function healthRouter(deps: { pool: Pool; connection: Connection }): Rout
       check('temporal', () => deps.connection.workflowService.getSystemInfo({})),
     ]);
     const ready = checks.every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks, providers });
   });
   return router;
 }

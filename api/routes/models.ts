@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
+import { PROVIDER_IDS } from '../../core/providers/provider-registry.ts';
 import type { ModelSpec } from '../../core/routing/model-spec.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import type { ModelRegistryStore, RegisteredModel } from '../../stores/model-registry.ts';
@@ -13,7 +14,7 @@ export const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 /** The API speaks snake_case like the rest of our JSON; the catalogue file is camelCase. */
 export const ModelBodySchema = z
   .object({
-    provider: z.enum(['openai', 'anthropic', 'local']),
+    provider: z.enum(PROVIDER_IDS),
     provider_model: z.string().min(1).max(200),
     context_window: pgInt(),
     max_output_tokens: pgInt(),

@@ -7,6 +7,7 @@
 import OpenAI from 'openai';
 import { ConfigError } from '../../platform/config.ts';
 import { toProviderFailure } from '../providers/classify-provider-error.ts';
+import { classifyOpenAIError } from '../providers/openai-provider.ts';
 import type { ProviderId } from '../providers/provider.ts';
 import { assertDimension, type EmbedOptions, type Embedder, type EmbeddingVector } from './embedder.ts';
 
@@ -147,7 +148,7 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
             { signal },
           );
         } catch (error) {
-          throw toProviderFailure(providerId, error, signal);
+          throw toProviderFailure(providerId, error, signal, classifyOpenAIError);
         }
         if (response.data.length !== batch.texts.length) {
           throw new Error(`${id} returned ${response.data.length} embeddings for ${batch.texts.length} inputs`);

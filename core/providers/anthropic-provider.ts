@@ -1,6 +1,7 @@
-/** Provider adapter over the official `@anthropic-ai/sdk` (Messages API). */
-import Anthropic from '@anthropic-ai/sdk';
-import { toProviderFailure } from './classify-provider-error.ts';
+/** The Anthropic provider adapter, over the official `@anthropic-ai/sdk` (Messages API). */
+import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { sdkErrorClassifier, toProviderFailure } from './classify-provider-error.ts';
+import type { ProviderAdapter } from './provider-adapter.ts';
 import type { FinishReason, GenerateRequest, GenerateResult, Provider, StreamPart, Usage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
 import { isSimulatedResponse } from './simulated-header.ts';
@@ -19,6 +20,17 @@ export interface AnthropicProviderOptions {
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_TOKENS = 1024;
+
+/** The `@anthropic-ai/sdk` errors; its `error.details.error_code` plays OpenAI's `error.code`. */
+export const classifyAnthropicError = sdkErrorClassifier({
+  timeout: APIConnectionTimeoutError,
+  abort: APIUserAbortError,
+  connection: APIConnectionError,
+  apiFailure: (error) =>
+    error instanceof APIError
+      ? { status: error.status, headers: error.headers, message: error.message, type: error.type ?? undefined, code: error.errorCode ?? undefined }
+      : undefined,
+});
 
 function finishReasonOf(reason: Anthropic.StopReason | null | undefined): FinishReason {
   switch (reason) {
@@ -89,7 +101,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           simulated: options.simulated === true || isSimulatedResponse(response.headers),
         };
       } catch (error) {
-        throw toProviderFailure('anthropic', error, request.signal);
+        throw toProviderFailure('anthropic', error, request.signal, classifyAnthropicError);
       }
     },
 
@@ -126,7 +138,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           }
         }
       } catch (error) {
-        throw toProviderFailure('anthropic', error, request.signal);
+        throw toProviderFailure('anthropic', error, request.signal, classifyAnthropicError);
       }
       // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
       request.signal?.throwIfAborted();
@@ -135,3 +147,15 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
     },
   };
 }
+
+// Annotated, not inferred: ProviderId is derived from this type, so it must not depend on itself.
+export const anthropicProvider: ProviderAdapter<'anthropic'> = {
+  id: 'anthropic',
+  label: 'Anthropic',
+  env: { required: 'ANTHROPIC_API_KEY', apiKey: 'ANTHROPIC_API_KEY', baseUrl: 'ANTHROPIC_BASE_URL' },
+  // The emulator serves Anthropic's /v1/messages at its root, as api.anthropic.com does.
+  emulatorPath: '',
+  models: [/^claude-/],
+  create: (connection) => createAnthropicProvider(connection),
+  classify: (error) => classifyAnthropicError('anthropic', error),
+};

@@ -9,24 +9,12 @@
  * so Temporal records a cancellation instead of a "retryable connection error" that would
  * schedule another attempt nobody wants.
  */
-import {
-  APIConnectionError as AnthropicConnectionError,
-  APIConnectionTimeoutError as AnthropicTimeoutError,
-  APIError as AnthropicAPIError,
-  APIUserAbortError as AnthropicUserAbortError,
-} from '@anthropic-ai/sdk';
-import {
-  APIConnectionError as OpenAIConnectionError,
-  APIConnectionTimeoutError as OpenAITimeoutError,
-  APIError as OpenAIAPIError,
-  APIUserAbortError as OpenAIUserAbortError,
-} from 'openai';
 import type { ProviderId } from './provider.ts';
 import { ProviderError, type ProviderErrorKind } from './provider-error.ts';
 import { retryAfterMsFrom } from './retry-after.ts';
 
 /** The parts of an HTTP error response that decide its kind, whichever SDK produced it. */
-interface ApiFailure {
+export interface ApiFailure {
   /** Undefined for errors sent inside an SSE stream after a 200. */
   status: number | undefined;
   headers: Headers | undefined;
@@ -103,58 +91,65 @@ function kindForType(failure: ApiFailure): ProviderErrorKind {
   }
 }
 
-function apiFailureOf(error: unknown): ApiFailure | undefined {
-  if (error instanceof OpenAIAPIError) {
-    return { status: error.status, headers: error.headers, message: error.message, type: error.type ?? undefined, code: error.code ?? undefined };
-  }
-  if (error instanceof AnthropicAPIError) {
-    return { status: error.status, headers: error.headers, message: error.message, type: error.type ?? undefined, code: error.errorCode ?? undefined };
-  }
-  return undefined;
+/**
+ * The error classes of one vendor SDK. The kind rules above are HTTP semantics every SDK shares;
+ * which classes mean "timeout", "connection" or "HTTP answer" is each adapter's own to declare.
+ */
+type ErrorClass = abstract new (...args: never[]) => Error;
+export interface SdkErrors {
+  /** Checked first: a timeout is a connection error in both official SDKs' hierarchies. */
+  timeout: ErrorClass;
+  abort: ErrorClass;
+  connection: ErrorClass;
+  /** The SDK's HTTP error, read into the shared shape; undefined for anything else. */
+  apiFailure(error: unknown): ApiFailure | undefined;
+}
+
+/** One adapter's classifier: its SDK's errors as a ProviderError, undefined for anything else. */
+export type SdkErrorClassifier = (provider: ProviderId, error: unknown) => ProviderError | undefined;
+
+export function sdkErrorClassifier(sdk: SdkErrors): SdkErrorClassifier {
+  return (provider, error) => {
+    if (error instanceof sdk.timeout) return new ProviderError(provider, 'timeout', `${provider}: request timed out`);
+    // Reached only when the abort did not come from the caller's signal (see toProviderFailure):
+    // some other deadline cut the call, which is a timeout as far as the retry policy cares.
+    if (error instanceof sdk.abort) return new ProviderError(provider, 'timeout', `${provider}: request aborted: ${error.message}`);
+    if (error instanceof sdk.connection) {
+      const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+      return new ProviderError(provider, 'connection', `${provider}: ${error.message}${cause}`);
+    }
+    const failure = sdk.apiFailure(error);
+    if (!failure) return undefined;
+    const kind = failure.status === undefined ? kindForType(failure) : kindForStatus(failure.status, failure);
+    return new ProviderError(provider, kind, `${provider}: ${failure.message}`, failure.status, retryAfterMsFrom(failure.headers));
+  };
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function classify(provider: ProviderId, error: unknown): ProviderError {
-  // Order matters: timeout ⊂ connection ⊂ APIError in both SDK hierarchies.
-  if (error instanceof OpenAITimeoutError || error instanceof AnthropicTimeoutError) {
-    return new ProviderError(provider, 'timeout', `${provider}: request timed out`);
-  }
-  // Reached only when the abort did not come from the caller's signal (see toProviderFailure):
-  // some other deadline cut the call, which is a timeout as far as the retry policy cares.
-  if (
-    error instanceof OpenAIUserAbortError ||
-    error instanceof AnthropicUserAbortError ||
-    (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError'))
-  ) {
+function classify(provider: ProviderId, error: unknown, sdk: SdkErrorClassifier | undefined): ProviderError {
+  const own = sdk?.(provider, error);
+  if (own) return own;
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
     return new ProviderError(provider, 'timeout', `${provider}: request aborted: ${messageOf(error)}`);
-  }
-  if (error instanceof OpenAIConnectionError || error instanceof AnthropicConnectionError) {
-    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-    return new ProviderError(provider, 'connection', `${provider}: ${error.message}${cause}`);
-  }
-  const failure = apiFailureOf(error);
-  if (failure) {
-    const kind = failure.status === undefined ? kindForType(failure) : kindForStatus(failure.status, failure);
-    return new ProviderError(provider, kind, `${provider}: ${failure.message}`, failure.status, retryAfterMsFrom(failure.headers));
   }
   // What the SDKs pass through unwrapped is the response body failing mid-read (undici's
   // "terminated" when the socket drops during a stream): a connection failure.
   return new ProviderError(provider, 'connection', `${provider}: ${messageOf(error)}`);
 }
 
-export function classifyProviderError(provider: ProviderId, error: unknown): ProviderError {
+export function classifyProviderError(provider: ProviderId, error: unknown, sdk?: SdkErrorClassifier): ProviderError {
   if (error instanceof ProviderError) return error;
-  const classified = classify(provider, error);
+  const classified = classify(provider, error, sdk);
   // Keeps the SDK error for debugging; it carries response headers, never our API key.
   classified.cause = error;
   return classified;
 }
 
 /** What an adapter throws when a call fails: the caller's own cancellation, or a ProviderError. */
-export function toProviderFailure(provider: ProviderId, error: unknown, signal: AbortSignal | undefined): unknown {
+export function toProviderFailure(provider: ProviderId, error: unknown, signal: AbortSignal | undefined, sdk?: SdkErrorClassifier): unknown {
   if (signal?.aborted) return signal.reason;
-  return classifyProviderError(provider, error);
+  return classifyProviderError(provider, error, sdk);
 }

@@ -1,10 +1,11 @@
 /**
- * Provider adapter over the official `openai` SDK (Chat Completions). The same adapter serves
- * OpenAI itself and OpenAI-compatible local servers (Ollama, vLLM, llama.cpp) via `id: 'local'`.
+ * The OpenAI provider adapter, over the official `openai` SDK (Chat Completions). The client
+ * also serves OpenAI-compatible servers (Ollama, vLLM, llama.cpp): see local-provider.ts.
  */
-import OpenAI from 'openai';
-import { toProviderFailure } from './classify-provider-error.ts';
-import type { FinishReason, GenerateRequest, GenerateResult, Provider, StreamPart, Usage } from './provider.ts';
+import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { sdkErrorClassifier, toProviderFailure } from './classify-provider-error.ts';
+import type { ProviderAdapter } from './provider-adapter.ts';
+import type { FinishReason, GenerateRequest, GenerateResult, Provider, ProviderId, StreamPart, Usage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
 import { isSimulatedResponse } from './simulated-header.ts';
 
@@ -13,7 +14,10 @@ export interface OpenAIProviderOptions {
   apiKey: string;
   /** Defaults to api.openai.com; for local servers e.g. `http://127.0.0.1:11434/v1`. */
   baseURL?: string | undefined;
-  id?: 'openai' | 'local';
+  /** `openai`, or the id of an OpenAI-compatible adapter built on this client (`local`). */
+  id?: ProviderId;
+  /** OpenAI's reasoning models take only max_completion_tokens; compatible servers only know max_tokens. */
+  maxTokensParam?: 'max_completion_tokens' | 'max_tokens';
   /** Set when the base URL is the provider emulator, so results are labelled even without its header. */
   simulated?: boolean;
   /** Time allowed until the response starts (whole answer for generate, first bytes for stream). */
@@ -21,6 +25,17 @@ export interface OpenAIProviderOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** The `openai` SDK's errors, for this adapter and every adapter built on the same SDK. */
+export const classifyOpenAIError = sdkErrorClassifier({
+  timeout: APIConnectionTimeoutError,
+  abort: APIUserAbortError,
+  connection: APIConnectionError,
+  apiFailure: (error) =>
+    error instanceof APIError
+      ? { status: error.status, headers: error.headers, message: error.message, type: error.type ?? undefined, code: error.code ?? undefined }
+      : undefined,
+});
 
 function finishReasonOf(reason: string | null | undefined): FinishReason {
   switch (reason) {
@@ -44,6 +59,7 @@ function usageOf(usage: OpenAI.CompletionUsage | null | undefined): Usage {
 
 export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   const id = options.id ?? 'openai';
+  const maxTokensParam = options.maxTokensParam ?? (id === 'openai' ? 'max_completion_tokens' : 'max_tokens');
   const client = new OpenAI({
     apiKey: options.apiKey,
     baseURL: options.baseURL,
@@ -57,8 +73,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     return {
       model: request.model,
       messages: request.messages.map((message): OpenAI.ChatCompletionMessageParam => ({ role: message.role, content: message.content })),
-      // OpenAI's reasoning models only accept max_completion_tokens; local servers only know max_tokens.
-      ...(request.maxTokens !== undefined && (id === 'local' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens })),
+      ...(request.maxTokens !== undefined && (maxTokensParam === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens })),
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.topP !== undefined && { top_p: request.topP }),
       ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
@@ -82,7 +97,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           simulated: options.simulated === true || isSimulatedResponse(response.headers),
         };
       } catch (error) {
-        throw toProviderFailure(id, error, request.signal);
+        throw toProviderFailure(id, error, request.signal, classifyOpenAIError);
       }
     },
 
@@ -105,7 +120,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           if (choice?.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
         }
       } catch (error) {
-        throw toProviderFailure(id, error, request.signal);
+        throw toProviderFailure(id, error, request.signal, classifyOpenAIError);
       }
       // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
       request.signal?.throwIfAborted();
@@ -116,3 +131,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
     },
   };
 }
+
+// Annotated, not inferred: ProviderId is derived from this type, so it must not depend on itself.
+export const openaiProvider: ProviderAdapter<'openai'> = {
+  id: 'openai',
+  label: 'OpenAI',
+  env: { required: 'OPENAI_API_KEY', apiKey: 'OPENAI_API_KEY', baseUrl: 'OPENAI_BASE_URL' },
+  emulatorPath: '/v1',
+  models: [/^gpt-/, /^o\d/, /^chatgpt-/],
+  create: (connection) => createOpenAIProvider({ id: 'openai', ...connection }),
+  classify: (error) => classifyOpenAIError('openai', error),
+};

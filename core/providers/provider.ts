@@ -2,6 +2,7 @@
  * The one contract every model provider adapter implements. Adapters are thin: they translate
  * this shape to an official SDK call and back, and classify failures as ProviderError.
  */
+import type { RegisteredProviderId } from './provider-registry.ts';
 
 export type ChatRole = 'system' | 'user' | 'assistant';
 
@@ -45,11 +46,12 @@ export type StreamPart =
   | { type: 'finish'; usage: Usage; finishReason: FinishReason; model: string; simulated: boolean };
 
 export interface Provider {
-  /** `openai`, `anthropic` or `local`. */
+  /** One of the registry's ids (provider-registry.ts). */
   readonly id: ProviderId;
   generate(request: GenerateRequest): Promise<GenerateResult>;
   /** Yields text deltas, then exactly one `finish` part. Throws ProviderError on failure. */
   stream(request: GenerateRequest): AsyncIterable<StreamPart>;
 }
 
-export type ProviderId = 'openai' | 'anthropic' | 'local';
+/** Derived from the registry's adapters; a type-only import, so this module stays pure. */
+export type ProviderId = RegisteredProviderId;

@@ -1,11 +1,20 @@
 import { z } from 'zod';
+import type { ProviderId } from '../providers/provider.ts';
+
+/**
+ * The shape of a provider id. Which ids exist is the provider registry's to say, but the registry
+ * loads the vendors' SDKs and this schema must stay pure (stores parse rows with it): the API
+ * checks ids against the registry where models are written (PUT /v1/admin/models), and routing
+ * treats a stored row whose provider this build lacks as not configured.
+ */
+const ProviderIdSchema = z.custom<ProviderId>((v) => typeof v === 'string' && /^[a-z][a-z0-9-]{0,39}$/.test(v), 'a provider id');
 
 /** One catalogue entry; the seed file, the database rows and admin edits all parse through this. */
 export const ModelSpecSchema = z
   .object({
     /** What callers put in `model`, e.g. `gpt-4o-mini` or `local/llama3.2`. */
     id: z.string().min(1).max(200).regex(/^[A-Za-z0-9._:/-]+$/),
-    provider: z.enum(['openai', 'anthropic', 'local']),
+    provider: ProviderIdSchema,
     /** The name the provider's API expects. */
     providerModel: z.string().min(1).max(200),
     contextWindow: z.number().int().positive(),

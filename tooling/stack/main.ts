@@ -1,6 +1,7 @@
 import { mkdirSync, createWriteStream, type WriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { emulatorBaseUrl, loadEnv, needsEmulator } from '../../platform/config.ts';
+import { providerStates, type ProviderState } from '../../core/providers/provider-set.ts';
 import { migrate } from '../../platform/db/migrate.ts';
 import { createPool } from '../../platform/db/pool.ts';
 import { createModelRegistryStore, readCatalogue } from '../../stores/model-registry.ts';
@@ -28,7 +29,9 @@ const print = (name: string, line: string) => {
 
 const useEmbeddedTemporal = !env.TEMPORAL_ADDRESS;
 const useEmbeddedPostgres = !env.DATABASE_URL;
-const useEmulator = needsEmulator(env) && !env.EMULATOR_URL;
+// The emulator runs only for vendors it stands in for: never in production (see provider-set.ts).
+const providers = providerStates(env);
+const useEmulator = needsEmulator(env) && providers.some((p) => p.status === 'simulated') && !env.EMULATOR_URL;
 
 // Refuse early, and say which setting to change, rather than half-start.
 const ports: Array<[number, string]> = [[env.PORT, 'PORT (API)'], [env.WORKER_METRICS_PORT, 'WORKER_METRICS_PORT (worker /metrics)']];
@@ -139,6 +142,9 @@ try {
   say(`  Payload keys   ${payloadKeys.source} (histories are encrypted; decode: ${apiUrl}/codec with an admin key)`);
   say(`  Postgres       ${useEmbeddedPostgres ? `embedded, data in ${resolve(stateDir, 'pgdata')}` : 'DATABASE_URL'}`);
   if (useEmulator) say(`  Emulator       ${emulatorBaseUrl(env)} (simulated answers)`);
+  // Real, simulated (the emulator answers, labelled) or not configured (its models answer 503).
+  const describe = (p: ProviderState) => (p.status === 'real' ? 'real' : p.status === 'simulated' ? 'simulated' : `not configured (set ${p.variable})`);
+  say(`  Providers      ${providers.map((p) => `${p.id}: ${describe(p)}`).join(', ')}`);
   if (admin.newKey) {
     say('');
     say(`  Admin API key (shown once; also saved to ${admin.location}):`);
