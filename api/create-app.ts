@@ -24,6 +24,7 @@ import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
 import { experimentsRouter } from './routes/experiments.ts';
 import { healthRouter } from './routes/health.ts';
+import { providerStates } from '../core/providers/provider-set.ts';
 import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
 import { usageRouter } from './routes/usage.ts';
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
   // Bad percent-encoding, NUL and lone surrogates in the path or query: a 400 before any route.
   app.use(checkUrl);
 
-  app.use(healthRouter({ pool: deps.pool, connection: deps.connection }));
+  app.use(healthRouter({ pool: deps.pool, connection: deps.connection, providers: providerStates(deps.env) }));
   app.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });

@@ -6,6 +6,7 @@ import { conversationPaths, conversationSchemas } from './openapi-conversations.
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
+import { PROVIDER_IDS } from '../core/providers/provider-registry.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
 import { HANDLER_NAME, RUN_ID } from './routes/runs.ts';
 import { MODEL_ID } from './routes/models.ts';
@@ -95,7 +96,7 @@ const Completion = {
     id: { type: 'string', description: 'The run id (a Temporal workflow id).' },
     object: { const: 'completion' },
     model: { type: 'string' },
-    provider: { enum: ['openai', 'anthropic', 'local'] },
+    provider: { enum: PROVIDER_IDS },
     provider_model: { type: 'string' },
     text: { type: 'string' },
     finish_reason: { enum: ['stop', 'length', 'content_filter', 'tool_calls', 'other'] },

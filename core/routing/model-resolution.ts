@@ -6,6 +6,7 @@ import type { ChatMessage, CompletionInput, ModelCandidate } from '../completion
 import type { RegisteredModel } from '../../stores/model-registry.ts';
 import { ApiError } from '../../api/api-error.ts';
 import { suggestModels } from './model-suggestions.ts';
+import { providerAdapter } from '../providers/provider-registry.ts';
 
 export const AUTO = 'auto';
 
@@ -53,7 +54,7 @@ export function resolveCandidates(
     const known = byId.get(id);
     if (!known) throw unknownModel(id, 'is not in the registry', registry, available);
     if (!known.enabled) throw unknownModel(id, 'is disabled', registry, available);
-    if (!available.has(known.provider)) throw unknownModel(id, `needs the ${known.provider} provider, which is not configured`, registry, available);
+    if (!available.has(known.provider)) throw providerNotConfigured(id, known.provider);
     return fromRegistry(known);
   };
 
@@ -79,6 +80,22 @@ export function resolveCandidates(
     }
     throw err;
   }
+}
+
+/**
+ * 503 `provider_not_configured`: the model exists but this deployment has no way to call its
+ * vendor (in production a missing key is never simulated). Names the variable that fixes it.
+ */
+function providerNotConfigured(id: string, provider: ProviderId): ApiError {
+  const variable = providerAdapter(provider)?.env.required;
+  const fix = variable ? ` Set ${variable} to enable it.` : ' This build has no adapter for it.';
+  return new ApiError(
+    503,
+    'provider_error',
+    'provider_not_configured',
+    `Model "${id}" needs the ${provider} provider, which is not configured in this deployment.${fix}`,
+    { model: id, provider, ...(variable && { variable }) },
+  );
 }
 
 /** 400 `model_not_found`, naming the closest ids the caller could use instead (also in `details`). */
