@@ -1,14 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Client, Connection } from '@temporalio/client';
-import type { ProviderId } from '../core/providers/provider.ts';
-import { createPromptServices } from '../core/prompts/prompt-services.ts';
+import type { Registry } from 'prom-client';
+import type { Services } from '../composition/services.ts';
 import type { Env } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import { createApiKeyStore } from '../stores/api-keys.ts';
 import type { Pool } from '../platform/db/pool.ts';
-import { createTenantStore } from '../stores/tenants.ts';
-import { createModelRegistryStore } from '../stores/model-registry.ts';
-import type { ModelRegistryCache } from '../stores/model-registry-cache.ts';
 import { ApiError } from './api-error.ts';
 import { createAuthenticator, requireAdmin } from './middleware/auth.ts';
 import { createErrorHandler } from './middleware/error-handler.ts';
@@ -18,7 +14,6 @@ import { requestId } from './middleware/request-id.ts';
 import { checkBody, checkUrl } from './middleware/input-hygiene.ts';
 import { methodNotAllowed } from './middleware/method-not-allowed.ts';
 import { createIdempotency } from './middleware/idempotency.ts';
-import { createIdempotencyKeyStore } from '../stores/idempotency-keys.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
@@ -29,46 +24,25 @@ import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
 import { usageRouter } from './routes/usage.ts';
 import { budgetsRouter } from './routes/budgets.ts';
-import { createBudgetStore } from '../stores/budgets.ts';
-import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
 import { runsRouter } from './routes/runs.ts';
 import { codecAllowedOrigins, codecRouter } from './routes/codec.ts';
 import { policiesRouter } from './routes/policies.ts';
 import { conversationsRouter } from './routes/conversations.ts';
 import { memoryRouter } from './routes/memory.ts';
 import { ragRouter } from './routes/rag.ts';
-import { createMemorySearch } from '../core/memory/memory-search.ts';
-import type { Memory } from '../composition/memory-from-env.ts';
-import type { MemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
-import { createDocumentStore } from '../stores/documents.ts';
-import { createOpenBreakers } from '../core/routing/open-breakers.ts';
-import { breakerPolicyFrom, createCircuitBreakerStore } from '../stores/circuit-breakers.ts';
-import { createConversationStore } from '../stores/conversations.ts';
 import { capsulesRouter } from './routes/capsules.ts';
-import { createCapsuleStore } from '../stores/capsules.ts';
-import { createModelPolicyStore } from '../stores/model-policies.ts';
-import type { Registry } from 'prom-client';
-import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 
 export interface AppDeps {
   env: Env;
+  /** For the readiness check only; data access goes through `services`. */
   pool: Pool;
   connection: Connection;
   client: Client;
   logger: Logger;
-  availableProviders: ReadonlySet<ProviderId>;
-  /** The process's model registry cache (shared with routing). */
-  models: ModelRegistryCache;
-  /** Reads model metrics for the usage endpoints. */
-  metrics: MetricsQueries;
+  /** The process's stores and domain services, built once by composition/services.ts. */
+  services: Services;
   /** The process's /metrics registry (shared with an embedded worker); a new one when omitted. */
   registry?: Registry;
-  /** Embedder and vector store, for search and ingestion. */
-  memory: Memory;
-  /** Wakes a tenant's memory indexer when messages are added through the API. */
-  indexTrigger?: MemoryIndexTrigger;
-  /** Where streamed runs' tokens arrive from the workers. */
-  streams: RunStreamBus;
   /** A client sharing its NativeConnection with an in-process worker, for eager workflow start. */
   eagerStarter?: Client;
 }
@@ -88,13 +62,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   // Client IPs and proxies are a deployment concern; the default (no trust) is the safe one.
   const metrics = createHttpMetrics(deps.registry);
-  const keys = createApiKeyStore(deps.pool);
+  const { services } = deps;
+  const { keys, budgets, prompts, policies, conversations, openBreakers, models, availableProviders } = services;
   const auth = createAuthenticator({ keys });
-  const budgets = createBudgetStore(deps.pool);
-  const prompts = createPromptServices(deps.pool);
-  const policies = createModelPolicyStore(deps.pool);
-  const conversations = createConversationStore(deps.pool);
-  const openBreakers = createOpenBreakers(createCircuitBreakerStore(deps.pool, breakerPolicyFrom(deps.env)));
 
   app.use(requestId);
   app.use(metrics.observe);
@@ -125,9 +95,9 @@ export function createApp(deps: AppDeps): Express {
   // own and bound to the key's grants (api/middleware/idempotency.ts).
   app.use('/v1/admin', requireAdmin);
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
-  app.use('/v1', createIdempotency({ store: createIdempotencyKeyStore(deps.pool), skip: (req) => req.path === '/completions' }));
-  app.use(adminRouter({ tenants: createTenantStore(deps.pool), keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders: deps.availableProviders, models: deps.models, budgets, streams: deps.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' }));
+  app.use(adminRouter({ tenants: services.tenants, keys, auth }));
+  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -137,30 +107,27 @@ export function createApp(deps: AppDeps): Express {
       templates: prompts.templates,
       experiments: prompts.experiments,
       renderer: prompts.renderer,
-      availableProviders: deps.availableProviders,
-      models: deps.models,
+      availableProviders,
+      models,
     }),
   );
-  app.use(modelsRouter({ store: createModelRegistryStore(deps.pool), cache: deps.models }));
-  app.use(usageRouter(deps.metrics));
-  app.use(budgetsRouter({ budgets, tenants: createTenantStore(deps.pool), keys }));
+  app.use(modelsRouter({ store: services.modelRegistry, cache: models }));
+  app.use(usageRouter(services.metricsQueries));
+  app.use(budgetsRouter({ budgets, tenants: services.tenants, keys }));
   app.use(
     conversationsRouter({
       store: conversations,
-      ...(deps.indexTrigger && {
-        onMessages: (tenantId: string) => {
-          deps.indexTrigger!(tenantId).catch((err: unknown) => deps.logger.warn('memory indexer not woken', { tenant: tenantId, error: err instanceof Error ? err.message : String(err) }));
-        },
-      }),
+      onMessages: (tenantId: string) => {
+        services.indexTrigger(tenantId).catch((err: unknown) => deps.logger.warn('memory indexer not woken', { tenant: tenantId, error: err instanceof Error ? err.message : String(err) }));
+      },
     }),
   );
-  const documents = createDocumentStore(deps.pool);
   app.use(
     ragRouter({
       client: deps.client,
       env: deps.env,
-      availableProviders: deps.availableProviders,
-      models: deps.models,
+      availableProviders,
+      models,
       budgets,
       policies,
       openBreakers,
@@ -170,22 +137,22 @@ export function createApp(deps: AppDeps): Express {
     memoryRouter({
       client: deps.client,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
-      documents,
-      vectors: deps.memory.vectors,
-      search: createMemorySearch({ pool: deps.pool, ...deps.memory }),
-      outbound: deps.memory.outbound.policy,
+      documents: services.documents,
+      vectors: services.memory.vectors,
+      search: services.memorySearch,
+      outbound: services.memory.outbound.policy,
     }),
   );
-  app.use(policiesRouter({ store: policies, models: deps.models, availableProviders: deps.availableProviders }));
+  app.use(policiesRouter({ store: policies, models, availableProviders }));
   app.use(
     capsulesRouter({
-      capsules: createCapsuleStore(deps.pool),
+      capsules: services.capsules,
       templates: prompts.templates,
       engine: prompts.engine,
       renderer: prompts.renderer,
       policies,
-      models: deps.models,
-      availableProviders: deps.availableProviders,
+      models,
+      availableProviders,
     }),
   );
 

@@ -1,19 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
-import { createProviderSet } from '../core/providers/provider-set.ts';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
+import { createServices } from '../composition/services.ts';
 import { loadEnv } from '../platform/config.ts';
 import { createLogger } from '../platform/logger.ts';
 import { createPool } from '../platform/db/pool.ts';
-import { createModelRegistryStore } from '../stores/model-registry.ts';
-import { createModelRegistryCache } from '../stores/model-registry-cache.ts';
-import { createMetricsQueries } from '../stores/metrics/create-model-metrics.ts';
-import { createApp } from './create-app.ts';
-import { NativeConnection } from '@temporalio/worker';
-import { Registry } from 'prom-client';
-import { createWorkerFromEnv, type WorkerFromEnv } from '../workers/worker-from-env.ts';
-import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
-import { createMemoryFromEnv } from '../composition/memory-from-env.ts';
-import { createMemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
 import { dataConverterFromEnv } from '../platform/temporal/payload-codec/payload-data-converter.ts';
+import { createWorker } from '../workers/create-worker.ts';
+import { createApp } from './create-app.ts';
 
 const env = loadEnv();
 const logger = createLogger('api', env.LOG_LEVEL);
@@ -24,19 +18,27 @@ const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? `
 // Every payload the API writes to Temporal is encrypted, and every result it reads decrypted.
 const dataConverter = dataConverterFromEnv(env);
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
-// One bus per process: the API subscribes to streamed runs, the embedded worker publishes.
-const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
-const memory = await createMemoryFromEnv(env, pool);
 // One registry for /metrics: the API's request metrics and the embedded worker's sink counters.
 const registry = new Registry();
+// One set of services for the process: the embedded worker shares the stream bus the API
+// subscribes to, the embedder, the caches.
+const services = await createServices({ env, pool, client, logger, registry });
 
 // An in-process worker sharing its connection with a second client lets completions start
 // eagerly: the first workflow task runs here instead of travelling through the task queue.
-let embedded: (WorkerFromEnv & { connection: NativeConnection; running: Promise<void> }) | undefined;
+let embedded: { worker: Worker; connection: NativeConnection; running: Promise<void> } | undefined;
 if (env.API_EMBEDDED_WORKER) {
   const native = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}` });
-  const made = await createWorkerFromEnv(env, pool, native, 'api-worker', { registry, streams, memory });
-  embedded = { ...made, connection: native, running: made.worker.run() };
+  const workerLogger = createLogger('api-worker', env.LOG_LEVEL);
+  const worker = await createWorker({
+    connection: native,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    services,
+    warn: (message) => workerLogger.warn(message),
+    dataConverter,
+  });
+  embedded = { worker, connection: native, running: worker.run() };
 }
 const app = createApp({
   env,
@@ -44,13 +46,8 @@ const app = createApp({
   connection,
   client,
   logger,
-  availableProviders: new Set(createProviderSet(env).keys()),
-  models: createModelRegistryCache(createModelRegistryStore(pool)),
-  metrics: createMetricsQueries({ env, pool }),
-  streams,
+  services,
   registry,
-  memory,
-  indexTrigger: createMemoryIndexTrigger(client, env.TEMPORAL_TASK_QUEUE),
   ...(embedded && { eagerStarter: new Client({ connection: embedded.connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }) }),
 });
 
@@ -67,9 +64,9 @@ async function shutdown(): Promise<void> {
     // The worker drains its in-flight tasks (the SDK also reacts to the signal itself).
     if (embedded.worker.getState() === 'RUNNING') embedded.worker.shutdown();
     await embedded.running.catch(() => undefined);
-    await embedded.metrics.close();
   }
-  await streams.close();
+  // After the worker stopped: accepted metrics are written before the process goes.
+  await services.close();
   await Promise.allSettled([connection.close(), pool.end()]);
   process.exit(0);
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowOptions, WorkflowStartOptions } from '@temporalio/client';
 import type { Response } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair, type Workflow } from '@temporalio/common';
 import { newId } from '../platform/ids.ts';
 import { KIND, TENANT } from '../platform/temporal/search-attributes.ts';
 
@@ -15,15 +15,19 @@ export function runIdFor(kind: string, tenantId: string, idempotencyKey?: string
   return `${prefix}-k${createHash('sha256').update(`${tenantId}\n${idempotencyKey}`).digest('hex').slice(0, 24)}`;
 }
 
-export interface StartRunOptions {
+export interface StartRunOptions<W extends Workflow> {
   client: Client;
   taskQueue: string;
-  workflowType: string;
+  /**
+   * The workflow function itself (from workflows/), not its name: the compiler checks `args`
+   * against its parameters and the handle's result against its return type.
+   */
+  workflow: W;
   /** The capability, also the SomaKind search attribute (`completion`, `prompt_experiment`). */
   kind: string;
   tenantId: string;
   workflowId: string;
-  args: unknown[];
+  args: Parameters<W>;
   searchAttributes?: SearchAttributePair[];
   memo?: Record<string, unknown>;
   /** Start on this process's own worker (the client must share its NativeConnection). */
@@ -40,23 +44,26 @@ export interface StartRunOptions {
  * Every run the API starts goes through here, so every run carries the SomaTenant attribute
  * that run ownership (api/routes/runs.ts) is checked against, and its SomaKind.
  */
-export async function startRun(options: StartRunOptions): Promise<WorkflowHandle> {
+export async function startRun<W extends Workflow>(options: StartRunOptions<W>): Promise<WorkflowHandle<W>> {
   const { idempotent } = options;
   const memo = { ...options.memo, ...(idempotent && { idempotency: { requestHash: idempotent.requestHash } }) };
   try {
-    return await options.client.workflow.start(options.workflowType, {
+    const common: WorkflowOptions = {
       taskQueue: options.taskQueue,
       workflowId: options.workflowId,
-      args: options.args,
       typedSearchAttributes: [{ key: TENANT, value: options.tenantId }, { key: KIND, value: options.kind }, ...(options.searchAttributes ?? [])],
       ...(Object.keys(memo).length > 0 && { memo }),
       ...(options.eager && { requestEagerStart: true }),
       ...(idempotent && { workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY' as const }),
-    });
+    };
+    // The cast only restates what StartRunOptions<W> already checked: Temporal's conditional
+    // `args` type cannot be resolved for a W that is still generic here.
+    const startOptions = { ...common, args: options.args } as unknown as WorkflowStartOptions<W>;
+    return await options.client.workflow.start(options.workflow, startOptions);
   } catch (err) {
     if (!idempotent || !(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     // The same request again (a client retry): answer from the run it started.
-    const handle = options.client.workflow.getHandle(options.workflowId);
+    const handle = options.client.workflow.getHandle<W>(options.workflowId);
     const existing = await handle.describe();
     const kept = (existing.memo?.idempotency as { requestHash?: string } | undefined)?.requestHash;
     if (kept !== idempotent.requestHash) throw idempotent.onMismatch();

@@ -3,24 +3,11 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { DataConverter } from '@temporalio/common';
 import { createCompletionActivities } from '../activities/completion/create-completion-activities.ts';
 import { createExperimentActivities } from '../activities/prompts/create-experiment-activities.ts';
-import type { ProviderSet } from '../core/providers/provider-set.ts';
-import { createCompletionStore } from '../stores/completions.ts';
-import { createConversationStore } from '../stores/conversations.ts';
-import { createPromptExperimentStore } from '../stores/prompt-experiments.ts';
-import { createPromptTemplateStore } from '../stores/prompt-templates.ts';
-import type { Pool } from '../platform/db/pool.ts';
 import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
-import { createCircuitBreakerStore, type CircuitBreakerPolicy } from '../stores/circuit-breakers.ts';
-export { breakerPolicyFrom } from '../stores/circuit-breakers.ts';
-import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
-import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
-import type { Memory } from '../composition/memory-from-env.ts';
-import type { MemoryIndexTrigger } from '../core/memory/memory-index-trigger.ts';
-import { createDocumentStore } from '../stores/documents.ts';
-import { createMemorySearch } from '../core/memory/memory-search.ts';
+import type { Services } from '../composition/services.ts';
+import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts';
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
-
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -28,19 +15,10 @@ export interface WorkerDeps {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  pool: Pool;
-  providers: ProviderSet;
-  /** Where every provider attempt's latency, tokens and cost go (ClickHouse or Postgres). */
-  metrics: MetricsSink;
-  breakerPolicy: CircuitBreakerPolicy;
-  /** Where streamed runs publish their tokens. */
-  streams?: RunStreamBus;
-  /** Embeddings and vectors for the memory workflows (ingestion, indexing conversations). */
-  memory?: Memory;
-  /** Wakes a tenant's memory indexer when conversations gain messages. */
-  indexTrigger?: MemoryIndexTrigger;
+  /** The process's services (composition/services.ts), shared with an API in the same process. */
+  services: Services;
   warn?: (message: string) => void;
-  /** Encrypts every payload the worker writes to history; the same as its clients' (common/payload-codec/). */
+  /** Encrypts every payload the worker writes to history; the same as its clients' (platform/temporal/payload-codec/). */
   dataConverter: DataConverter;
   /** A prebuilt bundle (tests build it once); otherwise the worker bundles workflows/ itself. */
   workflowBundle?: { codePath: string } | { code: string };
@@ -56,25 +34,25 @@ function wake(trigger: MemoryIndexTrigger, warn?: (message: string) => void) {
 
 /** Wires activities to their real dependencies; nothing else. */
 export async function createWorker(deps: WorkerDeps): Promise<Worker> {
+  const { services } = deps;
   const activities = {
     ...createCompletionActivities({
-      providers: deps.providers,
-      completions: createCompletionStore(deps.pool),
-      conversations: createConversationStore(deps.pool),
-      breakers: createBreakerGate(createCircuitBreakerStore(deps.pool, deps.breakerPolicy)),
-      metrics: deps.metrics,
-      ...(deps.streams && { streams: deps.streams }),
-      ...(deps.indexTrigger && { onMessages: wake(deps.indexTrigger, deps.warn) }),
+      providers: services.providers,
+      completions: services.completions,
+      conversations: services.conversations,
+      breakers: createBreakerGate(services.breakers),
+      metrics: services.metricsSink,
+      streams: services.streams,
+      onMessages: wake(services.indexTrigger, deps.warn),
       ...(deps.warn && { warn: deps.warn }),
     }),
-    ...(deps.memory &&
-      createMemoryActivities({
-        documents: createDocumentStore(deps.pool),
-        conversations: createConversationStore(deps.pool),
-        ...deps.memory,
-        search: createMemorySearch({ pool: deps.pool, ...deps.memory }),
-      })),
-    ...createExperimentActivities({ experiments: createPromptExperimentStore(deps.pool), templates: createPromptTemplateStore(deps.pool) }),
+    ...createMemoryActivities({
+      documents: services.documents,
+      conversations: services.conversations,
+      ...services.memory,
+      search: services.memorySearch,
+    }),
+    ...createExperimentActivities({ experiments: services.prompts.experiments, templates: services.prompts.templates }),
   };
   return Worker.create({
     connection: deps.connection,

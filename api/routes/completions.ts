@@ -9,6 +9,7 @@ import type { ChatMessage, ProviderId } from '../../core/providers/provider.ts';
 import type { PromptRenderer } from '../../core/prompts/prompt-renderer.ts';
 import { ApiError } from '../api-error.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
+import { completion } from '../../workflows/completion.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
@@ -221,7 +222,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       client: deps.eagerStarter ?? deps.client,
       eager: deps.eagerStarter !== undefined,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
-      workflowType: 'completion',
+      workflow: completion,
       kind: 'completion',
       tenantId,
       workflowId: runId,

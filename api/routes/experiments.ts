@@ -19,6 +19,7 @@ import { withPromptErrors } from '../prompt-errors.ts';
 import { ApprovalSchema, AssignmentSchema, CreateExperimentSchema, ExperimentListQuerySchema, OutcomeSchema } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
 import { runIdFor, startRun } from '../start-run.ts';
+import { promptExperiment } from '../../workflows/prompt-experiment.ts';
 import { renderedJson } from './prompts.ts';
 
 const TESTS = {
@@ -163,7 +164,7 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
       await startRun({
         client: deps.client,
         taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
-        workflowType: 'promptExperiment',
+        workflow: promptExperiment,
         kind: 'prompt_experiment',
         tenantId,
         workflowId: id,

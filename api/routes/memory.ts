@@ -12,6 +12,7 @@ import { checkUrl, type OutboundPolicy } from '../../platform/outbound/outbound-
 import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
+import { ingestDocuments } from '../../workflows/ingest-documents.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { CONVERSATION_ID } from './conversations.ts';
@@ -138,7 +139,7 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
     const handle = await startRun({
       client: deps.client,
       taskQueue: deps.taskQueue,
-      workflowType: 'ingestDocuments',
+      workflow: ingestDocuments,
       kind: 'ingestion',
       tenantId,
       workflowId: runId,

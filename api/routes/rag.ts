@@ -9,6 +9,7 @@ import { modelChoiceProblems, planCompletion, type PlanDeps } from '../../core/c
 import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
+import { rag } from '../../workflows/rag.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { completionResponse } from './completions.ts';
@@ -75,7 +76,7 @@ export function ragRouter(deps: PlanDeps & { client: Client }): Router {
     const handle = await startRun({
       client: deps.client,
       taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
-      workflowType: 'rag',
+      workflow: rag,
       kind: 'rag',
       tenantId: principal.tenantId,
       workflowId: runId,

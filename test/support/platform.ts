@@ -5,23 +5,15 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createApp } from '../../api/create-app.ts';
-import { createProviderSet } from '../../core/providers/provider-set.ts';
 import { loadEnv, type Env } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { newId } from '../../platform/ids.ts';
 import { createEmulator, type Emulator, type EmulatorOptions } from '../../tooling/emulator/create-emulator.ts';
-import { createApiKeyStore } from '../../stores/api-keys.ts';
 import type { ApiKeyRole } from '../../core/access/api-key-role.ts';
 import { createPool, type Pool } from '../../platform/db/pool.ts';
-import { createTenantStore } from '../../stores/tenants.ts';
-import { createModelRegistryStore } from '../../stores/model-registry.ts';
-import { createModelRegistryCache } from '../../stores/model-registry-cache.ts';
-import { breakerPolicyFrom, createWorker } from '../../workers/create-worker.ts';
-import { createMetricsQueries, createMetricsSink } from '../../stores/metrics/create-model-metrics.ts';
+import { createWorker } from '../../workers/create-worker.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
-import { createRunStreamBus } from '../../stores/run-streams/create-run-stream-bus.ts';
-import { createMemoryFromEnv } from '../../composition/memory-from-env.ts';
-import { createMemoryIndexTrigger } from '../../core/memory/memory-index-trigger.ts';
+import { createServices } from '../../composition/services.ts';
 import { Registry } from 'prom-client';
 import { dataConverterFromEnv } from '../../platform/temporal/payload-codec/payload-data-converter.ts';
 import { TEST_PAYLOAD_KEYS } from './payload-keys.ts';
@@ -84,13 +76,12 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   // Encrypted payloads, as in the API and worker processes.
   const dataConverter = dataConverterFromEnv(env);
   const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter });
-  const providers = createProviderSet(env);
   // One registry, as in the API process: /metrics shows the sink's counters next to the HTTP ones.
   const registry = new Registry();
-  const metrics = createMetricsSink({ env, pool, registry });
-  const streams = createRunStreamBus(env, pool);
-  const memory = await createMemoryFromEnv(env, pool);
-  const indexTrigger = createMemoryIndexTrigger(client, taskQueue);
+  const logger = createLogger('api', 'error');
+  // The composition root the API and worker processes use, shared by this process's API and worker.
+  const services = await createServices({ env, pool, client, logger, registry, modelCacheCheckIntervalMs: 200 });
+  const metrics = services.metricsSink;
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -101,25 +92,14 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue,
-      pool,
-      providers,
-      metrics,
-      breakerPolicy: breakerPolicyFrom(env),
-      streams,
-      memory,
-      indexTrigger,
+      services,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dataConverter,
     });
     workerRun = worker.run();
   }
 
-  const app = createApp({ env, pool, connection, client, logger: createLogger('api', 'error'), availableProviders: new Set(providers.keys()), models: createModelRegistryCache(createModelRegistryStore(pool), 200),
-    metrics: createMetricsQueries({ env, pool }),
-    streams,
-    registry,
-    memory,
-    indexTrigger,
+  const app = createApp({ env, pool, connection, client, logger, services, registry,
     // With the worker in this process, completions start eagerly, as in the API process.
     ...(nativeConnection && { eagerStarter: new Client({ connection: nativeConnection, namespace: env.TEMPORAL_NAMESPACE, dataConverter }) }),
   });
@@ -128,8 +108,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const tenants = createTenantStore(pool);
-  const keys = createApiKeyStore(pool);
+  const { tenants, keys } = services;
   const adminTenant = await tenants.create('test admin');
   const adminKey = (await keys.create({ tenantId: adminTenant.id, name: 'admin', isAdmin: true })).secret;
 
@@ -173,8 +152,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
         await workerRun;
       }
       await nativeConnection?.close();
-      await metrics.close();
-      await streams.close();
+      await services.close();
       await connection.close();
       await pool.end();
       await emulator.close();

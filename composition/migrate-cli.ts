@@ -1,10 +1,11 @@
-import { loadEnv } from '../config.ts';
-import { migrate } from './migrate.ts';
-import { createPool } from './pool.ts';
-import { createModelRegistryStore, readCatalogue } from '../../stores/model-registry.ts';
+import { loadEnv } from '../platform/config.ts';
+import { migrate } from '../platform/db/migrate.ts';
+import { createPool } from '../platform/db/pool.ts';
+import { createModelRegistryStore, readCatalogue } from '../stores/model-registry.ts';
 
 // `npm run migrate`: applies migrations to DATABASE_URL (an existing Postgres with pgvector)
-// and seeds the model catalogue.
+// and seeds the model catalogue. It lives in the composition root, not platform/db/, because
+// seeding needs a store (platform/ imports nothing above itself).
 const env = loadEnv();
 if (!env.DATABASE_URL) {
   process.stderr.write('DATABASE_URL is not set; `npm start` migrates the embedded database itself.\n');
