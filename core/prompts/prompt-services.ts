@@ -3,7 +3,7 @@ import { createPromptExperimentStore } from '../../stores/prompt-experiments.ts'
 import { createPromptTemplateStore } from '../../stores/prompt-templates.ts';
 import { createPromptRenderer } from './prompt-renderer.ts';
 import { createPromptResolver, type PromptResolverOptions } from './prompt-resolver.ts';
-import type { RenderLimits } from './sandbox-runtime.ts';
+import type { RenderLimits } from './render-budget.ts';
 import { createTemplateEngine } from './template-engine.ts';
 
 /** Everything the API needs for prompt templates, built once per process over one pool. */

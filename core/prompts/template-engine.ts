@@ -8,7 +8,8 @@ import { analyzeTemplate, type TemplateReferenceSite } from './template-analysis
 import { TemplateInvalidError, TemplateRenderError, TemplateUnsafeError, type TemplateProblem } from './template-errors.ts';
 import { hardenTemplate } from './template-hardening.ts';
 import { nj, nunjucks } from './nunjucks-internals.ts';
-import { createSandbox, DEFAULT_RENDER_LIMITS, RenderBudget, type RenderLimits } from './sandbox-runtime.ts';
+import { DEFAULT_RENDER_LIMITS, RenderBudget, type RenderLimits } from './render-budget.ts';
+import { createSandbox } from './sandbox-runtime.ts';
 
 export type { RenderBudget, RenderLimits };
 
