@@ -4,11 +4,11 @@
  * method for — following a run's event stream — is a fetch here, read with the SDK's own SSE
  * decoder and error types.
  */
-import { APIConnectionError, APIError, APIUserAbortError, readServerSentEvents, SomaAgent } from '../../sdk/typescript/src/index.ts';
+import { APIConnectionError, APIError, APIUserAbortError, readServerSentEvents, SomaAgent } from '@somaagent/sdk';
 import type { Credentials } from './credentials.ts';
 import { USER_AGENT } from './version.ts';
 
-export { APIConnectionError, APIError, APIUserAbortError, SomaAgent } from '../../sdk/typescript/src/index.ts';
+export { APIConnectionError, APIError, APIUserAbortError, SomaAgent } from '@somaagent/sdk';
 
 /** The address of the last client made, so a connection error can name what it could not reach. */
 let lastBaseURL: string | undefined;

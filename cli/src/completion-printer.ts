@@ -3,7 +3,7 @@
  * a retry or fallback discards the text so far (a terminal cannot take printed text back, so the
  * notice says so), and a one-line summary at the end.
  */
-import type { Completion, CompletionStreamEvent } from '../../sdk/typescript/src/index.ts';
+import type { Completion, CompletionStreamEvent } from '@somaagent/sdk';
 import { usd } from './format.ts';
 import type { Output } from './output.ts';
 import type { Spinner } from './spinner.ts';

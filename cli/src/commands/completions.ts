@@ -4,7 +4,7 @@
  * with `--var`) can replace it.
  */
 import type { Command } from 'commander';
-import type { ChatMessage, Completion, CompletionCreateParamsNonStreaming, CompletionStreamParams, TemplateReference } from '../../../sdk/typescript/src/index.ts';
+import type { ChatMessage, Completion, CompletionCreateParamsNonStreaming, CompletionStreamParams, TemplateReference } from '@somaagent/sdk';
 import { APIError } from '../api.ts';
 import { completionSummary, printCompletionStream } from '../completion-printer.ts';
 import { contextOf } from '../context.ts';

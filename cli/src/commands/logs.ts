@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import type { Run } from '../../../sdk/typescript/src/index.ts';
+import type { Run } from '@somaagent/sdk';
 import { followEvents } from '../api.ts';
 import { contextOf, type Context } from '../context.ts';
 import { colorStatus, positiveInt, shortTime } from '../format.ts';

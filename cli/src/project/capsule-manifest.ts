@@ -3,7 +3,7 @@
  * bundled into `prompts[]` (text or messages, variables schema, labels) and its model policy
  * written out.
  */
-import type { CapsuleManifest, CapsulePrompt, ModelPolicySpec } from '../../../sdk/typescript/src/index.ts';
+import type { CapsuleManifest, CapsulePrompt, ModelPolicySpec } from '@somaagent/sdk';
 import type { Project } from './load-project.ts';
 
 /** The project's capsule manifest, or undefined when the project declares no capsule. */

@@ -5,7 +5,7 @@
  * conflict when that version was published with other content). Each change carries the
  * calls that apply it, so applying is walking the plan.
  */
-import type { Policy, PolicyPutParams, PromptTemplateWithLatest, SomaAgent } from '../../../sdk/typescript/src/index.ts';
+import type { Policy, PolicyPutParams, PromptTemplateWithLatest, SomaAgent } from '@somaagent/sdk';
 import { isMissingRoute, isNotFound } from '../api.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { capsuleManifest } from './capsule-manifest.ts';

@@ -3,7 +3,7 @@
  * their first publisher, so the version is looked up first — the same content is "already
  * published" (nothing sent), other content is a conflict the user fixes by raising the version.
  */
-import type { CapsuleManifest, SomaAgent } from '../../../sdk/typescript/src/index.ts';
+import type { CapsuleManifest, SomaAgent } from '@somaagent/sdk';
 import { APIError, isMissingRoute, isNotFound, NO_RETRY } from '../api.ts';
 import { CliError, EXIT } from '../exit-codes.ts';
 import { includes } from './same-content.ts';
