@@ -14,6 +14,10 @@ import { ID_PATTERN } from './tenant-lookup.ts';
 import { withStandardResponses } from './openapi-standard-responses.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
+import { responseJsonSchema } from './schemas/response-json-schema.ts';
+import { CompletionSchema } from './schemas/completions.ts';
+import { RunSchema } from './schemas/runs.ts';
+import { ErrorBodySchema } from './schemas/errors.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -71,82 +75,6 @@ const eventStream = (events: readonly string[]) => ({
 const argsBody = {
   required: false,
   content: json({ type: 'object', properties: { args: { type: 'array', items: {} } }, additionalProperties: false }),
-};
-
-const Run = {
-  type: 'object',
-  required: ['id', 'object', 'kind', 'status', 'created_at'],
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'run' },
-    kind: { type: 'string' },
-    status: { enum: ['running', 'completed', 'failed', 'cancelled', 'terminated', 'timed_out', 'continued_as_new', 'unknown'] },
-    model: { type: ['string', 'null'] },
-    created_at: { type: 'string', format: 'date-time' },
-    closed_at: { type: ['string', 'null'], format: 'date-time' },
-    result: {},
-    error: {},
-  },
-};
-
-const Completion = {
-  type: 'object',
-  required: ['id', 'object', 'model', 'provider', 'text', 'finish_reason', 'usage', 'simulated'],
-  properties: {
-    id: { type: 'string', description: 'The run id (a Temporal workflow id).' },
-    object: { const: 'completion' },
-    model: { type: 'string' },
-    provider: { enum: PROVIDER_IDS },
-    provider_model: { type: 'string' },
-    text: { type: 'string' },
-    finish_reason: { enum: ['stop', 'length', 'content_filter', 'tool_calls', 'other'] },
-    usage: {
-      type: 'object',
-      properties: { input_tokens: { type: 'integer' }, output_tokens: { type: 'integer' } },
-    },
-    simulated: { type: 'boolean', description: 'True when the provider emulator answered, not a real model.' },
-    attempts: { type: 'integer', description: 'Temporal attempts of the model that answered.' },
-    latency_ms: { type: 'integer' },
-    requested_model: { type: 'string', description: 'What the request asked for: a model id, auto, or the first of models.' },
-    cost_usd: { type: 'number', description: 'At registry prices; 0 for unpriced models.' },
-    fallback_depth: { type: 'integer', description: 'Position in the fallback chain of the model that answered.' },
-    attempt_history: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          model: { type: 'string' },
-          provider: { type: 'string' },
-          outcome: { enum: ['answered', 'failed', 'skipped'] },
-          error: { type: ['string', 'null'] },
-          attempts: { type: 'integer' },
-        },
-      },
-    },
-    routing: { type: 'object', description: 'The auto policy decision: score, tier, signals, chosen, fallbacks, reasons.' },
-    budget_downgrade: { type: 'object', description: 'Present when a downgrade budget replaced the requested model: { from, budget_id }.' },
-    prompt: { type: 'object', description: 'The template version the messages were rendered from: { name, version, label, content_hash }.' },
-    policy: { type: 'string', description: 'The model policy used (named in the request, or the tenant default).' },
-    conversation: { type: 'string', description: 'The conversation this completion continued (its turn and answer were added to it).' },
-  },
-};
-
-const ErrorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['type', 'code', 'message', 'request_id'],
-      properties: {
-        type: { type: 'string' },
-        code: { type: 'string' },
-        message: { type: 'string' },
-        request_id: { type: 'string' },
-        details: {},
-      },
-    },
-  },
 };
 
 const ApiKey = {
@@ -452,9 +380,10 @@ export const openApiDocument = {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },
     schemas: {
       CompletionRequest: withModelChoiceRule(z.toJSONSchema(CompletionRequestSchema, { io: 'input' }), { streamOrBackground: true }),
-      Completion,
-      Run,
-      Error: ErrorSchema,
+      // Response shapes come from the zod schemas the serializers are typed by (api/schemas/).
+      Completion: responseJsonSchema(CompletionSchema),
+      Run: responseJsonSchema(RunSchema),
+      Error: responseJsonSchema(ErrorBodySchema),
       Budget: {
         type: 'object',
         properties: {

@@ -20,6 +20,7 @@ import { streamCompletion } from '../completion-stream.ts';
 import { modelChoiceProblems, planCompletion } from '../../core/completions/completion-plan.ts';
 import type { OpenBreakers } from '../../core/routing/open-breakers.ts';
 import type { RouteCandidate, RouteDecision } from '../../core/routing/route-decision-types.ts';
+import type { CompletionJson } from '../schemas/completions.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
 import { CollectionSchema } from './memory.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
@@ -96,15 +97,15 @@ function requestProblems(body: unknown): ValidationProblem[] {
 const namesTemplate = (body: unknown): boolean => typeof body === 'object' && body !== null && !Array.isArray(body) && 'template' in body;
 
 /** The `auto` policy's decision; `signals` keys are signal names (snake_case already). */
-function routingJson(d: RouteDecision) {
+function routingJson(d: RouteDecision): NonNullable<CompletionJson['routing']> {
   const candidate = (c: RouteCandidate) => ({ model: c.model, estimated_cost_usd: c.estimatedCostUsd });
   return { policy: d.policy, estimator: d.estimator, score: d.score, tier: d.tier, signals: d.signals, chosen: candidate(d.chosen), fallbacks: d.fallbacks.map(candidate), reasons: d.reasons };
 }
 
-export function completionResponse(runId: string, result: CompletionResult) {
+export function completionResponse(runId: string, result: CompletionResult): CompletionJson {
   return {
     id: runId,
-    object: 'completion' as const,
+    object: 'completion',
     /** The model that answered (a registry id). */
     model: result.modelId,
     requested_model: result.requestedModel,

@@ -17,6 +17,7 @@ import type { IngestProgress } from '../../core/memory/memory-types.ts';
 import type { RagResult } from '../../workflows/rag.ts';
 import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
 import { snakeCaseKeys } from '../schemas/snake-case-keys.ts';
+import type { RunJson } from '../schemas/runs.ts';
 
 export const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
 export const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
@@ -33,7 +34,7 @@ const ListQuerySchema = z
   })
   .strict();
 
-type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'terminated' | 'timed_out' | 'continued_as_new' | 'unknown';
+type RunStatus = RunJson['status'];
 
 const STATUS: Record<string, RunStatus> = {
   RUNNING: 'running',
@@ -50,7 +51,7 @@ interface OwnedRun {
   description: WorkflowExecutionDescription;
 }
 
-function runSummary(d: WorkflowExecutionDescription) {
+function runSummary(d: WorkflowExecutionDescription): RunJson {
   return {
     id: d.workflowId,
     object: 'run' as const,
