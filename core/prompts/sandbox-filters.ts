@@ -6,7 +6,7 @@
  */
 import { nj } from './nunjucks-internals.ts';
 import { unsafe, type AnyFunction, type SandboxGuards } from './sandbox-guards.ts';
-import { isForbiddenName } from './template-analysis.ts';
+import { isForbiddenName } from './template-names.ts';
 import { TemplateRenderError } from './template-errors.ts';
 
 /** Numeric filter arguments that size an allocation (widths, batch and slice counts). */

@@ -4,7 +4,7 @@
  * readable fields. Nunjucks' own lookups walk prototypes (`constructor` is found on every
  * object), which is how template injection climbs to `Function` and `process`.
  */
-import { isForbiddenName } from './template-analysis.ts';
+import { isForbiddenName } from './template-names.ts';
 import { isPlainObject, SafeString, unsafe, type AnyFunction, type SandboxGuards } from './sandbox-guards.ts';
 
 const INDEX = /^(0|[1-9][0-9]*)$/;

@@ -9,7 +9,7 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { z } from 'zod';
-import { IDENTIFIER, isForbiddenName, TEMPLATE_GLOBALS } from './template-analysis.ts';
+import { IDENTIFIER, isForbiddenName, TEMPLATE_GLOBALS } from './template-names.ts';
 import { VariablesInvalidError, VariablesSchemaInvalidError, type VariableProblem } from './template-errors.ts';
 
 const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'array', 'object', 'null'] as const;
