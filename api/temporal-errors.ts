@@ -1,19 +1,24 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import type { ProviderFailureDetails } from '../core/completions/completion-types.ts';
-import { ApiError } from './api-error.ts';
+import { isProviderFailureKind, type ProviderFailureKind } from '../core/providers/provider-failures.ts';
+import { ApiError, type ApiErrorType } from './api-error.ts';
+import { toHttpError } from './error-mapping.ts';
 
 interface ProviderErrorMapping {
   status: number;
-  type: 'invalid_request_error' | 'rate_limit_error' | 'provider_error' | 'not_found_error';
+  type: Extract<ApiErrorType, 'invalid_request_error' | 'rate_limit_error' | 'provider_error' | 'not_found_error'>;
   code: string;
 }
 
 /**
- * How a provider failure that Temporal gave up on reaches the caller. Failures of our provider
- * configuration (auth, permission) are 502s: the caller did nothing wrong.
+ * How a provider failure that Temporal gave up on reaches the caller, for every kind of the
+ * failure taxonomy (core/providers/provider-failures.ts: a new kind does not compile until it
+ * is answered here). Failures of our provider configuration (auth, permission) are 502s: the
+ * caller did nothing wrong. `undefined`: the run failed unexpectedly (a 500) — a skipped
+ * breaker only ends a run as the last candidate, an unpriced model is a registry bug.
  */
-const PROVIDER_ERRORS: Record<string, ProviderErrorMapping> = {
+const PROVIDER_ERRORS: Record<ProviderFailureKind, ProviderErrorMapping | undefined> = {
   rate_limited: { status: 429, type: 'rate_limit_error', code: 'provider_rate_limited' },
   overloaded: { status: 503, type: 'provider_error', code: 'provider_overloaded' },
   server_error: { status: 502, type: 'provider_error', code: 'provider_unavailable' },
@@ -26,6 +31,8 @@ const PROVIDER_ERRORS: Record<string, ProviderErrorMapping> = {
   authentication: { status: 502, type: 'provider_error', code: 'provider_auth_failed' },
   permission: { status: 502, type: 'provider_error', code: 'provider_auth_failed' },
   provider_not_configured: { status: 503, type: 'provider_error', code: 'provider_not_configured' },
+  circuit_open: undefined,
+  unpriced_model: undefined,
 };
 
 /** The innermost ApplicationFailure of a workflow failure, if one caused it. */
@@ -39,10 +46,10 @@ function rootApplicationFailure(err: unknown): ApplicationFailure | undefined {
   return undefined;
 }
 
-/** Maps the failure of a completion run to our error shape. */
-export function toApiError(err: unknown): ApiError {
+/** A run's failure (a provider's, or the run cancelled, terminated or timed out), if `err` is one. */
+function fromRunFailure(err: unknown): ApiError | undefined {
   const failure = rootApplicationFailure(err);
-  if (failure?.type) {
+  if (failure?.type && isProviderFailureKind(failure.type)) {
     const mapping = PROVIDER_ERRORS[failure.type];
     if (mapping) {
       const details = failure.details?.[0] as ProviderFailureDetails | undefined;
@@ -55,6 +62,13 @@ export function toApiError(err: unknown): ApiError {
   if (cause instanceof CancelledFailure) return new ApiError(409, 'conflict_error', 'run_cancelled', 'The run was cancelled.');
   if (cause instanceof TerminatedFailure) return new ApiError(409, 'conflict_error', 'run_terminated', 'The run was terminated.');
   if (cause instanceof TimeoutFailure) return new ApiError(504, 'api_error', 'run_timed_out', 'The run timed out.');
-  if (err instanceof ApiError) return err;
-  return new ApiError(500, 'api_error', 'internal_error', 'The run failed unexpectedly. Quote the request id when reporting it.');
+  return undefined;
+}
+
+const runFailedUnexpectedly = (): ApiError =>
+  new ApiError(500, 'api_error', 'internal_error', 'The run failed unexpectedly. Quote the request id when reporting it.');
+
+/** Maps what awaiting a run threw to our error shape: the run's failure first, then the one mapper. */
+export function toApiError(err: unknown): ApiError {
+  return fromRunFailure(err) ?? toHttpError(err, runFailedUnexpectedly);
 }

@@ -1,12 +1,8 @@
 import type { z } from 'zod';
+import type { ValidationProblem } from '../core/errors/validation-problem.ts';
 import { ApiError } from './api-error.ts';
 
-export interface ValidationProblem {
-  /** JSON path of the offending field, e.g. `messages.0.role`; empty for the body itself. */
-  path: string;
-  code: string;
-  message: string;
-}
+export type { ValidationProblem } from '../core/errors/validation-problem.ts';
 
 /** Parses input at the edge; every problem is reported at once so the caller can fix them all. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what = 'request body', extra: ValidationProblem[] = []): z.infer<S> {

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { TemplateContent, VersionSelector } from '../core/prompts/prompt-types.ts';
+import { ConflictError, NotFoundError } from '../core/errors/domain-error.ts';
 import { newId } from '../platform/ids.ts';
 import type { VariablesSchema } from '../core/prompts/variables-schema.ts';
 import type { Pool } from '../platform/db/pool.ts';
@@ -62,17 +63,17 @@ export interface NewVersion {
   createdBy: string;
 }
 
-export class PromptNotFoundError extends Error {
+export class PromptNotFoundError extends NotFoundError {
   override readonly name = 'PromptNotFoundError';
-  constructor(readonly code: 'template_not_found' | 'version_not_found' | 'label_not_found', message: string) {
-    super(message);
+  constructor(code: 'template_not_found' | 'version_not_found' | 'label_not_found', message: string) {
+    super(code, message);
   }
 }
 
-export class PromptConflictError extends Error {
+export class PromptConflictError extends ConflictError {
   override readonly name = 'PromptConflictError';
-  constructor(readonly code: 'template_exists' | 'label_conflict', message: string, readonly details?: Record<string, unknown>) {
-    super(message);
+  constructor(code: 'template_exists' | 'label_conflict', message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
   }
 }
 

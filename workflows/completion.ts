@@ -21,7 +21,7 @@ import type {
   ModelCandidate,
   ProviderFailureDetails,
 } from '../core/completions/completion-types.ts';
-import { NON_RETRYABLE_PROVIDER_FAILURES } from '../core/providers/provider-failures.ts';
+import { failureClass, NON_RETRYABLE_PROVIDER_FAILURES } from '../core/providers/provider-failures.ts';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import { renderSources, type ContextPassage } from '../core/memory/context-passages.ts';
 import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
@@ -54,9 +54,6 @@ const { retrieveContext } = proxyLocalActivities<MemoryActivities>(retrieval);
 
 export const statusQuery = defineQuery<CompletionStatus>('status');
 
-/** Failures after which the next candidate may still answer: the provider's trouble, not the request's. */
-const HAND_OVER = new Set(['rate_limited', 'overloaded', 'server_error', 'timeout', 'connection', 'circuit_open', 'provider_not_configured']);
-
 function failureOf(err: unknown): { kind: string; details?: ProviderFailureDetails } {
   // A local activity's failure reaches the workflow as the ApplicationFailure itself.
   const cause = err instanceof ActivityFailure ? err.cause : err;
@@ -67,15 +64,17 @@ function failureOf(err: unknown): { kind: string; details?: ProviderFailureDetai
 }
 
 /**
- * The next candidate to try after `failed` gave up with `kind`, or undefined to stop.
- * "Context too long" only moves to a model with a larger context window; other request
- * errors (400, 401, content policy) stop the chain, since every model would refuse them.
+ * The next candidate to try after `failed` gave up with `kind`, or undefined to stop, as the
+ * failure taxonomy (provider-failures.ts) classes the kind: the provider's trouble hands over,
+ * "context too long" only moves to a model with a larger context window, and request errors
+ * (400, 401, content policy) stop the chain, since every model would refuse them.
  */
 function nextCandidate(candidates: ModelCandidate[], index: number, kind: string): number | undefined {
   const failed = candidates[index]!;
+  const next = failureClass(kind);
   for (let i = index + 1; i < candidates.length; i++) {
-    if (HAND_OVER.has(kind)) return i;
-    if (kind === 'context_length' && (candidates[i]!.contextWindow ?? 0) > (failed.contextWindow ?? Number.MAX_SAFE_INTEGER)) return i;
+    if (next === 'retry' || next === 'hand_over') return i;
+    if (next === 'larger_context' && (candidates[i]!.contextWindow ?? 0) > (failed.contextWindow ?? Number.MAX_SAFE_INTEGER)) return i;
   }
   return undefined;
 }
@@ -118,7 +117,7 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
       backoffCoefficient: 2,
       maximumInterval: '30 seconds',
       maximumAttempts: input.maxAttempts,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES, 'circuit_open'],
+      nonRetryableErrorTypes: [...NON_RETRYABLE_PROVIDER_FAILURES],
     });
     const summary = index === 0 ? candidate.modelId : `${candidate.modelId} (fallback ${index})`;
     const { callModel } =

@@ -7,7 +7,6 @@ import type { CapsuleInstall, CapsuleSummary, CapsuleVersion } from '../../store
 import { ApiError, notFound } from '../api-error.ts';
 import { installCapsule, type CapsuleInstallDeps } from '../../core/capsules/capsule-install.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { withPromptErrors } from '../prompt-errors.ts';
 import { checkDefinition, toDefinition } from '../../core/prompts/template-definition.ts';
 import { parseInput } from '../validation.ts';
 
@@ -51,7 +50,7 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     const { tenantId } = principalOf(req);
     const manifest = parseInput(CapsuleManifestSchema, req.body);
     // A capsule with a broken template is refused at publish, not at someone's install.
-    await withPromptErrors(() => manifest.prompts.forEach((p) => checkDefinition(deps.engine, p.name, toDefinition(p))));
+    for (const p of manifest.prompts) checkDefinition(deps.engine, p.name, toDefinition(p));
     const hash = createHash('sha256').update(canonicalJson(manifest)).digest('hex');
     const { outcome, version } = await deps.capsules.publish(tenantId, manifest, hash, versionSortKey(manifest.version));
     switch (outcome) {
@@ -96,7 +95,7 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     const body = parseInput(InstallBodySchema, req.body ?? {});
     const capsule = await deps.capsules.getVersion(name, body.version);
     if (!capsule) throw notFound('capsule_not_found', body.version ? `No capsule ${name}@${body.version}.` : `No capsule "${name}".`);
-    const installed = await withPromptErrors(() => installCapsule(deps, tenantId, keyId, capsule));
+    const installed = await installCapsule(deps, tenantId, keyId, capsule);
     res.json({
       ...installJson(installed.install),
       prompts: installed.prompts,

@@ -13,7 +13,6 @@ import { completion } from '../../workflows/completion.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { withPromptErrors } from '../prompt-errors.ts';
 import { POLICY_NAME, RoutingOptionsSchema } from '../../core/policies/model-policy.ts';
 import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import { streamCompletion } from '../completion-stream.ts';
@@ -192,7 +191,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     let prompt: PromptReference | undefined;
     if ('template' in body) {
       const { name, label, version, variables } = body.template;
-      const rendered = await withPromptErrors(() => deps.prompts.render(tenantId, name, { label, version }, variables));
+      const rendered = await deps.prompts.render(tenantId, name, { label, version }, variables);
       // A text template is the user's message; a chat template is the whole conversation.
       messages = rendered.type === 'chat' ? rendered.messages : [{ role: 'user', content: rendered.text }];
       if (messages.length === 0) throw new ApiError(400, 'invalid_request_error', 'template_render_failed', `Template "${name}" rendered no messages with these variables.`);

@@ -15,7 +15,6 @@ import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { requireApprover } from '../middleware/key-roles.ts';
 import { checkModelIds } from '../../core/routing/model-resolution.ts';
-import { withPromptErrors } from '../prompt-errors.ts';
 import { ApprovalSchema, AssignmentSchema, CreateExperimentSchema, ExperimentListQuerySchema, OutcomeSchema } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
 import { runIdFor, startRun } from '../start-run.ts';
@@ -140,7 +139,7 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
     const template = await deps.templates.getTemplate(tenantId, body.template);
     if (!template) throw notFound('template_not_found', `No prompt template "${body.template}".`);
     for (const variant of body.variants) {
-      await withPromptErrors(() => deps.templates.getVersion(tenantId, body.template, { version: variant.version }));
+      await deps.templates.getVersion(tenantId, body.template, { version: variant.version });
       if (variant.model !== undefined) checkModelIds([variant.model], await deps.models.models(), deps.availableProviders);
     }
     const config: ExperimentConfig = {
@@ -195,7 +194,7 @@ export function experimentsRouter(deps: ExperimentRouteDeps): Router {
     const variant = assignVariant(experiment.id, body.subject_id, experiment.config.variants);
     // Render before recording, so a subject whose variables are invalid is not counted as exposed.
     const rendered = body.variables
-      ? await withPromptErrors(() => deps.renderer.render(experiment.tenantId, experiment.config.template, { version: variant.version }, body.variables ?? {}))
+      ? await deps.renderer.render(experiment.tenantId, experiment.config.template, { version: variant.version }, body.variables ?? {})
       : undefined;
     const exposure = await deps.experiments.recordExposure(experiment.id, body.subject_id, variant.name);
     res.json({

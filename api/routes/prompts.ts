@@ -6,7 +6,6 @@ import type { PromptRenderer, RenderedPrompt } from '../../core/prompts/prompt-r
 import type { LabelEvent, LabelMove, PromptTemplate, PromptTemplateStore, PromptVersion } from '../../stores/prompt-templates.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
-import { withPromptErrors } from '../prompt-errors.ts';
 import {
   CreateTemplateSchema,
   CreateVersionSchema,
@@ -107,15 +106,13 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
   router.post('/v1/prompts', async (req, res) => {
     const { tenantId, keyId } = principalOf(req);
     const body = parseInput(CreateTemplateSchema, req.body);
-    const created = await withPromptErrors(() => {
-      const definition = check(body.name, body);
-      return store.createTemplate({
-        tenantId,
-        name: body.name,
-        description: body.description,
-        labels: [...new Set(body.labels)],
-        version: { ...definition, note: body.note, createdBy: keyId },
-      });
+    const definition = check(body.name, body);
+    const created = await store.createTemplate({
+      tenantId,
+      name: body.name,
+      description: body.description,
+      labels: [...new Set(body.labels)],
+      version: { ...definition, note: body.note, createdBy: keyId },
     });
     res.status(201).location(`/v1/prompts/${body.name}`).json({ ...templateJson(created.template), version: versionJson(created.version) });
   });
@@ -140,17 +137,14 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
     const { tenantId, keyId } = principalOf(req);
     const name = templateName(req);
     const body = parseInput(CreateVersionSchema, req.body);
-    const { version, created, labels } = await withPromptErrors(async () => {
-      const definition = check(name, body);
-      const added = await store.addVersion(tenantId, name, { ...definition, note: body.note, createdBy: keyId });
-      const moves: LabelMove[] = [];
-      for (const label of new Set(body.labels)) {
-        moves.push(await store.moveLabel({ tenantId, name, label, version: added.version.version, actor: keyId, reason: `moved with version ${added.version.version}` }));
-      }
-      // A new version can change what the default (latest) resolves to, as can the moves.
-      if (added.created || moves.length > 0) renderer.forget(tenantId, name);
-      return { ...added, labels: moves };
-    });
+    const definition = check(name, body);
+    const { version, created } = await store.addVersion(tenantId, name, { ...definition, note: body.note, createdBy: keyId });
+    const labels: LabelMove[] = [];
+    for (const label of new Set(body.labels)) {
+      labels.push(await store.moveLabel({ tenantId, name, label, version: version.version, actor: keyId, reason: `moved with version ${version.version}` }));
+    }
+    // A new version can change what the default (latest) resolves to, as can the moves.
+    if (created || labels.length > 0) renderer.forget(tenantId, name);
     res
       .status(created ? 201 : 200)
       .location(`/v1/prompts/${name}/versions/${version.version}`)
@@ -170,14 +164,14 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
     const { tenantId } = principalOf(req);
     const name = templateName(req);
     const version = versionParam(req);
-    res.json(versionJson(await withPromptErrors(() => store.getVersion(tenantId, name, { version }))));
+    res.json(versionJson(await store.getVersion(tenantId, name, { version })));
   });
 
   router.get('/v1/prompts/:name/diff', async (req, res) => {
     const { tenantId } = principalOf(req);
     const name = templateName(req);
     const query = parseInput(DiffQuerySchema, req.query, 'query string');
-    const [from, to] = await withPromptErrors(() => Promise.all([store.getVersion(tenantId, name, { version: query.from }), store.getVersion(tenantId, name, { version: query.to })]));
+    const [from, to] = await Promise.all([store.getVersion(tenantId, name, { version: query.from }), store.getVersion(tenantId, name, { version: query.to })]);
     const diff = diffVersions(from, to);
     res.json({
       object: 'prompt_template_diff',
@@ -197,9 +191,7 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
     const name = templateName(req);
     const label = labelParam(req);
     const body = parseInput(MoveLabelSchema, req.body);
-    const move = await withPromptErrors(() =>
-      store.moveLabel({ tenantId, name, label, version: body.version, expectedVersion: body.expected_version, actor: keyId, reason: body.reason }),
-    );
+    const move = await store.moveLabel({ tenantId, name, label, version: body.version, expectedVersion: body.expected_version, actor: keyId, reason: body.reason });
     renderer.forget(tenantId, name);
     res.json(labelJson(name, move));
   });
@@ -209,7 +201,7 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
     const name = templateName(req);
     const label = labelParam(req);
     const query = parseInput(DeleteLabelQuerySchema, req.query, 'query string');
-    const move = await withPromptErrors(() => store.deleteLabel({ tenantId, name, label, actor: keyId, reason: query.reason }));
+    const move = await store.deleteLabel({ tenantId, name, label, actor: keyId, reason: query.reason });
     renderer.forget(tenantId, name);
     res.json(labelJson(name, move));
   });
@@ -226,7 +218,7 @@ export function promptsRouter(deps: PromptRouteDeps): Router {
     const { tenantId } = principalOf(req);
     const name = templateName(req);
     const body = parseInput(RenderRequestSchema, req.body ?? {});
-    const rendered = await withPromptErrors(() => renderer.render(tenantId, name, { version: body.version, label: body.label }, body.variables));
+    const rendered = await renderer.render(tenantId, name, { version: body.version, label: body.label }, body.variables);
     res.json(renderedJson(rendered));
   });
 

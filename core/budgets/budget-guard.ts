@@ -4,18 +4,16 @@ import type { ProviderId } from '../providers/provider.ts';
 import type { ChatMessage, CompletionInput } from '../completions/completion-types.ts';
 import type { BudgetStore, BudgetWithSpend } from '../../stores/budgets.ts';
 import type { RegisteredModel } from '../../stores/model-registry.ts';
-import { ApiError } from '../../api/api-error.ts';
+import { InsufficientBudgetError } from '../errors/domain-error.ts';
 
 type Chain = Pick<CompletionInput, 'requestedModel' | 'candidates' | 'routing' | 'budgetDowngrade'>;
 
 /** Output tokens assumed when the request sets no max_tokens: a typical answer. */
 const DEFAULT_OUTPUT_TOKENS = 512;
 
-function exceeded(budget: BudgetWithSpend, estimateUsd: number): ApiError {
+function exceeded(budget: BudgetWithSpend, estimateUsd: number): InsufficientBudgetError {
   const scope = budget.apiKeyId ? `API key ${budget.apiKeyId}` : 'tenant';
-  return new ApiError(
-    402,
-    'budget_error',
+  return new InsufficientBudgetError(
     'budget_exceeded',
     `The ${budget.period}ly budget of the ${scope} ($${budget.limitUsd}) would be exceeded: $${budget.spentUsd.toFixed(6)} spent, this request is estimated at $${estimateUsd.toFixed(6)}.`,
     { budget_id: budget.id, period: budget.period, limit_usd: budget.limitUsd, spent_usd: budget.spentUsd, estimated_usd: estimateUsd, period_start: budget.periodStart.toISOString() },

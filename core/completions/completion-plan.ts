@@ -5,11 +5,11 @@ import type { ProviderId } from '../providers/provider.ts';
 import type { BudgetStore } from '../../stores/budgets.ts';
 import type { ModelPolicy, ModelPolicyStore } from '../../stores/model-policies.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
-import { ApiError } from '../../api/api-error.ts';
+import { InvalidRequestError } from '../errors/domain-error.ts';
 import { enforceBudgets } from '../budgets/budget-guard.ts';
 import { resolveCandidates } from '../routing/model-resolution.ts';
 import type { OpenBreakers } from '../routing/open-breakers.ts';
-import type { ValidationProblem } from '../../api/validation.ts';
+import type { ValidationProblem } from '../errors/validation-problem.ts';
 
 export interface PlanDeps {
   env: Env;
@@ -102,13 +102,13 @@ export async function planCompletion(deps: PlanDeps, principal: { tenantId: stri
 async function policyFor(policies: ModelPolicyStore, tenantId: string, body: { policy?: string | undefined; model?: string | undefined; models?: string[] | undefined }): Promise<ModelPolicy | undefined> {
   if (body.policy !== undefined) {
     const named = await policies.get(tenantId, body.policy);
-    if (!named) throw new ApiError(400, 'invalid_request_error', 'policy_not_found', `No policy "${body.policy}". GET /v1/policies lists them.`);
+    if (!named) throw new InvalidRequestError('policy_not_found', `No policy "${body.policy}". GET /v1/policies lists them.`);
     return named;
   }
   if (body.model !== undefined || body.models !== undefined) return undefined;
   const fallback = await policies.getDefault(tenantId);
   if (!fallback) {
-    throw new ApiError(400, 'invalid_request_error', 'model_required', 'Send "model" (a model id or "auto"), "models" or "policy" — or make a policy the default (PUT /v1/policies/{name} with "default": true).');
+    throw new InvalidRequestError('model_required', 'Send "model" (a model id or "auto"), "models" or "policy" — or make a policy the default (PUT /v1/policies/{name} with "default": true).');
   }
   return fallback;
 }

@@ -14,6 +14,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
+import { UnavailableError } from '../errors/domain-error.ts';
 import type { EmbedOptions, Embedder, EmbeddingVector } from './embedder.ts';
 
 export const LOCAL_MINILM_ID = 'local/all-MiniLM-L6-v2';
@@ -81,8 +82,12 @@ interface LoadedModel {
  */
 const loaded = new Map<string, Promise<LoadedModel>>();
 
-export class EmbeddingModelMissingError extends Error {
+/** The configured embedding model cannot run here: an operator's fix (install it, or pick another). */
+export class EmbeddingModelMissingError extends UnavailableError {
   override readonly name = 'EmbeddingModelMissingError';
+  constructor(message: string) {
+    super('embedding_model_unavailable', message);
+  }
 }
 
 function tokenId(tokenizer: Tokenizer, token: string): number {

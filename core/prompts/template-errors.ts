@@ -1,7 +1,9 @@
 /**
  * The errors of the prompt engine. Each carries a stable `code` (the API's error code) and
- * machine-readable specifics, so a caller can act on every problem at once.
+ * machine-readable specifics, so a caller can act on every problem at once. All are the
+ * caller's to fix (invalid requests), which is how the API answers them.
  */
+import { InvalidRequestError } from '../errors/domain-error.ts';
 
 /** One problem found in a template's source, with its place when known (1-based). */
 export interface TemplateProblem {
@@ -32,16 +34,11 @@ export type RenderFailureReason =
   | 'include_not_text'
   | 'error';
 
-abstract class PromptEngineError extends Error {
-  abstract readonly code: string;
-}
-
 /** The source does not parse, or names variables, filters or templates it may not. */
-export class TemplateInvalidError extends PromptEngineError {
+export class TemplateInvalidError extends InvalidRequestError {
   override readonly name = 'TemplateInvalidError';
-  readonly code = 'template_invalid';
   constructor(readonly problems: TemplateProblem[]) {
-    super(`The template is invalid: ${describe(problems)}`);
+    super('template_invalid', `The template is invalid: ${describe(problems)}`, problems);
   }
 }
 
@@ -50,23 +47,21 @@ export class TemplateInvalidError extends PromptEngineError {
  * that are not macros). Found statically when the source names it, at render time otherwise;
  * either way nothing outside the template runs.
  */
-export class TemplateUnsafeError extends PromptEngineError {
+export class TemplateUnsafeError extends InvalidRequestError {
   override readonly name = 'TemplateUnsafeError';
-  readonly code = 'template_unsafe';
   constructor(readonly problems: TemplateProblem[]) {
-    super(`The template was refused by the sandbox: ${describe(problems)}`);
+    super('template_unsafe', `The template was refused by the sandbox: ${describe(problems)}`, problems);
   }
 }
 
 /** Rendering failed: an undefined value was output, a limit was hit, an include is missing. */
-export class TemplateRenderError extends PromptEngineError {
+export class TemplateRenderError extends InvalidRequestError {
   override readonly name = 'TemplateRenderError';
-  readonly code = 'template_render_failed';
   line?: number;
   column?: number;
   template?: string;
   constructor(readonly reason: RenderFailureReason, message: string, where: { line?: number; column?: number; template?: string } = {}) {
-    super(message);
+    super('template_render_failed', message);
     if (where.line !== undefined) this.line = where.line;
     if (where.column !== undefined) this.column = where.column;
     if (where.template !== undefined) this.template = where.template;
@@ -76,23 +71,30 @@ export class TemplateRenderError extends PromptEngineError {
   toDetail(): Record<string, unknown> {
     return { reason: this.reason, message: this.message, line: this.line ?? null, column: this.column ?? null, template: this.template ?? null };
   }
+
+  // Read when the error is answered, since the sandbox fills in the place after construction.
+  override get details(): unknown {
+    return this.toDetail();
+  }
+
+  override get publicMessage(): string {
+    return `The template could not be rendered: ${this.message}`;
+  }
 }
 
 /** The variables do not match the version's JSON Schema; every problem is listed. */
-export class VariablesInvalidError extends PromptEngineError {
+export class VariablesInvalidError extends InvalidRequestError {
   override readonly name = 'VariablesInvalidError';
-  readonly code = 'variables_invalid';
   constructor(readonly problems: VariableProblem[]) {
-    super(`The variables are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`);
+    super('variables_invalid', `The variables are invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}): ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`, problems);
   }
 }
 
 /** The variables schema itself is not one we accept (see variables-schema.ts). */
-export class VariablesSchemaInvalidError extends PromptEngineError {
+export class VariablesSchemaInvalidError extends InvalidRequestError {
   override readonly name = 'VariablesSchemaInvalidError';
-  readonly code = 'variables_schema_invalid';
   constructor(readonly problems: Array<{ path: string; message: string }>) {
-    super(`The variables schema is invalid: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`);
+    super('variables_schema_invalid', `The variables schema is invalid: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`, problems);
   }
 }
 

@@ -1,30 +1,12 @@
 import type { ProviderId } from './provider.ts';
+import { isRetryable, type ProviderErrorKind } from './provider-failures.ts';
+
+export type { ProviderErrorKind } from './provider-failures.ts';
 
 /**
- * Failure classes shared by every provider. The workflow's retry policy keys off `retryable`;
- * the API maps `kind` to its error codes.
+ * A provider call that failed, classified into the shared taxonomy (provider-failures.ts):
+ * the activity marks it retryable from there, the API maps `kind` to its error codes.
  */
-export type ProviderErrorKind =
-  | 'rate_limited' // 429
-  | 'overloaded' // 529 (Anthropic) or 503
-  | 'server_error' // other 5xx
-  | 'timeout'
-  | 'connection'
-  | 'bad_request' // 400, 422
-  | 'authentication' // 401
-  | 'permission' // 403
-  | 'not_found' // 404 (unknown model)
-  | 'content_policy'
-  | 'context_length';
-
-const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set<ProviderErrorKind>([
-  'rate_limited',
-  'overloaded',
-  'server_error',
-  'timeout',
-  'connection',
-]);
-
 export class ProviderError extends Error {
   override readonly name = 'ProviderError';
   readonly retryable: boolean;
@@ -38,6 +20,6 @@ export class ProviderError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(message);
-    this.retryable = RETRYABLE.has(kind);
+    this.retryable = isRetryable(kind);
   }
 }

@@ -4,7 +4,7 @@ import { decideRoute, NoRouteError, type RouteConstraints } from './route-decisi
 import type { ProviderId } from '../providers/provider.ts';
 import type { ChatMessage, CompletionInput, ModelCandidate } from '../completions/completion-types.ts';
 import type { RegisteredModel } from '../../stores/model-registry.ts';
-import { ApiError } from '../../api/api-error.ts';
+import { InvalidRequestError, ProviderUnavailableError } from '../errors/domain-error.ts';
 import { suggestModels } from './model-suggestions.ts';
 import { providerAdapter } from '../providers/provider-registry.ts';
 
@@ -76,7 +76,7 @@ export function resolveCandidates(
     return { requestedModel: AUTO, candidates: ids.map((id) => fromRegistry(byId.get(id)!)), routing };
   } catch (err) {
     if (err instanceof NoRouteError) {
-      throw new ApiError(400, 'invalid_request_error', 'no_model_available', `auto routing found no model: ${err.message}`, { reasons: err.reasons });
+      throw new InvalidRequestError('no_model_available', `auto routing found no model: ${err.message}`, { reasons: err.reasons });
     }
     throw err;
   }
@@ -86,12 +86,10 @@ export function resolveCandidates(
  * 503 `provider_not_configured`: the model exists but this deployment has no way to call its
  * vendor (in production a missing key is never simulated). Names the variable that fixes it.
  */
-function providerNotConfigured(id: string, provider: ProviderId): ApiError {
+function providerNotConfigured(id: string, provider: ProviderId): ProviderUnavailableError {
   const variable = providerAdapter(provider)?.env.required;
   const fix = variable ? ` Set ${variable} to enable it.` : ' This build has no adapter for it.';
-  return new ApiError(
-    503,
-    'provider_error',
+  return new ProviderUnavailableError(
     'provider_not_configured',
     `Model "${id}" needs the ${provider} provider, which is not configured in this deployment.${fix}`,
     { model: id, provider, ...(variable && { variable }) },
@@ -99,13 +97,11 @@ function providerNotConfigured(id: string, provider: ProviderId): ApiError {
 }
 
 /** 400 `model_not_found`, naming the closest ids the caller could use instead (also in `details`). */
-function unknownModel(id: string, why: string, registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): ApiError {
+function unknownModel(id: string, why: string, registry: readonly RegisteredModel[], available: ReadonlySet<ProviderId>): InvalidRequestError {
   const usable = registry.filter((m) => m.enabled && available.has(m.provider) && m.id !== id).map((m) => m.id);
   const suggestions = suggestModels(id, usable);
   const hint = suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `"${s}"`).join(', ')}?` : '';
-  return new ApiError(
-    400,
-    'invalid_request_error',
+  return new InvalidRequestError(
     'model_not_found',
     `Model "${id}" ${why}.${hint} GET /v1/models lists the models you can use, or send "auto".`,
     { model: id, suggestions },
