@@ -4,7 +4,7 @@
  * runs and the keyless dev stack use it; every response is labelled `x-soma-simulated: true`.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from './listen-local.ts';
 import { anthropicWire } from './anthropic-wire.ts';
 import { applyConfig, applyFault, handleControl, resetState, type FaultRequest } from './control-api.ts';
 import type { EmulatorConfig, EmulatorState } from './emulator-state.ts';
@@ -102,18 +102,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1_000;
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-
-  let closing: Promise<void> | undefined;
+  const { url, port, close } = await listenLocal(server, options);
   return {
     url,
     port,
@@ -122,12 +111,6 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     configure: (config) => applyConfig(state, config),
     stats: () => state.stats.snapshot(),
     reset: () => resetState(state),
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        server.close((error) => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

@@ -6,7 +6,7 @@
  * with its limits; faults and latency can be injected to test retries.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenLocal } from '../listen-local.ts';
 import { headerValue, readJsonBody, sendJson, sleep } from '../http-io.ts';
 import { applyConfig, handleControl, resetState, type PineconeEmulatorConfig, type PineconeEmulatorState } from './control-api.ts';
 import { controlPlaneAnswer } from './control-plane.ts';
@@ -131,19 +131,9 @@ export async function createPineconeEmulator(options: PineconeEmulatorOptions): 
     });
   });
 
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (http.address() as AddressInfo).port;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const { url, port, close } = await listenLocal(http, options);
   server.index.host = url;
 
-  let closing: Promise<void> | undefined;
   return {
     url,
     port,
@@ -153,12 +143,6 @@ export async function createPineconeEmulator(options: PineconeEmulatorOptions): 
     injectFault: (fault) => state.faults.enqueue(fault),
     configure: (config) => applyConfig(state, config),
     reset: (resetOptions) => resetState(state, resetOptions),
-    close() {
-      closing ??= new Promise<void>((resolve, reject) => {
-        http.close((error) => (error ? reject(error) : resolve()));
-        http.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }
