@@ -1,14 +1,11 @@
 /**
- * Reads a project: the manifest and every prompt file it lists, parsed with the prompt
- * library's own file format (activities/prompts/template-file.ts) and hashed the way the
- * server identifies a version, so a plan can tell "unchanged" without sending anything.
+ * Reads a project: the manifest and every prompt file it lists, parsed in the prompt library's
+ * file format (./prompt-file.ts) and hashed the way the server identifies a version, so a plan
+ * can tell "unchanged" without sending anything.
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { TemplateContent } from '../../../core/prompts/prompt-types.ts';
-import { contentHash } from '../../../core/prompts/template-definition.ts';
-import { parseTemplateFile, TemplateFileError } from '../../../core/prompts/template-file.ts';
-import { parseVariablesSchema } from '../../../core/prompts/variables-schema.ts';
+import { contentHash, parsePromptFile, PromptFileError, type TemplateContent } from './prompt-file.ts';
 import { usageError } from '../exit-codes.ts';
 import { MANIFEST_FILE, ProjectManifestSchema, type ProjectManifest } from './project-manifest.ts';
 
@@ -61,22 +58,21 @@ async function readPrompt(dir: string, file: string): Promise<LocalPrompt> {
     throw usageError(`cannot read the prompt file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
-    const parsed = parseTemplateFile(text, file);
-    const schema = parseVariablesSchema(parsed.variables);
+    const parsed = parsePromptFile(text, file);
+    // The template and its variables schema are checked by the API on deploy (400 with every
+    // problem): the CLI speaks HTTP only and keeps no copy of the server's checks.
     return {
       file,
       name: parsed.name,
       description: parsed.description,
       labels: parsed.labels,
       content: parsed.content,
-      variables: schema as unknown as Record<string, unknown>,
+      variables: parsed.variables,
       note: parsed.note,
-      contentHash: contentHash({ content: parsed.content, variables: schema }),
+      contentHash: contentHash({ content: parsed.content, variables: parsed.variables }),
     };
   } catch (err) {
-    if (err instanceof TemplateFileError) throw usageError(err.message);
-    const problems = (err as { problems?: Array<{ path: string; message: string }> }).problems;
-    if (problems) throw usageError(`${file}: invalid variables schema:\n  - ${problems.map((p) => `${p.path}: ${p.message}`).join('\n  - ')}`);
+    if (err instanceof PromptFileError) throw usageError(err.message);
     throw err;
   }
 }
