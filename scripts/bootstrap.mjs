@@ -40,12 +40,13 @@ function checkNode() {
   }
 }
 
+// The lock file alone decides what `npm ci` installs (it records every workspace's dependencies
+// too), so only it is hashed: a new script line in package.json must not reinstall node_modules
+// under everything that is running from it.
 function lockHash() {
   const lock = join(root, 'package-lock.json');
-  const pkg = join(root, 'package.json');
-  const hash = createHash('sha256');
-  for (const file of [pkg, lock]) if (existsSync(file)) hash.update(readFileSync(file));
-  return hash.digest('hex');
+  const file = existsSync(lock) ? lock : join(root, 'package.json');
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
 function ensureDependencies() {
