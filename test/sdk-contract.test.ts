@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../api/openapi.ts';
 import { OPERATIONS, SomaAgent, type FetchInit } from '../sdk/typescript/src/index.ts';
+import type * as Sdk from '../sdk/typescript/src/index.ts';
+import type * as Wire from '../sdk/typescript/src/generated/api-types.ts';
 
 /**
  * The SDKs' contract with the API: every operation of the OpenAPI document has a client method
@@ -174,6 +176,70 @@ describe(`Python SDK operations${pythonNote}`, () => {
     expect(Object.keys(probe.clients).length, 'somaagent exports neither SomaAgent nor AsyncSomaAgent').toBeGreaterThan(0);
     for (const [name, unresolved] of Object.entries(probe.clients)) {
       expect(unresolved, `${name}: OPERATIONS entries that are not methods`).toEqual([]);
+    }
+  });
+});
+
+/**
+ * Field shapes, not only paths. For each response schema: the SDK type's declared fields are
+ * the OpenAPI document's properties (through the generated types, which test/sdk-types-drift
+ * keeps equal to the document). TypeScript is checked by the compiler (`npm run lint`): a field
+ * added to, dropped from or renamed in either side makes one of these assignments fail.
+ */
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export const typeScriptFieldShapes: Record<string, true> = {
+  // The whole type, field types included.
+  Completion: true satisfies Same<Sdk.Completion, Wire.Completion>,
+  Run: true satisfies SameKeys<Sdk.Run, Wire.Run>,
+  Budget: true satisfies SameKeys<Sdk.Budget, Wire.Budget>,
+  Model: true satisfies SameKeys<Sdk.Model, Wire.Model>,
+  Document: true satisfies SameKeys<Sdk.MemoryDocument, Wire.Document>,
+  SearchResult: true satisfies SameKeys<Sdk.SearchResult, Wire.SearchResult>,
+  Policy: true satisfies SameKeys<Sdk.Policy, Wire.Policy>,
+  RagAnswer: true satisfies SameKeys<Sdk.RagAnswer, Wire.RagAnswer>,
+  Ingestion: true satisfies SameKeys<Sdk.Ingestion, Wire.Ingestion>,
+};
+
+/** Python SDK class -> component schema whose properties are its dataclass fields (by JSON name). */
+const PYTHON_SHAPES: Record<string, string> = {
+  Completion: 'Completion',
+  Run: 'Run',
+  Budget: 'Budget',
+  Model: 'Model',
+  RagAnswer: 'RagAnswer',
+  Policy: 'Policy',
+};
+
+const PYTHON_FIELDS = String.raw`
+import dataclasses, importlib, json, sys
+sys.path.insert(0, sys.argv[1])
+types = importlib.import_module('somaagent.types')
+out = {}
+for name in json.loads(sys.argv[2]):
+    cls = getattr(types, name)
+    out[name] = sorted(f.metadata.get('json', f.name) for f in dataclasses.fields(cls))
+print(json.dumps(out))
+`;
+
+describe('field shapes', () => {
+  it('holds the TypeScript SDK types to the documented properties (checked by tsc)', () => {
+    expect(Object.keys(typeScriptFieldShapes).length).toBeGreaterThan(5);
+  });
+
+  it('holds the Python SDK classes to the documented properties', (context) => {
+    let fields: Record<string, string[]>;
+    try {
+      const output = execFileSync(pythonBinary, ['-c', PYTHON_FIELDS, join(root, 'sdk', 'python'), JSON.stringify(Object.keys(PYTHON_SHAPES))], { encoding: 'utf8', timeout: 30_000 });
+      fields = JSON.parse(output.trim().split('\n').at(-1)!) as Record<string, string[]>;
+    } catch (error) {
+      console.warn(`sdk/python: the somaagent package does not import here (${String(error)}); field shapes not checked.`);
+      return context.skip();
+    }
+    const schemas = openApiDocument.components.schemas as unknown as Record<string, { properties?: Record<string, unknown> }>;
+    for (const [pythonName, schemaName] of Object.entries(PYTHON_SHAPES)) {
+      const documented = Object.keys(schemas[schemaName]?.properties ?? {}).sort();
+      expect(fields[pythonName], `somaagent.types.${pythonName} vs #/components/schemas/${schemaName}`).toEqual(documented);
     }
   });
 });
