@@ -3,6 +3,9 @@ import { DOCUMENT_ID, IngestRequestSchema, SearchRequestSchema } from './routes/
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { RagRequestSchema } from './routes/rag.ts';
+import { responseJsonSchema } from './schemas/response-json-schema.ts';
+import { DocumentSchema, IngestionSchema, SearchResultSchema } from './schemas/memory.ts';
+import { SearchSourceSchema } from './schemas/search-source.ts';
 
 /** OpenAPI paths and schemas of memory (documents, search) and RAG, merged into openapi.ts. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -12,58 +15,13 @@ const common = { '400': errorResponse('Invalid input (validation_failed, ...)'),
 const documentParam = pathParam('documentId', DOCUMENT_ID, 'doc_...');
 const missing = { '404': errorResponse('No such document for this tenant (document_not_found)') };
 
-const Source = {
-  oneOf: [
-    { type: 'object', properties: { type: { const: 'document' }, document_id: { type: 'string' }, source: { type: 'string' }, title: { type: 'string' }, collection: { type: 'string' }, seq: { type: 'integer' }, heading_path: { type: 'string' } } },
-    { type: 'object', properties: { type: { const: 'conversation' }, conversation_id: { type: 'string' }, role: { type: 'string' }, seq: { type: 'integer' }, created_at: { type: 'string', format: 'date-time' } } },
-  ],
-};
+const Source = responseJsonSchema(SearchSourceSchema);
 
 export const memorySchemas = {
-  Document: {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      object: { const: 'document' },
-      collection: { type: 'string' },
-      source: { type: 'string' },
-      title: { type: 'string' },
-      mime: { type: 'string' },
-      status: { enum: ['ingesting', 'ready'] },
-      chunk_count: { type: 'integer' },
-      content_hash: { type: 'string' },
-      metadata: { type: 'object' },
-      created_at: { type: 'string', format: 'date-time' },
-      updated_at: { type: 'string', format: 'date-time' },
-    },
-  },
-  Ingestion: {
-    type: 'object',
-    properties: {
-      id: { type: 'string', description: 'The ingestion run id.' },
-      object: { const: 'ingestion' },
-      collection: { type: 'string' },
-      total: { type: 'integer' },
-      done: { type: 'integer' },
-      chunks_total: { type: 'integer' },
-      chunks_embedded: { type: 'integer' },
-      documents: {
-        type: 'array',
-        items: { type: 'object', properties: { source: { type: 'string' }, document_id: { type: ['string', 'null'] }, status: { enum: ['pending', 'unchanged', 'embedding', 'ready', 'failed'] }, chunks: { type: 'integer' }, embedded: { type: 'integer' }, error: { type: ['string', 'null'] } } },
-      },
-    },
-  },
-  SearchResult: {
-    type: 'object',
-    properties: {
-      object: { const: 'search_result' },
-      id: { type: 'string', description: 'The chunk or message id.' },
-      text: { type: 'string' },
-      score: { type: 'number' },
-      ranks: { type: 'object', properties: { dense: { type: 'integer' }, keyword: { type: 'integer' } } },
-      source: Source,
-    },
-  },
+  // Derived from the zod schemas the serializers are typed by (api/schemas/memory.ts).
+  Document: responseJsonSchema(DocumentSchema),
+  Ingestion: responseJsonSchema(IngestionSchema),
+  SearchResult: responseJsonSchema(SearchResultSchema),
   RagAnswer: {
     type: 'object',
     properties: {

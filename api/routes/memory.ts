@@ -16,6 +16,7 @@ import { ingestDocuments } from '../../workflows/ingest-documents.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { CONVERSATION_ID } from './conversations.ts';
+import type { DocumentJson, IngestionJson, SearchResultJson } from '../schemas/memory.ts';
 
 const COLLECTION = /^[a-z0-9][a-z0-9_.-]{0,62}$/;
 export const CollectionSchema = z.string().regex(COLLECTION, 'lowercase letters, digits, ".", "_" and "-" (at most 63)');
@@ -63,9 +64,9 @@ export const SearchRequestSchema = z
 const ListQuerySchema = z.object({ collection: CollectionSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
 export const DOCUMENT_ID = /^doc_[A-Za-z0-9_-]{1,64}$/;
 
-export const documentJson = (d: StoredDocument) => ({
+export const documentJson = (d: StoredDocument): DocumentJson => ({
   id: d.id,
-  object: 'document' as const,
+  object: 'document',
   collection: d.collection,
   source: d.source,
   title: d.title,
@@ -78,9 +79,9 @@ export const documentJson = (d: StoredDocument) => ({
   updated_at: d.updatedAt.toISOString(),
 });
 
-export const ingestionJson = (runId: string, p: IngestProgress) => ({
+export const ingestionJson = (runId: string, p: IngestProgress): IngestionJson => ({
   id: runId,
-  object: 'ingestion' as const,
+  object: 'ingestion',
   collection: p.collection,
   total: p.total,
   done: p.done,
@@ -200,7 +201,7 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
       to: body.to,
       metadata: body.metadata,
     });
-    res.json({ object: 'list', mode: body.mode, data: hits.map((h) => ({ object: 'search_result', ...h })) });
+    res.json({ object: 'list', mode: body.mode, data: hits.map((h): SearchResultJson => ({ object: 'search_result', ...h })) });
   });
 
   return router;

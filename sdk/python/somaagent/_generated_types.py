@@ -214,10 +214,6 @@ class CreatePromptVersionRequest(_CreatePromptVersionRequestRequired, total=Fals
 
 
 class _DocumentRequired(TypedDict):
-    pass
-
-
-class Document(_DocumentRequired, total=False):
     id: str
     object: Literal["document"]
     collection: str
@@ -230,6 +226,10 @@ class Document(_DocumentRequired, total=False):
     metadata: Dict[str, Any]
     created_at: str
     updated_at: str
+
+
+class Document(_DocumentRequired, total=False):
+    pass
 
 
 class _ErrorRequired(TypedDict):
@@ -294,10 +294,6 @@ class ExperimentResults(_ExperimentResultsRequired, total=False):
 
 
 class _IngestionRequired(TypedDict):
-    pass
-
-
-class Ingestion(_IngestionRequired, total=False):
     id: str
     object: Literal["ingestion"]
     collection: str
@@ -306,6 +302,10 @@ class Ingestion(_IngestionRequired, total=False):
     chunks_total: int
     chunks_embedded: int
     documents: List[Dict[str, Any]]
+
+
+class Ingestion(_IngestionRequired, total=False):
+    pass
 
 
 class _LabelEventRequired(TypedDict):
@@ -519,16 +519,16 @@ class Run(_RunRequired, total=False):
 
 
 class _SearchResultRequired(TypedDict):
-    pass
-
-
-class SearchResult(_SearchResultRequired, total=False):
     object: Literal["search_result"]
     id: str
     text: str
     score: float
     ranks: Dict[str, Any]
     source: Dict[str, Any]
+
+
+class SearchResult(_SearchResultRequired, total=False):
+    pass
 
 
 class _TemplateCompletionRequestRequired(TypedDict):

@@ -367,18 +367,18 @@ export interface CreatePromptVersionRequest {
 }
 
 export interface Document {
-  id?: string;
-  object?: "document";
-  collection?: string;
-  source?: string;
-  title?: string;
-  mime?: string;
-  status?: "ingesting" | "ready";
-  chunk_count?: number;
-  content_hash?: string;
-  metadata?: Record<string, unknown>;
-  created_at?: string;
-  updated_at?: string;
+  id: string;
+  object: "document";
+  collection: string;
+  source: string;
+  title: string;
+  mime: string;
+  status: "ingesting" | "ready";
+  chunk_count: number;
+  content_hash: string;
+  metadata: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Error {
@@ -438,20 +438,20 @@ export interface ExperimentResults {
 
 export interface Ingestion {
   /** The ingestion run id. */
-  id?: string;
-  object?: "ingestion";
-  collection?: string;
-  total?: number;
-  done?: number;
-  chunks_total?: number;
-  chunks_embedded?: number;
-  documents?: Array<{
-    source?: string;
-    document_id?: string | null;
-    status?: "pending" | "unchanged" | "embedding" | "ready" | "failed";
-    chunks?: number;
-    embedded?: number;
-    error?: string | null;
+  id: string;
+  object: "ingestion";
+  collection: string;
+  total: number;
+  done: number;
+  chunks_total: number;
+  chunks_embedded: number;
+  documents: Array<{
+    source: string;
+    document_id: string | null;
+    status: "pending" | "unchanged" | "embedding" | "ready" | "failed";
+    chunks: number;
+    embedded: number;
+    error: string | null;
   }>;
 }
 
@@ -653,19 +653,19 @@ export interface RagAnswer {
     score?: number;
     text?: string;
     source?: {
-      type?: "document";
-      document_id?: string;
-      source?: string;
-      title?: string;
-      collection?: string;
-      seq?: number;
-      heading_path?: string;
+      type: "document";
+      document_id: string;
+      source: string;
+      title: string;
+      collection: string;
+      seq: number;
+      heading_path: string;
     } | {
-      type?: "conversation";
-      conversation_id?: string;
-      role?: string;
-      seq?: number;
-      created_at?: string;
+      type: "conversation";
+      conversation_id: string;
+      role: "system" | "user" | "assistant";
+      seq: number;
+      created_at: string;
     };
   }>;
   /** Labels the answer cites that were not in its context. */
@@ -675,19 +675,19 @@ export interface RagAnswer {
     id?: string;
     score?: number;
     source?: {
-      type?: "document";
-      document_id?: string;
-      source?: string;
-      title?: string;
-      collection?: string;
-      seq?: number;
-      heading_path?: string;
+      type: "document";
+      document_id: string;
+      source: string;
+      title: string;
+      collection: string;
+      seq: number;
+      heading_path: string;
     } | {
-      type?: "conversation";
-      conversation_id?: string;
-      role?: string;
-      seq?: number;
-      created_at?: string;
+      type: "conversation";
+      conversation_id: string;
+      role: "system" | "user" | "assistant";
+      seq: number;
+      created_at: string;
     };
   }>;
   completion?: Completion | null;
@@ -719,29 +719,29 @@ export interface Run {
 }
 
 export interface SearchResult {
-  object?: "search_result";
+  object: "search_result";
   /** The chunk or message id. */
-  id?: string;
-  text?: string;
-  score?: number;
-  ranks?: {
+  id: string;
+  text: string;
+  score: number;
+  ranks: {
     dense?: number;
     keyword?: number;
   };
-  source?: {
-    type?: "document";
-    document_id?: string;
-    source?: string;
-    title?: string;
-    collection?: string;
-    seq?: number;
-    heading_path?: string;
+  source: {
+    type: "document";
+    document_id: string;
+    source: string;
+    title: string;
+    collection: string;
+    seq: number;
+    heading_path: string;
   } | {
-    type?: "conversation";
-    conversation_id?: string;
-    role?: string;
-    seq?: number;
-    created_at?: string;
+    type: "conversation";
+    conversation_id: string;
+    role: "system" | "user" | "assistant";
+    seq: number;
+    created_at: string;
   };
 }
 
