@@ -14,6 +14,8 @@ import { LABEL_NAME, TEMPLATE_NAME } from '../core/prompts/template-definition.t
 import { RUN_ID } from './routes/runs.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
+import { responseJsonSchema } from './schemas/response-json-schema.ts';
+import { PromptTemplateVersionSchema } from './schemas/prompts.ts';
 
 /**
  * The OpenAPI paths and schemas of the prompt-template and experiment routes, merged into
@@ -39,28 +41,10 @@ const common = {
 const notFound = (what: string) => ({ '404': errorResponse(`${what} (template_not_found, version_not_found, label_not_found, experiment_not_found)`) });
 const conflict = (what: string) => ({ '409': errorResponse(what) });
 
-const Variables = { type: 'object', additionalProperties: true, description: 'JSON Schema (subset) of the variables: type, enum, default, lengths, ranges, items, properties, required.' };
 const ChatMessages = { type: 'array', items: { type: 'object', properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } } } };
 
-const PromptTemplateVersion = {
-  type: 'object',
-  required: ['object', 'template', 'version', 'content_hash', 'type'],
-  properties: {
-    object: { const: 'prompt_template_version' },
-    template: { type: 'string' },
-    version: { type: 'integer' },
-    content_hash: { type: 'string', description: 'sha256 of the content and variables schema' },
-    type: { enum: ['text', 'chat'] },
-    text: { type: 'string' },
-    messages: ChatMessages,
-    variables: Variables,
-    references: { type: 'array', items: { type: 'string' }, description: 'Templates this one includes, imports or extends.' },
-    note: { type: ['string', 'null'] },
-    created_by: { type: ['string', 'null'] },
-    created_at: { type: 'string', format: 'date-time' },
-    created: { type: 'boolean', description: 'False when the content equalled the latest version (nothing was added).' },
-  },
-};
+// Derived from the zod schema versionJson is typed by (api/schemas/prompts.ts).
+const PromptTemplateVersion = responseJsonSchema(PromptTemplateVersionSchema);
 
 const PromptTemplate = {
   type: 'object',

@@ -18,6 +18,7 @@ import {
   VersionListQuerySchema,
 } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
+import type { PromptTemplateVersionJson } from '../schemas/prompts.ts';
 
 export const templateJson = (t: PromptTemplate) => ({
   id: t.id,
@@ -30,8 +31,8 @@ export const templateJson = (t: PromptTemplate) => ({
   updated_at: t.updatedAt.toISOString(),
 });
 
-export const versionJson = (v: PromptVersion, withContent = true) => ({
-  object: 'prompt_template_version' as const,
+export const versionJson = (v: PromptVersion, withContent = true): PromptTemplateVersionJson => ({
+  object: 'prompt_template_version',
   template: v.name,
   version: v.version,
   content_hash: v.contentHash,

@@ -466,16 +466,16 @@ class _PromptTemplateVersionRequired(TypedDict):
     version: int
     content_hash: str
     type: Literal["text", "chat"]
+    references: List[str]
+    note: Optional[str]
+    created_by: Optional[str]
+    created_at: str
 
 
 class PromptTemplateVersion(_PromptTemplateVersionRequired, total=False):
     text: str
     messages: List[Dict[str, Any]]
     variables: Dict[str, Any]
-    references: List[str]
-    note: Optional[str]
-    created_by: Optional[str]
-    created_at: str
     created: bool
 
 

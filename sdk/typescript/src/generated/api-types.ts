@@ -629,16 +629,16 @@ export interface PromptTemplateVersion {
   type: "text" | "chat";
   text?: string;
   messages?: Array<{
-    role?: "system" | "user" | "assistant";
-    content?: string;
+    role: "system" | "user" | "assistant";
+    content: string;
   }>;
   /** JSON Schema (subset) of the variables: type, enum, default, lengths, ranges, items, properties, required. */
   variables?: Record<string, unknown>;
   /** Templates this one includes, imports or extends. */
-  references?: Array<string>;
-  note?: string | null;
-  created_by?: string | null;
-  created_at?: string;
+  references: Array<string>;
+  note: string | null;
+  created_by: string | null;
+  created_at: string;
   /** False when the content equalled the latest version (nothing was added). */
   created?: boolean;
 }
