@@ -16,6 +16,7 @@ import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { responseJsonSchema } from './schemas/response-json-schema.ts';
 import { PromptTemplateVersionSchema } from './schemas/prompts.ts';
+import { ExperimentSchema } from './schemas/experiments.ts';
 
 /**
  * The OpenAPI paths and schemas of the prompt-template and experiment routes, merged into
@@ -117,22 +118,8 @@ const PromptDiff = {
   },
 };
 
-const Experiment = {
-  type: 'object',
-  required: ['id', 'object', 'status', 'variants'],
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'experiment' },
-    name: { type: 'string' },
-    template: { type: 'string' },
-    status: { enum: ['running', 'awaiting_approval', 'promoted', 'rejected', 'approval_timed_out', 'cancelled', 'failed'] },
-    variants: { type: 'array', items: { type: 'object' } },
-    metric: { enum: ['score', 'success'] },
-    stop_reason: { enum: ['sample_size_reached', 'deadline', 'guardrail', null] },
-    recommendation: { type: ['object', 'null'] },
-    decision: { type: ['object', 'null'], description: 'What was decided; `by` is the approving key as {key_id, key_name} (null on a time-out).' },
-  },
-};
+// Derived from the zod schema experimentJson is typed by (api/schemas/experiments.ts).
+const Experiment = responseJsonSchema(ExperimentSchema);
 
 const ExperimentResults = {
   type: 'object',

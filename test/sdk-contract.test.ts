@@ -199,6 +199,7 @@ export const typeScriptFieldShapes: Record<string, true> = {
   Policy: true satisfies SameKeys<Sdk.Policy, Wire.Policy>,
   RagAnswer: true satisfies SameKeys<Sdk.RagAnswer, Wire.RagAnswer>,
   Ingestion: true satisfies SameKeys<Sdk.Ingestion, Wire.Ingestion>,
+  Experiment: true satisfies SameKeys<Sdk.Experiment, Wire.Experiment>,
 };
 
 /** Python SDK class -> component schema whose properties are its dataclass fields (by JSON name). */

@@ -20,6 +20,7 @@ import { parseInput } from '../validation.ts';
 import { runIdFor, startRun } from '../start-run.ts';
 import { promptExperiment } from '../../workflows/prompt-experiment.ts';
 import { renderedJson } from './prompts.ts';
+import type { ExperimentJson } from '../schemas/experiments.ts';
 
 const TESTS = {
   welch_t_test: "Welch's unequal-variances t-test (two-sided) on the mean score",
@@ -32,9 +33,9 @@ function approverJson(by: unknown): { key_id: string; key_name: string | null } 
   return approver ? { key_id: approver.keyId, key_name: approver.keyName } : null;
 }
 
-const experimentJson = (e: ExperimentRecord) => ({
+const experimentJson = (e: ExperimentRecord): ExperimentJson => ({
   id: e.id,
-  object: 'experiment' as const,
+  object: 'experiment',
   name: e.name,
   template: e.config.template,
   status: e.status,

@@ -243,17 +243,28 @@ class Error(_ErrorRequired, total=False):
 class _ExperimentRequired(TypedDict):
     id: str
     object: Literal["experiment"]
+    name: str
+    template: str
     status: Literal["running", "awaiting_approval", "promoted", "rejected", "approval_timed_out", "cancelled", "failed"]
     variants: List[Dict[str, Any]]
+    metric: Literal["score", "success"]
+    goal: Literal["maximize", "minimize"]
+    confidence: float
+    min_samples_per_variant: int
+    max_duration_seconds: float
+    check_interval_seconds: float
+    guardrail: Optional[Dict[str, Any]]
+    approval_timeout_seconds: float
+    promote_label: str
+    stop_reason: Optional[Literal["sample_size_reached", "deadline", "guardrail"]]
+    recommendation: Optional[Dict[str, Any]]
+    decision: Optional[Dict[str, Any]]
+    created_at: str
+    updated_at: str
 
 
 class Experiment(_ExperimentRequired, total=False):
-    name: str
-    template: str
-    metric: Literal["score", "success"]
-    stop_reason: Literal["sample_size_reached", "deadline", "guardrail", None]
-    recommendation: Optional[Dict[str, Any]]
-    decision: Optional[Dict[str, Any]]
+    pass
 
 
 class _ExperimentAssignmentRequired(TypedDict):

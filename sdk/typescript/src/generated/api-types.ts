@@ -394,15 +394,48 @@ export interface Error {
 export interface Experiment {
   id: string;
   object: "experiment";
-  name?: string;
-  template?: string;
+  name: string;
+  template: string;
   status: "running" | "awaiting_approval" | "promoted" | "rejected" | "approval_timed_out" | "cancelled" | "failed";
-  variants: Array<Record<string, unknown>>;
-  metric?: "score" | "success";
-  stop_reason?: "sample_size_reached" | "deadline" | "guardrail" | null;
-  recommendation?: Record<string, unknown> | null;
+  variants: Array<{
+    name: string;
+    version: number;
+    model: string | null;
+    weight: number;
+  }>;
+  metric: "score" | "success";
+  goal: "maximize" | "minimize";
+  confidence: number;
+  min_samples_per_variant: number;
+  max_duration_seconds: number;
+  check_interval_seconds: number;
+  guardrail: {
+    alpha: number;
+    min_samples_per_variant: number;
+  } | null;
+  approval_timeout_seconds: number;
+  promote_label: string;
+  stop_reason: "sample_size_reached" | "deadline" | "guardrail" | null;
+  recommendation: {
+    variant: string;
+    version: number;
+    reason: "significant_improvement" | "no_significant_difference" | "guardrail" | "insufficient_data";
+  } | null;
   /** What was decided; `by` is the approving key as {key_id, key_name} (null on a time-out). */
-  decision?: Record<string, unknown> | null;
+  decision: {
+    decision: "approve" | "reject" | "timeout";
+    by: {
+      key_id: string;
+      key_name: string | null;
+    } | null;
+    comment: string | null;
+    variant: string | null;
+    label: string | null;
+    from_version: number | null;
+    to_version: number | null;
+  } | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface ExperimentAssignment {
