@@ -6,7 +6,6 @@ import { conversationPaths, conversationSchemas } from './openapi-conversations.
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
-import { PROVIDER_IDS } from '../core/providers/provider-registry.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
 import { HANDLER_NAME, RUN_ID } from './routes/runs.ts';
 import { MODEL_ID } from './routes/models.ts';
@@ -18,6 +17,7 @@ import { responseJsonSchema } from './schemas/response-json-schema.ts';
 import { CompletionSchema } from './schemas/completions.ts';
 import { RunSchema } from './schemas/runs.ts';
 import { ErrorBodySchema } from './schemas/errors.ts';
+import { ModelSchema } from './schemas/models.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -404,16 +404,7 @@ export const openApiDocument = {
       ...conversationSchemas,
       ...memorySchemas,
       ModelInput: modelInput,
-      Model: {
-        ...modelInput,
-        properties: {
-          ...modelInput.properties,
-          id: { type: 'string' },
-          object: { const: 'model' },
-          source: { enum: ['catalogue', 'admin'] },
-          updated_at: { type: 'string', format: 'date-time' },
-        },
-      },
+      Model: responseJsonSchema(ModelSchema),
     },
   },
 } as const;

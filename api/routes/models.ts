@@ -8,6 +8,7 @@ import { ApiError, notFound } from '../api-error.ts';
 import { requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
 import { pgInt } from '../../platform/db/pg-int.ts';
+import type { ModelJson } from '../schemas/models.ts';
 
 export const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 
@@ -29,10 +30,10 @@ export const ModelBodySchema = z
   })
   .strict();
 
-export function modelJson(m: RegisteredModel) {
+export function modelJson(m: RegisteredModel): ModelJson {
   return {
     id: m.id,
-    object: 'model' as const,
+    object: 'model',
     provider: m.provider,
     provider_model: m.providerModel,
     context_window: m.contextWindow,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PROVIDER_IDS } from '../../core/providers/provider-registry.ts';
 import { SearchSourceSchema } from './search-source.ts';
 
 /**
@@ -6,8 +7,8 @@ import { SearchSourceSchema } from './search-source.ts';
  * (completionResponse) is typed by it, and the OpenAPI document's `Completion` is derived from it.
  */
 
-// The registered providers; kept literal here until the provider registry exports its ids.
-export const ProviderIdSchema = z.enum(['openai', 'anthropic', 'local']);
+// The registered providers (one adapter file each).
+export const ProviderIdSchema = z.enum(PROVIDER_IDS);
 
 export const RouteCandidateSchema = z.object({
   model: z.string(),

@@ -343,14 +343,15 @@ class _ModelRequired(TypedDict):
     tier: int
     quality: float
     typical_latency_ms: int
-
-
-class Model(_ModelRequired, total=False):
     enabled: bool
     id: str
     object: Literal["model"]
     source: Literal["catalogue", "admin"]
     updated_at: str
+
+
+class Model(_ModelRequired, total=False):
+    pass
 
 
 class _ModelInputRequired(TypedDict):

@@ -517,11 +517,11 @@ export interface Model {
   tier: number;
   quality: number;
   typical_latency_ms: number;
-  enabled?: boolean;
-  id?: string;
-  object?: "model";
-  source?: "catalogue" | "admin";
-  updated_at?: string;
+  enabled: boolean;
+  id: string;
+  object: "model";
+  source: "catalogue" | "admin";
+  updated_at: string;
 }
 
 export interface ModelInput {

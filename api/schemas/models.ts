@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { ModelBodySchema } from '../routes/models.ts';
+
+/** A registry model as the model endpoints answer it: what an admin puts, plus where it came from. */
+export const ModelSchema = ModelBodySchema.extend({
+  id: z.string(),
+  object: z.literal('model'),
+  source: z.enum(['catalogue', 'admin']),
+  updated_at: z.string().meta({ format: 'date-time' }),
+});
+
+export type ModelJson = z.infer<typeof ModelSchema>;
