@@ -40,8 +40,12 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalString,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
   PGLITE_PORT: port(5433),
-  /** Where memory vectors live: pgvector in DATABASE_URL's Postgres (default) or Pinecone. */
-  VECTOR_STORE: z.enum(['pgvector', 'pinecone']).default('pgvector'),
+  /**
+   * Where memory vectors live: pgvector in DATABASE_URL's Postgres (default), Pinecone, or any
+   * adapter in stores/vectors/vector-store-registry.ts. Only the shape is checked here (this layer
+   * cannot see the adapters); createVectorStore checks the id against the registry at start.
+   */
+  VECTOR_STORE: z.string().trim().regex(/^[a-z][a-z0-9_-]*$/, 'a vector store id, e.g. pgvector or pinecone').default('pgvector'),
   /** With VECTOR_STORE=pinecone: the key, and the index by its data-plane host or by name. */
   PINECONE_API_KEY: optionalString,
   PINECONE_INDEX_HOST: optionalString,
@@ -99,13 +103,25 @@ const EnvSchema = z.object({
   ANTHROPIC_BASE_URL: optionalString,
   LOCAL_MODEL_BASE_URL: optionalString,
   LOCAL_MODEL_API_KEY: optionalString,
+  /** The embedded local-model server (`npm start` runs it when LOCAL_MODEL_BASE_URL is unset). */
+  LOCAL_MODEL_PORT: port(4020),
+  /** Requests the local model generates at once; 1 on 2 shared cores (measured: more only slows each down). */
+  LOCAL_MODEL_SLOTS: z.coerce.number().int().min(1).max(16).default(1),
+  /** Requests allowed to wait for a slot; beyond it the local model answers 429 with Retry-After. */
+  LOCAL_MODEL_MAX_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+  /** Longest wait for a slot before a 429, so a request never hangs behind a long queue. */
+  LOCAL_MODEL_QUEUE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** llama.cpp threads; 1 is fastest on a shared machine (its prebuilt has no OpenMP). */
+  LOCAL_MODEL_THREADS: z.coerce.number().int().min(1).max(64).default(1),
   /**
-   * The embedding model of Memory/RAG. `local/all-MiniLM-L6-v2` runs in-process from files that
-   * bootstrap puts under SOMA_STATE_DIR/models. `openai/<model>` goes through the OpenAI SDK: to
-   * EMBEDDING_BASE_URL when set, to OpenAI with OPENAI_API_KEY, else to the emulator (simulated).
+   * The embedding model of Memory/RAG, `<embedder>/<model>`. `local/all-MiniLM-L6-v2` runs
+   * in-process from files that bootstrap puts under SOMA_STATE_DIR/models. `openai/<model>` goes
+   * through the OpenAI SDK: to EMBEDDING_BASE_URL when set, to OpenAI with OPENAI_API_KEY, else
+   * to the emulator (simulated). Only the shape is checked here (this layer cannot see the
+   * adapters); createEmbedder checks the prefix against core/embeddings/embedder-registry.ts.
    */
   EMBEDDING_MODEL: optionalString.pipe(
-    z.string().regex(/^(local|openai)\/\S+$/, 'local/<model> or openai/<model>').default('local/all-MiniLM-L6-v2'),
+    z.string().regex(/^[a-z][a-z0-9_-]*\/\S+$/, '<embedder>/<model>, e.g. local/all-MiniLM-L6-v2 or openai/text-embedding-3-small').default('local/all-MiniLM-L6-v2'),
   ),
   /** An OpenAI-compatible embedding server for `openai/<model>`: Ollama `http://localhost:11434/v1`, vLLM, TEI. */
   EMBEDDING_BASE_URL: optionalString,

@@ -10,6 +10,7 @@ import { payloadKeysFromEnv } from '../../platform/temporal/payload-codec/payloa
 import { embeddedPostgresUrl, ensurePostgresPassword } from './postgres-password.ts';
 import { startService, waitForLine, type ServiceProcess } from './service-process.ts';
 import { findTemporalCli } from './temporal-cli.ts';
+import { superviseLocalModelServer, type LocalModelSupervisor } from './local-model-supervisor.ts';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
 import { isPortFree, waitForPort } from './wait-for.ts';
 
@@ -29,8 +30,12 @@ const print = (name: string, line: string) => {
 
 const useEmbeddedTemporal = !env.TEMPORAL_ADDRESS;
 const useEmbeddedPostgres = !env.DATABASE_URL;
+// A real local model (workers/local-model-server.ts) serves local/* unless LOCAL_MODEL_BASE_URL
+// points at a server of the user's own (Ollama, vLLM, llama.cpp), which then wins.
+const useLocalModel = !env.LOCAL_MODEL_BASE_URL;
+const localModelBaseUrl = `http://127.0.0.1:${env.LOCAL_MODEL_PORT}/v1`;
 // The emulator runs only for vendors it stands in for: never in production (see provider-set.ts).
-const providers = providerStates(env);
+const providers = providerStates(useLocalModel ? { ...env, LOCAL_MODEL_BASE_URL: localModelBaseUrl } : env);
 const useEmulator = needsEmulator(env) && providers.some((p) => p.status === 'simulated') && !env.EMULATOR_URL;
 
 // Refuse early, and say which setting to change, rather than half-start.
@@ -38,6 +43,7 @@ const ports: Array<[number, string]> = [[env.PORT, 'PORT (API)'], [env.WORKER_ME
 if (useEmbeddedTemporal) ports.push([env.TEMPORAL_PORT, 'TEMPORAL_PORT'], [env.TEMPORAL_UI_PORT, 'TEMPORAL_UI_PORT (Web UI)']);
 if (useEmbeddedPostgres) ports.push([env.PGLITE_PORT, 'PGLITE_PORT (embedded Postgres)']);
 if (useEmulator) ports.push([env.EMULATOR_PORT, 'EMULATOR_PORT (provider emulator)']);
+if (useLocalModel) ports.push([env.LOCAL_MODEL_PORT, 'LOCAL_MODEL_PORT (local model server)']);
 for (const [port, setting] of ports) {
   if (!(await isPortFree('127.0.0.1', port))) {
     process.stderr.write(`error: port ${port} is already in use. Stop what is using it, or set ${setting} to a free port.\n`);
@@ -47,6 +53,7 @@ for (const [port, setting] of ports) {
 
 const services: ServiceProcess[] = [];
 let temporal: TemporalDevServer | undefined;
+let localModel: LocalModelSupervisor | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -55,6 +62,7 @@ async function shutdown(code: number): Promise<never> {
   say('\nstopping SomaAgent ...');
   // Reverse start order: API and worker first, the engines they use last.
   for (const service of [...services].reverse()) await service.stop();
+  await localModel?.stop();
   await temporal?.stop();
   process.exit(code);
 }
@@ -128,6 +136,11 @@ try {
     await waitForPort('127.0.0.1', env.EMULATOR_PORT, 30_000);
     childEnv.EMULATOR_URL = emulatorBaseUrl(env);
   }
+  if (useLocalModel) {
+    say('starting the local model server (local/smollm2-135m, node-llama-cpp) ...');
+    localModel = await superviseLocalModelServer(childEnv, print, (line) => process.stderr.write(`warning: ${line}\n`));
+    childEnv.LOCAL_MODEL_BASE_URL = localModelBaseUrl;
+  }
   watch(startService('worker', 'workers/main.ts', childEnv, print));
   const api = watch(startService('api', 'api/main.ts', childEnv, print));
   await waitForPort(env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST, env.PORT, 60_000, () => api.child.exitCode === null);
@@ -142,6 +155,7 @@ try {
   say(`  Payload keys   ${payloadKeys.source} (histories are encrypted; decode: ${apiUrl}/codec with an admin key)`);
   say(`  Postgres       ${useEmbeddedPostgres ? `embedded, data in ${resolve(stateDir, 'pgdata')}` : 'DATABASE_URL'}`);
   if (useEmulator) say(`  Emulator       ${emulatorBaseUrl(env)} (simulated answers)`);
+  say(`  Local models   ${useLocalModel ? `${localModelBaseUrl} (local/smollm2-135m, real)` : `LOCAL_MODEL_BASE_URL (${env.LOCAL_MODEL_BASE_URL})`}`);
   // Real, simulated (the emulator answers, labelled) or not configured (its models answer 503).
   const describe = (p: ProviderState) => (p.status === 'real' ? 'real' : p.status === 'simulated' ? 'simulated' : `not configured (set ${p.variable})`);
   say(`  Providers      ${providers.map((p) => `${p.id}: ${describe(p)}`).join(', ')}`);
