@@ -6,6 +6,7 @@ import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric
 import type { CompletionRecord, CompletionStore } from '../../stores/completions.ts';
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { ProviderError } from '../../core/providers/provider-error.ts';
+import { isRetryable, type ProviderErrorKind, type ProviderFailureKind } from '../../core/providers/provider-failures.ts';
 import type { GenerateResult } from '../../core/providers/provider.ts';
 import type { ProviderSet } from '../../core/providers/provider-set.ts';
 import { costUsd } from '../../core/routing/model-spec.ts';
@@ -27,6 +28,9 @@ export interface CompletionActivityDeps {
   /** Reports trouble that must not fail the call (a stream publish that did not go through). */
   warn?: (message: string) => void;
 }
+
+/** The failures this activity raises itself, before any provider is called. */
+type AroundCallFailureKind = Exclude<ProviderFailureKind, ProviderErrorKind>;
 
 function toFailure(err: ProviderError, attempt: number, model: string): ApplicationFailure {
   const details: ProviderFailureDetails = { provider: err.provider, kind: err.kind, attempt, model };
@@ -65,37 +69,30 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
         relay.push({ type: 'attempt_failed', error, ...ref });
         await relay.flush();
       };
+      /** A failure raised around the call; whether Temporal retries it is the failure table's word. */
+      const refusal = (kind: AroundCallFailureKind, message: string) =>
+        ApplicationFailure.create({
+          type: kind,
+          message,
+          nonRetryable: !isRetryable(kind),
+          details: [{ provider: candidate.provider, kind, attempt, model: candidate.modelId } satisfies ProviderFailureDetails],
+        });
       const provider = deps.providers.get(candidate.provider);
       if (!provider) {
         await failed('provider_not_configured');
-        throw ApplicationFailure.create({
-          type: 'provider_not_configured',
-          message: `provider ${candidate.provider} is not configured on this worker`,
-          nonRetryable: true,
-          details: [{ provider: candidate.provider, kind: 'provider_not_configured', attempt, model: candidate.modelId }],
-        });
+        throw refusal('provider_not_configured', `provider ${candidate.provider} is not configured on this worker`);
       }
       // A run started before only registry models were callable may carry an unpriced
       // candidate: refuse it before the provider is paid, rather than answer outside budgets.
       if (!isPriced(candidate.pricing)) {
         await failed('unpriced_model');
-        throw ApplicationFailure.create({
-          type: 'unpriced_model',
-          message: `model ${candidate.modelId} has no price in the registry; register it with PUT /v1/admin/models/{id}`,
-          nonRetryable: true,
-          details: [{ provider: candidate.provider, kind: 'unpriced_model', attempt, model: candidate.modelId }],
-        });
+        throw refusal('unpriced_model', `model ${candidate.modelId} has no price in the registry; register it with PUT /v1/admin/models/{id}`);
       }
       const gate = await deps.breakers.verdict(candidate.modelId);
       if (gate.verdict === 'skip') {
         await failed('circuit_open');
         // Skip at once rather than wait out a timeout on a model everyone sees failing.
-        throw ApplicationFailure.create({
-          type: 'circuit_open',
-          message: `circuit breaker open for ${candidate.modelId}`,
-          nonRetryable: true,
-          details: [{ provider: candidate.provider, kind: 'circuit_open', attempt, model: candidate.modelId }],
-        });
+        throw refusal('circuit_open', `circuit breaker open for ${candidate.modelId}`);
       }
       const metric = (fields: Pick<ModelAttemptMetric, 'status' | 'errorClass' | 'latencyMs' | 'ttftMs' | 'inputTokens' | 'outputTokens' | 'costUsd' | 'simulated'>) =>
         deps.metrics.record({

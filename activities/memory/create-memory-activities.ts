@@ -5,7 +5,9 @@ import type { VectorMetadata } from '../../core/memory/metadata-filter.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
 import type { DocumentStore } from '../../stores/documents.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
-import type { Embedder } from '../../core/embeddings/embedder.ts';
+import { EmbeddingDimensionError, type Embedder } from '../../core/embeddings/embedder.ts';
+import { DomainError } from '../../core/errors/domain-error.ts';
+import { ConfigError } from '../../platform/config.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-client.ts';
 import { approximateTokens, chunkBlocks } from '../../core/memory/chunker.ts';
 import { documentBlocks, mimeOf } from '../../core/memory/document-text.ts';
@@ -38,16 +40,19 @@ export function chunkMetadata(c: { collection: string; documentId: string; sourc
 }
 
 /**
- * A missing model or a wrong setting will not fix itself between retries: fail the activity at
- * once, with the message that says what to do.
+ * A missing model, a wrong setting or vectors of the wrong size will not fix themselves between
+ * retries: fail the activity at once, with the message that says what to do. Every domain error
+ * (EmbeddingModelMissingError among them) is such a condition by definition (core/errors/).
  */
+function isPermanent(err: unknown): err is Error {
+  return err instanceof DomainError || err instanceof ConfigError || err instanceof EmbeddingDimensionError;
+}
+
 async function embedOrFail(embedder: Embedder, texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
   try {
     return await embedder.embed(texts, signal ? { signal } : {});
   } catch (err) {
-    if (err instanceof Error && (err.name === 'EmbeddingModelMissingError' || err.name === 'ConfigError' || err.name === 'EmbeddingDimensionError')) {
-      throw ApplicationFailure.nonRetryable(err.message, err.name);
-    }
+    if (isPermanent(err)) throw ApplicationFailure.nonRetryable(err.message, err.name);
     throw err;
   }
 }
