@@ -319,5 +319,7 @@ describe('createEmbedder', () => {
     expect(() => createEmbedder(loadEnv({ EMBEDDING_MODEL: 'local/bge-small-en' }))).toThrow(ConfigError);
     expect(() => createEmbedder(loadEnv({ EMBEDDING_DIMENSIONS: '512' }))).toThrow(/fixed dimension of 384/);
     expect(() => loadEnv({ EMBEDDING_MODEL: 'text-embedding-3-small' })).toThrow(ConfigError);
+    // The shape passes config; the prefix is checked against the embedder registry.
+    expect(() => createEmbedder(loadEnv({ EMBEDDING_MODEL: 'cohere/embed-v4' }))).toThrow(/cohere is not a registered embedder \(local\/<model>, openai\/<model>\)/);
   });
 });

@@ -11,10 +11,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
+import { ConfigError, type Env } from '../../platform/config.ts';
 import { UnavailableError } from '../errors/domain-error.ts';
+import type { EmbedderAdapter } from './embedder-adapter.ts';
 import type { EmbedOptions, Embedder, EmbeddingVector } from './embedder.ts';
 
 export const LOCAL_MINILM_ID = 'local/all-MiniLM-L6-v2';
@@ -251,3 +253,25 @@ export function createLocalMiniLmEmbedder(options: LocalMiniLmOptions): LocalMin
     },
   };
 }
+
+/** `${SOMA_STATE_DIR}/models/all-MiniLM-L6-v2`, where scripts/bootstrap.mjs installs the model. */
+export function localModelDir(env: Pick<Env, 'SOMA_STATE_DIR'>): string {
+  return resolve(env.SOMA_STATE_DIR, 'models', 'all-MiniLM-L6-v2');
+}
+
+/** `local/<model>`: the in-process model the platform ships (the default), and no other. */
+export const localEmbedder: EmbedderAdapter<'local'> = {
+  id: 'local',
+  label: 'Local (in-process ONNX)',
+  variables: ['SOMA_STATE_DIR', 'EMBEDDING_THREADS'],
+  create(name, { env }) {
+    if (`local/${name}` !== LOCAL_MINILM_ID) {
+      throw new ConfigError(`EMBEDDING_MODEL=local/${name} is not a local model the platform ships (${LOCAL_MINILM_ID}); use openai/${name} with EMBEDDING_BASE_URL for a model served elsewhere`);
+    }
+    if (env.EMBEDDING_DIMENSIONS !== undefined && env.EMBEDDING_DIMENSIONS !== LOCAL_MINILM_DIMENSION) {
+      throw new ConfigError(`${LOCAL_MINILM_ID} has a fixed dimension of ${LOCAL_MINILM_DIMENSION} (EMBEDDING_DIMENSIONS=${env.EMBEDDING_DIMENSIONS})`);
+    }
+    if (env.EMBEDDING_BASE_URL) throw new ConfigError(`EMBEDDING_BASE_URL applies to openai/<model> embedding models, not ${LOCAL_MINILM_ID}`);
+    return createLocalMiniLmEmbedder({ modelDir: localModelDir(env), ...(env.EMBEDDING_THREADS !== undefined && { threads: env.EMBEDDING_THREADS }) });
+  },
+};

@@ -5,10 +5,11 @@
  * treats a 429 here like a 429 there.
  */
 import OpenAI from 'openai';
-import { ConfigError } from '../../platform/config.ts';
+import { ConfigError, emulatorBaseUrl } from '../../platform/config.ts';
 import { toProviderFailure } from '../providers/classify-provider-error.ts';
 import { classifyOpenAIError } from '../providers/openai-provider.ts';
 import type { ProviderId } from '../providers/provider.ts';
+import type { EmbedderAdapter } from './embedder-adapter.ts';
 import { assertDimension, type EmbedOptions, type Embedder, type EmbeddingVector } from './embedder.ts';
 
 interface KnownModel {
@@ -168,3 +169,27 @@ export function createOpenAIEmbedder(options: OpenAIEmbedderOptions): Embedder {
     },
   };
 }
+
+/** A placeholder the SDK accepts; the emulator ignores it and local servers rarely check it. */
+const NO_KEY = 'sk-no-key-needed';
+
+/**
+ * `openai/<model>`, like the chat providers: any OpenAI-compatible server by EMBEDDING_BASE_URL
+ * (its own key, never OpenAI's), else OpenAI with OPENAI_API_KEY, else the emulator (vectors
+ * marked simulated).
+ */
+export const openaiEmbedder: EmbedderAdapter<'openai'> = {
+  id: 'openai',
+  label: 'OpenAI (or an OpenAI-compatible server)',
+  variables: ['EMBEDDING_BASE_URL', 'EMBEDDING_API_KEY', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'EMBEDDING_DIMENSIONS', 'PROVIDER_TIMEOUT_MS'],
+  create(model, { env }) {
+    const common = { model, dimensions: env.EMBEDDING_DIMENSIONS, timeoutMs: env.PROVIDER_TIMEOUT_MS };
+    if (env.EMBEDDING_BASE_URL) {
+      return createOpenAIEmbedder({ ...common, providerId: 'local', apiKey: env.EMBEDDING_API_KEY ?? NO_KEY, baseURL: env.EMBEDDING_BASE_URL });
+    }
+    if (env.OPENAI_API_KEY) {
+      return createOpenAIEmbedder({ ...common, providerId: 'openai', apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL });
+    }
+    return createOpenAIEmbedder({ ...common, providerId: 'openai', apiKey: NO_KEY, baseURL: `${emulatorBaseUrl(env)}/v1`, simulated: true });
+  },
+};

@@ -2,6 +2,7 @@ import type { Pool } from '../../platform/db/pool.ts';
 import { withTransaction } from '../../platform/db/transaction.ts';
 import { filterToSql } from './metadata-filter-sql.ts';
 import { checkDimension, type VectorMatch, type VectorStore } from './vector-store.ts';
+import type { VectorStoreAdapter } from './vector-store-adapter.ts';
 import type { VectorMetadata } from '../../core/memory/metadata-filter.ts';
 
 export interface HnswSettings {
@@ -131,3 +132,17 @@ export async function createPgvectorStore(options: PgvectorStoreOptions): Promis
   };
   return store;
 }
+
+/** The default: vectors in the deployment's own Postgres, nothing else to run or configure. */
+export const pgvectorVectorStore: VectorStoreAdapter<'pgvector'> = {
+  id: 'pgvector',
+  label: 'pgvector (Postgres)',
+  variables: ['PGVECTOR_HNSW_M', 'PGVECTOR_HNSW_EF_CONSTRUCTION', 'PGVECTOR_EF_SEARCH'],
+  create: ({ env, pool, embedding }) =>
+    createPgvectorStore({
+      pool,
+      model: embedding.model,
+      dimension: embedding.dimension,
+      hnsw: { m: env.PGVECTOR_HNSW_M, efConstruction: env.PGVECTOR_HNSW_EF_CONSTRUCTION, efSearch: env.PGVECTOR_EF_SEARCH },
+    }),
+};

@@ -8,7 +8,9 @@
 import { Pinecone, type Index } from '@pinecone-database/pinecone';
 import { createCallTracer, translatePineconeError, type CallTrace } from './pinecone-errors.ts';
 import { chunks, NAMESPACE_PREFIX, PINECONE_LIMITS, pineconeNamespace, toMetadata, toPineconeFilter, toWireRecords, upsertBatches } from './pinecone-wire.ts';
+import { ConfigError } from '../../platform/config.ts';
 import { checkDimension, type VectorMatch, type VectorQuery, type VectorStore } from './vector-store.ts';
+import type { VectorStoreAdapter } from './vector-store-adapter.ts';
 
 export { PineconeStoreError } from './pinecone-errors.ts';
 export { PINECONE_LIMITS, pineconeNamespace } from './pinecone-wire.ts';
@@ -169,3 +171,26 @@ export function createPineconeVectorStore(options: PineconeVectorStoreOptions): 
     },
   };
 }
+
+/** Pinecone (the service, or tooling/emulator/pinecone): one index, a namespace per tenant. */
+export const pineconeVectorStore: VectorStoreAdapter<'pinecone'> = {
+  id: 'pinecone',
+  label: 'Pinecone',
+  variables: ['PINECONE_API_KEY', 'PINECONE_INDEX_HOST', 'PINECONE_INDEX', 'PINECONE_CONTROLLER_HOST', 'PINECONE_NAMESPACE_PREFIX', 'PINECONE_MAX_RETRIES'],
+  async create({ env, embedding }) {
+    if (!env.PINECONE_API_KEY) throw new ConfigError('VECTOR_STORE=pinecone needs PINECONE_API_KEY');
+    if (!env.PINECONE_INDEX_HOST && !env.PINECONE_INDEX) throw new ConfigError('VECTOR_STORE=pinecone needs PINECONE_INDEX_HOST or PINECONE_INDEX');
+    const store = createPineconeVectorStore({
+      apiKey: env.PINECONE_API_KEY,
+      ...(env.PINECONE_INDEX_HOST ? { indexHost: env.PINECONE_INDEX_HOST } : { indexName: env.PINECONE_INDEX! }),
+      ...(env.PINECONE_CONTROLLER_HOST && { controllerHostUrl: env.PINECONE_CONTROLLER_HOST }),
+      ...(env.PINECONE_NAMESPACE_PREFIX && { namespacePrefix: env.PINECONE_NAMESPACE_PREFIX }),
+      model: embedding.model,
+      dimension: embedding.dimension,
+      maxRetries: env.PINECONE_MAX_RETRIES,
+    });
+    // An index of another dimension is a configuration error: say so at start, not per request.
+    await store.checkIndex();
+    return store;
+  },
+};
