@@ -22,6 +22,7 @@ import { healthRouter } from './routes/health.ts';
 import { providerStates } from '../core/providers/provider-set.ts';
 import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
+import { localModelsRouter } from './routes/local-models.ts';
 import { usageRouter } from './routes/usage.ts';
 import { budgetsRouter } from './routes/budgets.ts';
 import { runsRouter } from './routes/runs.ts';
@@ -112,6 +113,7 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(modelsRouter({ store: services.modelRegistry, cache: models }));
+  app.use(localModelsRouter({ stateDir: deps.env.SOMA_STATE_DIR, store: services.modelRegistry, cache: models }));
   app.use(usageRouter(services.metricsQueries));
   app.use(budgetsRouter({ budgets, tenants: services.tenants, keys }));
   app.use(

@@ -3,6 +3,7 @@ import { CodecBodySchema } from './routes/codec.ts';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
+import { localModelPaths } from './openapi-local-models.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
@@ -374,6 +375,7 @@ export const openApiDocument = {
     ...promptPaths,
     ...capsulePaths,
     ...conversationPaths,
+    ...localModelPaths,
     ...memoryPaths,
   })),
   components: {

@@ -11,6 +11,7 @@ import { registerDev } from './commands/dev.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerLogs } from './commands/logs.ts';
+import { registerModels } from './commands/models.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
 import { EXIT } from './exit-codes.ts';
@@ -53,6 +54,7 @@ function buildProgram(): Command {
   registerRuns(program);
   registerCompletions(program);
   registerCapsules(program);
+  registerModels(program);
   return program;
 }
 
