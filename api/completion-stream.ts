@@ -24,7 +24,34 @@ export interface StreamCompletionOptions {
   /** Starts the workflow; called once the subscription is in place, so no token is missed. */
   start(): Promise<WorkflowHandle>;
   respond(result: CompletionResult): unknown;
+  /** How the events are written; our own named events (below) unless another wire format is asked for. */
+  format?: StreamFormat;
 }
+
+/**
+ * One wire format of a streamed completion: each method returns the raw SSE text to write
+ * (nothing for an event the format has no word for). The relay logic — ordering, retries,
+ * the tail grace, cancel on disconnect — stays in one place whatever the format.
+ */
+export interface StreamFormat {
+  open(run: { id: string; model: string; requestedModel: string }): string;
+  delta(text: string): string;
+  /** A new attempt replaces the text so far (`discard_text`: some of it was already sent). */
+  replaced(event: 'retry' | 'fallback', fields: Record<string, unknown> & { discard_text: boolean }): string;
+  result(body: unknown, result: CompletionResult): string;
+  error(status: number, body: ErrorBody, error: ApiError): string;
+}
+
+const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
+/** Our own format: named events `run`, `delta`, `retry`, `fallback`, `completion`, `error`. */
+export const somaStreamFormat: StreamFormat = {
+  open: (run) => sse('run', { id: run.id, object: 'run', kind: 'completion', model: run.model, requested_model: run.requestedModel }),
+  delta: (text) => sse('delta', { text }),
+  replaced: (event, fields) => sse(event, fields),
+  result: (body) => sse('completion', body),
+  error: (status, body) => sse('error', { status, ...body }),
+};
 
 interface AttemptState {
   model: string;
@@ -48,8 +75,9 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
   let tailSeen = false;
   let onTail: (() => void) | undefined;
 
-  const send = (event: string, data: unknown) => {
-    if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const format = options.format ?? somaStreamFormat;
+  const write = (text: string) => {
+    if (text !== '' && !res.writableEnded) res.write(text);
   };
 
   const relay = (event: RunStreamEvent) => {
@@ -62,8 +90,8 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
           // A worker that died mid-call leaves no failure event: its attempt was interrupted.
           const error = failure?.error ?? previous.error ?? 'interrupted';
           const fields = { model: event.model, provider: event.provider, attempt: event.attempt, fallback_depth: event.fallbackDepth, error, discard_text: textSent };
-          if (previous.fallbackDepth === event.fallbackDepth) send('retry', fields);
-          else send('fallback', { from: previous.model, to: event.model, ...fields });
+          if (previous.fallbackDepth === event.fallbackDepth) write(format.replaced('retry', fields));
+          else write(format.replaced('fallback', { from: previous.model, to: event.model, ...fields }));
         }
         current = { model: event.model, fallbackDepth: event.fallbackDepth };
         failure = undefined;
@@ -73,7 +101,7 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
       }
       case 'delta':
         textSent = true;
-        send('delta', { text: event.text });
+        write(format.delta(event.text));
         break;
       case 'attempt_failed':
         failure = { model: event.model, fallbackDepth: event.fallbackDepth, error: event.error };
@@ -116,7 +144,7 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
   res.setHeader('x-accel-buffering', 'no');
   res.flushHeaders();
   req.socket.setNoDelay(true);
-  send('run', { id: options.runId, object: 'run', kind: 'completion', model: options.model, requested_model: options.requestedModel });
+  write(format.open({ id: options.runId, model: options.model, requestedModel: options.requestedModel }));
   opened = true;
   for (const event of pending.splice(0)) relay(event);
   const keepalive = setInterval(() => res.write(': keep-alive\n\n'), KEEPALIVE_MS);
@@ -130,7 +158,7 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
         resolve();
       };
     });
-    send('completion', options.respond(result));
+    write(format.result(options.respond(result), result));
   } catch (err) {
     if (!finished) {
       const apiError = err instanceof ApiError ? err : toApiError(err);
@@ -143,7 +171,7 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
           ...(apiError.details !== undefined && { details: apiError.details }),
         },
       };
-      send('error', { status: apiError.status, ...body });
+      write(format.error(apiError.status, body, apiError));
     }
   } finally {
     clearInterval(keepalive);

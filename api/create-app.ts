@@ -17,6 +17,9 @@ import { createIdempotency } from './middleware/idempotency.ts';
 import { openApiDocument } from './openapi.ts';
 import { adminRouter } from './routes/admin.ts';
 import { completionsRouter } from './routes/completions.ts';
+import { chatCompletionsRouter } from './routes/openai-compatible/chat-completions.ts';
+import { embeddingsRouter } from './routes/openai-compatible/embeddings.ts';
+import { createOpenAiErrorHandler, OPENAI_COMPATIBLE_PATHS } from './routes/openai-compatible/openai-errors.ts';
 import { experimentsRouter } from './routes/experiments.ts';
 import { healthRouter } from './routes/health.ts';
 import { providerStates } from '../core/providers/provider-set.ts';
@@ -96,9 +99,13 @@ export function createApp(deps: AppDeps): Express {
   // own and bound to the key's grants (api/middleware/idempotency.ts).
   app.use('/v1/admin', requireAdmin);
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
-  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' }));
+  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' }));
   app.use(adminRouter({ tenants: services.tenants, keys, auth }));
-  app.use(completionsRouter({ client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer }));
+  const completionDeps = { client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer };
+  app.use(completionsRouter(completionDeps));
+  // OpenAI-compatible ingress: the same runs in OpenAI's shapes (docs: api/openai-compatible).
+  app.use(chatCompletionsRouter(completionDeps));
+  app.use(embeddingsRouter({ embedder: services.memory.embedder }));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -162,6 +169,8 @@ export function createApp(deps: AppDeps): Express {
   app.use((req: Request) => {
     throw new ApiError(404, 'not_found_error', 'route_not_found', `No route ${req.method} ${req.path}.`);
   });
+  // OpenAI's error shape on the OpenAI-compatible paths only, auth and body errors included.
+  app.use(OPENAI_COMPATIBLE_PATHS, createOpenAiErrorHandler(deps.logger));
   app.use(createErrorHandler(deps.logger));
   return app;
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../../platform/logger.ts';
  * is not "still running", and a provider failure the run already retried (a retry would run the
  * whole chain again) unless the provider said when to come back.
  */
-function shouldRetry(error: ApiError): boolean {
+export function shouldRetry(error: ApiError): boolean {
   if (error.status === 409) return error.code === 'idempotency_key_in_use';
   if (error.type === 'provider_error') return error.headers?.['retry-after'] !== undefined;
   return true;

@@ -1,6 +1,6 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { CompletionInput, CompletionResult, MemoryInjection } from '../../core/completions/completion-types.ts';
 import type { Env } from '../../platform/config.ts';
 import { MODEL, PROMPT } from '../../platform/temporal/search-attributes.ts';
@@ -177,12 +177,86 @@ const CONVERSATION_WINDOW = 200;
  * How the answer is delivered, not what is asked: a retry that adds `background` or `stream`
  * under the same Idempotency-Key joins the run the first request started (docs: API overview).
  */
-const DELIVERY_FIELDS = ['background', 'stream'] as const;
+const DELIVERY_FIELDS: readonly string[] = ['background', 'stream'];
+
+/** What a caller asks one completion for, once its messages are known (template rendered, conversation loaded). */
+export type CompletionAsk = Omit<CompletionRequest, 'messages'>;
+
+/** A completion run planned and named but not started yet: `start` starts it (or joins it, for an Idempotency-Key retry). */
+export interface PreparedCompletion {
+  input: CompletionInput;
+  runId: string;
+  start(): Promise<WorkflowHandle<typeof completion>>;
+}
+
+/**
+ * The one start path of every completion run, whatever shape the request came in
+ * (`/v1/completions`, the OpenAI-compatible `/v1/chat/completions`): conversation, planning
+ * (policy, routing, budgets, breakers), memory, the run id from the Idempotency-Key, and the
+ * start itself. `deliveryFields` are the body fields that say how the answer is delivered,
+ * not what is asked, left out of the idempotency hash.
+ */
+export async function prepareCompletion(
+  deps: CompletionRouteDeps,
+  req: Request,
+  body: CompletionAsk,
+  asked: { messages: ChatMessage[]; prompt?: PromptReference | undefined; deliveryFields?: readonly string[] },
+): Promise<PreparedCompletion> {
+  const { tenantId, keyId } = principalOf(req);
+  const { prompt } = asked;
+  let messages = asked.messages;
+  let conversation: CompletionInput['conversation'];
+  if (body.conversation !== undefined) {
+    if (!(await deps.conversations.get(tenantId, body.conversation))) throw conversationNotFound(body.conversation);
+    const history = await deps.conversations.messages(tenantId, body.conversation, { last: CONVERSATION_WINDOW });
+    // System messages steer this request; the conversation keeps what was said.
+    conversation = { id: body.conversation, append: messages.filter((m) => m.role !== 'system') };
+    const system = messages.filter((m) => m.role === 'system');
+    messages = [...system, ...history.map((m) => ({ role: m.role, content: m.content })), ...conversation.append];
+  }
+  const input: CompletionInput = {
+    ...(await planCompletion(deps, { tenantId, keyId }, body, messages)),
+    ...(prompt && { prompt }),
+    ...(body.stream && { stream: true }),
+    ...(conversation && { conversation }),
+    ...(body.memory && { memory: memoryInjection(body.memory, messages, body.conversation) }),
+  };
+  // Bound to the API key: another key of the tenant with the same Idempotency-Key gets its own run.
+  const idempotencyKey = runIdempotencyKeyOf(req);
+  const runId = runIdFor('completion', tenantId, idempotencyKey);
+  const start = () => startRun({
+    client: deps.eagerStarter ?? deps.client,
+    eager: deps.eagerStarter !== undefined,
+    taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
+    workflow: completion,
+    kind: 'completion',
+    tenantId,
+    workflowId: runId,
+    args: [input],
+    searchAttributes: [
+      { key: MODEL, value: input.requestedModel },
+      ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
+    ],
+    // The memo keeps the whole reference (label asked for, content hash) next to the run.
+    ...(prompt && { memo: { prompt } }),
+    ...(idempotencyKey !== undefined && { idempotent: { requestHash: requestHash(req, asked.deliveryFields ?? DELIVERY_FIELDS), onMismatch: idempotencyKeyReused } }),
+  });
+  return { input, runId, start };
+}
+
+/** Awaits a run's result; a failed run becomes the error the caller gets. */
+export async function completionResult(handle: WorkflowHandle<typeof completion>): Promise<CompletionResult> {
+  try {
+    return (await handle.result()) as CompletionResult;
+  } catch (err) {
+    throw toApiError(err);
+  }
+}
 
 export function completionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/completions', async (req, res) => {
-    const { tenantId, keyId } = principalOf(req);
+    const { tenantId } = principalOf(req);
     const extra = requestProblems(req.body);
     const body = namesTemplate(req.body)
       ? parseInput(TemplateCompletionRequestSchema, req.body, undefined, extra)
@@ -199,42 +273,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     } else {
       messages = body.messages;
     }
-    let conversation: CompletionInput['conversation'];
-    if (body.conversation !== undefined) {
-      if (!(await deps.conversations.get(tenantId, body.conversation))) throw conversationNotFound(body.conversation);
-      const history = await deps.conversations.messages(tenantId, body.conversation, { last: CONVERSATION_WINDOW });
-      // System messages steer this request; the conversation keeps what was said.
-      conversation = { id: body.conversation, append: messages.filter((m) => m.role !== 'system') };
-      const system = messages.filter((m) => m.role === 'system');
-      messages = [...system, ...history.map((m) => ({ role: m.role, content: m.content })), ...conversation.append];
-    }
-    const input: CompletionInput = {
-      ...(await planCompletion(deps, { tenantId, keyId }, body, messages)),
-      ...(prompt && { prompt }),
-      ...(body.stream && { stream: true }),
-      ...(conversation && { conversation }),
-      ...(body.memory && { memory: memoryInjection(body.memory, messages, body.conversation) }),
-    };
-    // Bound to the API key: another key of the tenant with the same Idempotency-Key gets its own run.
-    const idempotencyKey = runIdempotencyKeyOf(req);
-    const runId = runIdFor('completion', tenantId, idempotencyKey);
-    const start = () => startRun({
-      client: deps.eagerStarter ?? deps.client,
-      eager: deps.eagerStarter !== undefined,
-      taskQueue: deps.env.TEMPORAL_TASK_QUEUE,
-      workflow: completion,
-      kind: 'completion',
-      tenantId,
-      workflowId: runId,
-      args: [input],
-      searchAttributes: [
-        { key: MODEL, value: input.requestedModel },
-        ...(prompt ? [{ key: PROMPT, value: `${prompt.name}@${prompt.version}` }] : []),
-      ],
-      // The memo keeps the whole reference (label asked for, content hash) next to the run.
-      ...(prompt && { memo: { prompt } }),
-      ...(idempotencyKey !== undefined && { idempotent: { requestHash: requestHash(req, DELIVERY_FIELDS), onMismatch: idempotencyKeyReused } }),
-    });
+    const { input, runId, start } = await prepareCompletion(deps, req, body, { messages, prompt });
     if (body.stream) {
       await streamCompletion({
         req,
@@ -254,13 +293,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       acceptedRun(res, runId, 'completion');
       return;
     }
-    let result: CompletionResult;
-    try {
-      result = (await handle.result()) as CompletionResult;
-    } catch (err) {
-      throw toApiError(err);
-    }
-    res.status(200).json(completionResponse(runId, result));
+    res.status(200).json(completionResponse(runId, await completionResult(handle)));
   });
   return router;
 }

@@ -46,6 +46,8 @@ export function modelJson(m: RegisteredModel): ModelJson {
     enabled: m.enabled,
     source: m.source,
     updated_at: m.updatedAt.toISOString(),
+    created: Math.floor(m.updatedAt.getTime() / 1000),
+    owned_by: m.provider,
   };
 }
 

@@ -7,6 +7,10 @@ export const ModelSchema = ModelBodySchema.extend({
   object: z.literal('model'),
   source: z.enum(['catalogue', 'admin']),
   updated_at: z.string().meta({ format: 'date-time' }),
+  /** OpenAI's model object fields, so OpenAI clients can list models too: unix seconds (of the last update). */
+  created: z.number().int(),
+  /** OpenAI's model object field: the provider that serves the model. */
+  owned_by: z.string(),
 });
 
 export type ModelJson = z.infer<typeof ModelSchema>;

@@ -95,6 +95,43 @@ class CapsuleVersion(_CapsuleVersionRequired, total=False):
     created_at: str
 
 
+class _ChatCompletionRequired(TypedDict):
+    id: str
+    object: Literal["chat.completion"]
+    created: int
+    model: str
+    choices: List[Dict[str, Any]]
+    usage: Dict[str, Any]
+
+
+class ChatCompletion(_ChatCompletionRequired, total=False):
+    system_fingerprint: None
+
+
+class _ChatCompletionRequestRequired(TypedDict):
+    model: str
+    messages: List[Dict[str, Any]]
+
+
+class ChatCompletionRequest(_ChatCompletionRequestRequired, total=False):
+    max_tokens: Optional[int]
+    max_completion_tokens: Optional[int]
+    temperature: Optional[float]
+    top_p: Optional[float]
+    stop: Optional[Union[str, List[str]]]
+    n: Optional[int]
+    stream: Optional[bool]
+    stream_options: Optional[Dict[str, Any]]
+    response_format: Dict[str, Any]
+    tools: List[Dict[str, Any]]
+    tool_choice: Union[str, Dict[str, Any]]
+    parallel_tool_calls: bool
+    user: str
+    seed: Optional[int]
+    frequency_penalty: Optional[float]
+    presence_penalty: Optional[float]
+
+
 class _CompletionRequired(TypedDict):
     id: str
     object: Literal["completion"]
@@ -232,6 +269,28 @@ class Document(_DocumentRequired, total=False):
     pass
 
 
+class _EmbeddingListRequired(TypedDict):
+    object: Literal["list"]
+    data: List[Dict[str, Any]]
+    model: str
+    usage: Dict[str, Any]
+
+
+class EmbeddingList(_EmbeddingListRequired, total=False):
+    pass
+
+
+class _EmbeddingRequestRequired(TypedDict):
+    input: Union[str, List[str]]
+    model: str
+
+
+class EmbeddingRequest(_EmbeddingRequestRequired, total=False):
+    encoding_format: Literal["float", "base64"]
+    dimensions: int
+    user: str
+
+
 class _ErrorRequired(TypedDict):
     error: Dict[str, Any]
 
@@ -348,6 +407,8 @@ class _ModelRequired(TypedDict):
     object: Literal["model"]
     source: Literal["catalogue", "admin"]
     updated_at: str
+    created: int
+    owned_by: str
 
 
 class Model(_ModelRequired, total=False):
@@ -377,6 +438,14 @@ class _MoveLabelRequestRequired(TypedDict):
 class MoveLabelRequest(_MoveLabelRequestRequired, total=False):
     expected_version: Optional[int]
     reason: str
+
+
+class _OpenAIErrorRequired(TypedDict):
+    error: Dict[str, Any]
+
+
+class OpenAIError(_OpenAIErrorRequired, total=False):
+    pass
 
 
 class _OutcomeRequestRequired(TypedDict):
@@ -562,4 +631,4 @@ class TemplateCompletionRequest(_TemplateCompletionRequestRequired, total=False)
     stream: bool
 
 
-__all__ = ["ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "TemplateCompletionRequest"]
+__all__ = ["ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "TemplateCompletionRequest"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, TypedDict
+from typing import Literal, Optional, TypedDict
 
 from .._models import BaseModel
 
@@ -54,3 +54,7 @@ class Model(BaseModel):
     enabled: bool
     source: Literal["catalogue", "admin"]
     updated_at: str
+    created: Optional[int] = None
+    """OpenAI's model object field: unix seconds of the last update."""
+    owned_by: Optional[str] = None
+    """OpenAI's model object field: the provider that serves the model."""

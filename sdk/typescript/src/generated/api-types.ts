@@ -163,6 +163,83 @@ export interface CapsuleVersion {
   created_at?: string;
 }
 
+export interface ChatCompletion {
+  /** chatcmpl- and the run id */
+  id: string;
+  object: "chat.completion";
+  created: number;
+  /** The registry id of the model that answered */
+  model: string;
+  system_fingerprint?: null;
+  choices: Array<{
+    index?: number;
+    message?: {
+      role?: "assistant";
+      content?: string;
+      refusal?: null;
+    };
+    logprobs?: null;
+    finish_reason?: "stop" | "length" | "content_filter" | "tool_calls";
+  }>;
+  usage: {
+    prompt_tokens?: number;
+    completion_tokens?: number;
+    total_tokens?: number;
+  };
+}
+
+export interface ChatCompletionRequest {
+  model: string;
+  messages: Array<{
+    role: "system" | "developer" | "user";
+    content: string | Array<{
+      type: "text";
+      text: string;
+    }>;
+    name?: string;
+  } | {
+    role: "assistant";
+    content?: string | Array<{
+      type: "text";
+      text: string;
+    }> | null;
+    name?: string;
+    refusal?: string | null;
+  } | {
+    role: "tool";
+    content: string | Array<{
+      type: "text";
+      text: string;
+    }>;
+    tool_call_id: string;
+  }>;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  stop?: string | Array<string> | null;
+  n?: number | null;
+  stream?: boolean | null;
+  stream_options?: {
+    include_usage?: boolean;
+  } | null;
+  response_format?: {
+    type: "text";
+  } | {
+    type: "json_object";
+  } | {
+    type: "json_schema";
+    json_schema: Record<string, unknown>;
+  };
+  tools?: Array<Record<string, unknown>>;
+  tool_choice?: string | Record<string, unknown>;
+  parallel_tool_calls?: boolean;
+  user?: string;
+  seed?: number | null;
+  frequency_penalty?: number | null;
+  presence_penalty?: number | null;
+}
+
 export interface Completion {
   /** The run id (a Temporal workflow id). */
   id: string;
@@ -381,6 +458,28 @@ export interface Document {
   updated_at: string;
 }
 
+export interface EmbeddingList {
+  object: "list";
+  data: Array<{
+    object?: "embedding";
+    index?: number;
+    embedding?: Array<number> | string;
+  }>;
+  model: string;
+  usage: {
+    prompt_tokens?: number;
+    total_tokens?: number;
+  };
+}
+
+export interface EmbeddingRequest {
+  input: string | Array<string>;
+  model: string;
+  encoding_format?: "float" | "base64";
+  dimensions?: number;
+  user?: string;
+}
+
 export interface Error {
   error: {
     type: string;
@@ -522,6 +621,8 @@ export interface Model {
   object: "model";
   source: "catalogue" | "admin";
   updated_at: string;
+  created: number;
+  owned_by: string;
 }
 
 export interface ModelInput {
@@ -550,6 +651,15 @@ export interface MoveLabelRequest {
   /** Compare-and-set: move only if the label points here now (null: only if it does not exist). */
   expected_version?: number | null;
   reason?: string;
+}
+
+export interface OpenAIError {
+  error: {
+    message: string;
+    type: string;
+    param: string | null;
+    code: string | null;
+  };
 }
 
 export interface OutcomeRequest {

@@ -25,4 +25,8 @@ export interface Model extends Required<ModelInput> {
   /** `catalogue` (shipped) or `admin` (saved through the API). */
   source: 'catalogue' | 'admin';
   updated_at: string;
+  /** OpenAI's model object field: unix seconds of the last update. */
+  created: number;
+  /** OpenAI's model object field: the provider that serves the model. */
+  owned_by: string;
 }

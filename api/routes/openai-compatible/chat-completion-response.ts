@@ -1,0 +1,31 @@
+import type { CompletionResult } from '../../../core/completions/completion-types.ts';
+import type { FinishReason } from '../../../core/providers/provider.ts';
+
+/** OpenAI's finish reasons: ours are the same words, except `other`, which it has no word for. */
+export function openAiFinishReason(reason: FinishReason): 'stop' | 'length' | 'content_filter' | 'tool_calls' {
+  return reason === 'other' ? 'stop' : reason;
+}
+
+/** `chatcmpl-` and the run id, so an answer leads back to its run (also in x-soma-run-id). */
+export const chatCompletionId = (runId: string) => `chatcmpl-${runId}`;
+
+export const openAiUsage = (result: CompletionResult) => ({
+  prompt_tokens: result.usage.inputTokens,
+  completion_tokens: result.usage.outputTokens,
+  total_tokens: result.usage.inputTokens + result.usage.outputTokens,
+});
+
+/** A finished run as OpenAI's `chat.completion` object. */
+export function chatCompletionResponse(runId: string, created: number, result: CompletionResult) {
+  return {
+    id: chatCompletionId(runId),
+    object: 'chat.completion' as const,
+    created,
+    /** The registry id of the model that answered (after routing and fallbacks). */
+    model: result.modelId,
+    // No fingerprint: the backend configuration is not a single deterministic system.
+    system_fingerprint: null,
+    choices: [{ index: 0, message: { role: 'assistant' as const, content: result.text, refusal: null }, logprobs: null, finish_reason: openAiFinishReason(result.finishReason) }],
+    usage: openAiUsage(result),
+  };
+}
