@@ -5,6 +5,9 @@ import { PolicyBodySchema } from './routes/policies.ts';
 import { CAPSULE_NAME, SEMVER } from '../core/capsules/capsule-manifest.ts';
 import { POLICY_NAME } from '../core/policies/model-policy.ts';
 import { pathParam } from './openapi-path-param.ts';
+import { responseJsonSchema } from './schemas/response-json-schema.ts';
+import { PolicySchema } from './schemas/policies.ts';
+import { CapsuleInstallSchema, CapsuleSchema, CapsuleVersionSchema } from './schemas/capsules.ts';
 
 /**
  * OpenAPI paths and schemas of model policies and the capsule registry, merged into
@@ -23,44 +26,12 @@ const capsuleParam = pathParam('name', CAPSULE_NAME, 'The capsule name.');
 
 export const capsuleSchemas = {
   PolicyInput: policyInput,
-  Policy: {
-    type: 'object',
-    properties: { object: { const: 'policy' }, name: { type: 'string' }, ...(policyInput.properties as object), default: { type: 'boolean' }, updated_at: { type: 'string', format: 'date-time' } },
-  },
+  // Response shapes: derived from the zod schemas the serializers are typed by (api/schemas/).
+  Policy: responseJsonSchema(PolicySchema),
   CapsuleManifest: manifestInput,
-  CapsuleVersion: {
-    type: 'object',
-    properties: {
-      object: { const: 'capsule_version' },
-      ...(manifestInput.properties as object),
-      content_hash: { type: 'string' },
-      publisher_tenant_id: { type: 'string' },
-      created_at: { type: 'string', format: 'date-time' },
-    },
-  },
-  Capsule: {
-    type: 'object',
-    properties: {
-      object: { const: 'capsule' },
-      name: { type: 'string' },
-      description: { type: 'string' },
-      latest_version: { type: 'string' },
-      versions: { type: 'array', items: { type: 'string' }, description: 'Newest first.' },
-      publisher_tenant_id: { type: 'string' },
-    },
-  },
-  CapsuleInstall: {
-    type: 'object',
-    properties: {
-      object: { const: 'capsule_install' },
-      name: { type: 'string' },
-      version: { type: 'string' },
-      installed_at: { type: 'string', format: 'date-time' },
-      prompts: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, version: { type: 'integer' }, created: { type: 'boolean' }, labels: { type: 'array', items: { type: 'string' } } } } },
-      policy: { type: 'string', description: 'The model policy the install created (named after the capsule).' },
-      required_tools: { type: 'array', items: { type: 'string' } },
-    },
-  },
+  CapsuleVersion: responseJsonSchema(CapsuleVersionSchema),
+  Capsule: responseJsonSchema(CapsuleSchema),
+  CapsuleInstall: responseJsonSchema(CapsuleInstallSchema),
 };
 
 export const capsulePaths = {

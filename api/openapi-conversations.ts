@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { AppendMessagesSchema, CONVERSATION_ID, CreateConversationSchema } from './routes/conversations.ts';
 import { pathParam } from './openapi-path-param.ts';
+import { responseJsonSchema } from './schemas/response-json-schema.ts';
+import { ConversationMessageSchema, ConversationSchema } from './schemas/conversations.ts';
 
 /** OpenAPI paths and schemas of conversations, merged into openapi.ts. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -10,33 +12,11 @@ const common = { '400': errorResponse('Invalid input (validation_failed, ...)'),
 const idParam = pathParam('conversationId', CONVERSATION_ID, 'conv_...');
 const missing = { '404': errorResponse('No such conversation for this tenant (conversation_not_found)') };
 
-const Message = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'conversation.message' },
-    seq: { type: 'integer' },
-    role: { enum: ['system', 'user', 'assistant'] },
-    content: { type: 'string' },
-    run_id: { type: ['string', 'null'], description: 'The completion run that added it.' },
-    metadata: { type: 'object' },
-    created_at: { type: 'string', format: 'date-time' },
-  },
+// Derived from the zod schemas conversationJson and messageJson are typed by (api/schemas/conversations.ts).
+export const conversationSchemas = {
+  Conversation: responseJsonSchema(ConversationSchema, new Map([[ConversationMessageSchema, 'ConversationMessage']])),
+  ConversationMessage: responseJsonSchema(ConversationMessageSchema),
 };
-const Conversation = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'conversation' },
-    title: { type: 'string' },
-    metadata: { type: 'object' },
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-    messages: { type: 'array', items: ref('ConversationMessage') },
-  },
-};
-
-export const conversationSchemas = { Conversation, ConversationMessage: Message };
 
 export const conversationPaths = {
   '/v1/conversations': {

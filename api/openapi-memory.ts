@@ -5,7 +5,8 @@ import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { RagRequestSchema } from './routes/rag.ts';
 import { responseJsonSchema } from './schemas/response-json-schema.ts';
 import { DocumentSchema, IngestionSchema, SearchResultSchema } from './schemas/memory.ts';
-import { SearchSourceSchema } from './schemas/search-source.ts';
+import { RagAnswerSchema } from './schemas/rag.ts';
+import { CompletionSchema } from './schemas/completions.ts';
 
 /** OpenAPI paths and schemas of memory (documents, search) and RAG, merged into openapi.ts. */
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -15,25 +16,12 @@ const common = { '400': errorResponse('Invalid input (validation_failed, ...)'),
 const documentParam = pathParam('documentId', DOCUMENT_ID, 'doc_...');
 const missing = { '404': errorResponse('No such document for this tenant (document_not_found)') };
 
-const Source = responseJsonSchema(SearchSourceSchema);
-
 export const memorySchemas = {
   // Derived from the zod schemas the serializers are typed by (api/schemas/memory.ts).
   Document: responseJsonSchema(DocumentSchema),
   Ingestion: responseJsonSchema(IngestionSchema),
   SearchResult: responseJsonSchema(SearchResultSchema),
-  RagAnswer: {
-    type: 'object',
-    properties: {
-      id: { type: 'string' },
-      object: { const: 'rag' },
-      answer: { type: 'string' },
-      citations: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, id: { type: 'string' }, score: { type: 'number' }, text: { type: 'string' }, source: Source } } },
-      invalid_citations: { type: 'array', items: { type: 'string' }, description: 'Labels the answer cites that were not in its context.' },
-      context: { type: 'array', items: { type: 'object', properties: { label: { type: 'string' }, id: { type: 'string' }, score: { type: 'number' }, source: Source } } },
-      completion: { oneOf: [ref('Completion'), { type: 'null' }] },
-    },
-  },
+  RagAnswer: responseJsonSchema(RagAnswerSchema, new Map([[CompletionSchema, 'Completion']])),
 };
 
 export const memoryPaths = {

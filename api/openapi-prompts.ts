@@ -15,8 +15,8 @@ import { RUN_ID } from './routes/runs.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { responseJsonSchema } from './schemas/response-json-schema.ts';
-import { PromptTemplateVersionSchema } from './schemas/prompts.ts';
-import { ExperimentSchema } from './schemas/experiments.ts';
+import { LabelEventSchema, PromptLabelSchema, PromptTemplateSchema, PromptTemplateVersionSchema } from './schemas/prompts.ts';
+import { ExperimentResultsSchema, ExperimentSchema } from './schemas/experiments.ts';
 
 /**
  * The OpenAPI paths and schemas of the prompt-template and experiment routes, merged into
@@ -45,49 +45,12 @@ const conflict = (what: string) => ({ '409': errorResponse(what) });
 const ChatMessages = { type: 'array', items: { type: 'object', properties: { role: { enum: ['system', 'user', 'assistant'] }, content: { type: 'string' } } } };
 
 // Derived from the zod schema versionJson is typed by (api/schemas/prompts.ts).
-const PromptTemplateVersion = responseJsonSchema(PromptTemplateVersionSchema);
+const PromptTemplateVersion = responseJsonSchema(PromptTemplateVersionSchema, new Map([[PromptLabelSchema, 'PromptLabel']]));
 
-const PromptTemplate = {
-  type: 'object',
-  required: ['id', 'object', 'name', 'latest_version', 'labels'],
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'prompt_template' },
-    name: { type: 'string' },
-    description: { type: 'string' },
-    latest_version: { type: 'integer' },
-    labels: { type: 'object', additionalProperties: { type: 'integer' }, description: 'label → version' },
-    created_at: { type: 'string', format: 'date-time' },
-    updated_at: { type: 'string', format: 'date-time' },
-    latest: ref('PromptTemplateVersion'),
-    version: ref('PromptTemplateVersion'),
-  },
-};
-
-const PromptLabel = {
-  type: 'object',
-  properties: {
-    object: { const: 'prompt_label' },
-    template: { type: 'string' },
-    label: { type: 'string' },
-    version: { type: ['integer', 'null'] },
-    previous_version: { type: ['integer', 'null'] },
-    moved: { type: 'boolean' },
-  },
-};
-
-const LabelEvent = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    label: { type: 'string' },
-    from_version: { type: ['integer', 'null'] },
-    to_version: { type: ['integer', 'null'] },
-    actor: { type: 'string', description: 'The API key id, `experiment:<id>`, or `loader`.' },
-    reason: { type: ['string', 'null'] },
-    created_at: { type: 'string', format: 'date-time' },
-  },
-};
+// Derived from the zod schemas templateJson, labelJson and eventJson are typed by (api/schemas/prompts.ts).
+const PromptTemplate = responseJsonSchema(PromptTemplateSchema, new Map([[PromptTemplateVersionSchema, 'PromptTemplateVersion']]));
+const PromptLabel = responseJsonSchema(PromptLabelSchema);
+const LabelEvent = responseJsonSchema(LabelEventSchema);
 
 const PromptRender = {
   type: 'object',
@@ -121,25 +84,8 @@ const PromptDiff = {
 // Derived from the zod schema experimentJson is typed by (api/schemas/experiments.ts).
 const Experiment = responseJsonSchema(ExperimentSchema);
 
-const ExperimentResults = {
-  type: 'object',
-  properties: {
-    object: { const: 'experiment_results' },
-    experiment_id: { type: 'string' },
-    test: { enum: ['welch_t_test', 'two_proportion_z_test'] },
-    test_description: { type: 'string' },
-    confidence: { type: 'number' },
-    alpha: { type: 'number' },
-    adjusted_alpha: { type: 'number', description: 'alpha / (variants - 1): Bonferroni' },
-    control: { type: 'string' },
-    variants: { type: 'array', items: { type: 'object', description: 'name, version, exposures, outcomes, mean, stddev, ci_low, ci_high, quarantined_outcomes' } },
-    quarantined_outcomes: { type: 'integer', description: 'Stored outcomes left out of the statistics: not finite, or beyond ±1e12 (recorded before the API refused them).' },
-    comparisons: { type: 'array', items: { type: 'object', description: 'variant vs control: difference, ci_low, ci_high, statistic, df, p_value, significant, better' } },
-    sample_size_reached: { type: 'boolean' },
-    guardrail_breach: { type: ['object', 'null'] },
-    recommendation: { type: 'object' },
-  },
-};
+// Derived from the zod schema resultsJson is typed by (api/schemas/experiments.ts).
+const ExperimentResults = responseJsonSchema(ExperimentResultsSchema);
 
 const ExperimentAssignment = {
   type: 'object',

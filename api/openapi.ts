@@ -20,6 +20,8 @@ import { CompletionSchema } from './schemas/completions.ts';
 import { RunSchema } from './schemas/runs.ts';
 import { ErrorBodySchema } from './schemas/errors.ts';
 import { ModelSchema } from './schemas/models.ts';
+import { BudgetSchema } from './schemas/budgets.ts';
+import { ApiKeySchema, TenantSchema } from './schemas/admin.ts';
 
 /**
  * The OpenAPI 3.1 document served at /openapi.json. Request bodies come from the same zod
@@ -79,29 +81,9 @@ const argsBody = {
   content: json({ type: 'object', properties: { args: { type: 'array', items: {} } }, additionalProperties: false }),
 };
 
-const ApiKey = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    object: { const: 'api_key' },
-    tenant_id: { type: 'string' },
-    name: { type: 'string' },
-    display_prefix: { type: 'string' },
-    role: { enum: ['admin', 'approver', 'member', 'read-only'], description: 'What the key may do (see the keys-and-roles page).' },
-    admin: { type: 'boolean', description: 'Same as role "admin".' },
-    created_at: { type: 'string', format: 'date-time' },
-    revoked_at: { type: ['string', 'null'], format: 'date-time' },
-    key: {
-      type: ['string', 'null'],
-      description: 'The plaintext key; present only in the creation response. null in an idempotent replay of it (header Soma-Secret-Redacted: key): the key is never stored.',
-    },
-  },
-};
-
-const Tenant = {
-  type: 'object',
-  properties: { id: { type: 'string' }, object: { const: 'tenant' }, name: { type: 'string' }, created_at: { type: 'string' } },
-};
+// Components (below), derived from the zod schemas tenantJson and keyJson are typed by (api/schemas/admin.ts).
+const ApiKey = ref('ApiKey');
+const Tenant = ref('Tenant');
 
 const list = (item: object) => ({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: item } } });
 const secured = [{ bearerAuth: [] }];
@@ -388,21 +370,9 @@ export const openApiDocument = {
       Completion: responseJsonSchema(CompletionSchema),
       Run: responseJsonSchema(RunSchema),
       Error: responseJsonSchema(ErrorBodySchema),
-      Budget: {
-        type: 'object',
-        properties: {
-          id: { type: 'string' },
-          object: { const: 'budget' },
-          tenant_id: { type: 'string' },
-          api_key_id: { type: ['string', 'null'] },
-          period: { enum: ['day', 'month'] },
-          limit_usd: { type: 'number' },
-          on_exceed: { enum: ['reject', 'downgrade'] },
-          spent_usd: { type: 'number' },
-          remaining_usd: { type: 'number' },
-          period_start: { type: 'string', format: 'date-time' },
-        },
-      },
+      Budget: responseJsonSchema(BudgetSchema),
+      ApiKey: responseJsonSchema(ApiKeySchema),
+      Tenant: responseJsonSchema(TenantSchema),
       ...promptSchemas,
       ...capsuleSchemas,
       ...conversationSchemas,

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../api/openapi.ts';
@@ -189,18 +189,42 @@ describe(`Python SDK operations${pythonNote}`, () => {
 type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const typeScriptFieldShapes: Record<string, true> = {
-  // The whole type, field types included.
+  // The whole type, field types included: the SDK type is the generated one (or a view of it).
   Completion: true satisfies Same<Sdk.Completion, Wire.Completion>,
+  Budget: true satisfies Same<Sdk.Budget, Wire.Budget>,
+  Model: true satisfies Same<Sdk.Model, Wire.Model>,
+  RagAnswer: true satisfies Same<Sdk.RagAnswer, Wire.RagAnswer>,
+  Tenant: true satisfies Same<Sdk.Tenant, Wire.Tenant>,
+  ApiKey: true satisfies Same<Sdk.CreatedAPIKey, Required<Wire.ApiKey>>,
+  Capsule: true satisfies Same<Sdk.Capsule, Wire.Capsule>,
+  CapsuleInstall: true satisfies Same<Sdk.CapsuleInstall, Required<Wire.CapsuleInstall>>,
+  ConversationMessage: true satisfies Same<Sdk.ConversationMessage, Wire.ConversationMessage>,
+  Conversation: true satisfies Same<Sdk.ConversationWithMessages, Required<Wire.Conversation>>,
+  PromptLabel: true satisfies Same<Sdk.PromptLabel, Wire.PromptLabel>,
+  LabelEvent: true satisfies Same<Sdk.PromptLabelEvent, Wire.LabelEvent>,
+  ExperimentResults: true satisfies Same<Sdk.ExperimentResults, Wire.ExperimentResults>,
+  // The same fields (the SDK's own type is narrower, e.g. exactly one of model and models).
   Run: true satisfies SameKeys<Sdk.Run, Wire.Run>,
-  Budget: true satisfies SameKeys<Sdk.Budget, Wire.Budget>,
-  Model: true satisfies SameKeys<Sdk.Model, Wire.Model>,
   Document: true satisfies SameKeys<Sdk.MemoryDocument, Wire.Document>,
   SearchResult: true satisfies SameKeys<Sdk.SearchResult, Wire.SearchResult>,
   Policy: true satisfies SameKeys<Sdk.Policy, Wire.Policy>,
-  RagAnswer: true satisfies SameKeys<Sdk.RagAnswer, Wire.RagAnswer>,
   Ingestion: true satisfies SameKeys<Sdk.Ingestion, Wire.Ingestion>,
   Experiment: true satisfies SameKeys<Sdk.Experiment, Wire.Experiment>,
+  ExperimentAssignment: true satisfies SameKeys<Sdk.ExperimentAssignment, Wire.ExperimentAssignment>,
+  CapsuleVersion: true satisfies SameKeys<Sdk.CapsuleVersion, Wire.CapsuleVersion>,
+  PromptTemplate: true satisfies SameKeys<Sdk.PromptTemplate, Omit<Wire.PromptTemplate, 'latest' | 'version'>>,
+  PromptTemplateVersion: true satisfies SameKeys<Sdk.CreatedPromptVersion, Required<Wire.PromptTemplateVersion>>,
+  PromptRender: true satisfies SameKeys<Sdk.PromptRender, Wire.PromptRender>,
+  PromptDiff: true satisfies SameKeys<Sdk.PromptDiff, Wire.PromptDiff>,
+  Error: true satisfies SameKeys<Sdk.ErrorBody, Wire.Error>,
 };
+
+/**
+ * Component schemas that are not answers the SDKs model: request bodies, and the
+ * OpenAI-compatible wire (OpenAI clients speak it, not these SDKs).
+ */
+const NOT_SDK_RESPONSES = /(Request|Input)$|^CapsuleManifest$|^ChatCompletion|^Embedding|^OpenAI/;
+const responseSchemaNames = Object.keys(openApiDocument.components.schemas).filter((name) => !NOT_SDK_RESPONSES.test(name));
 
 /** Python SDK class -> component schema whose properties are its dataclass fields (by JSON name). */
 const PYTHON_SHAPES: Record<string, string> = {
@@ -210,7 +234,45 @@ const PYTHON_SHAPES: Record<string, string> = {
   Model: 'Model',
   RagAnswer: 'RagAnswer',
   Policy: 'Policy',
+  ApiKey: 'ApiKey',
+  Tenant: 'Tenant',
+  Capsule: 'Capsule',
+  CapsuleInstall: 'CapsuleInstall',
+  CapsuleVersion: 'CapsuleVersion',
+  Conversation: 'Conversation',
+  ConversationMessage: 'ConversationMessage',
+  Experiment: 'Experiment',
+  ExperimentAssignment: 'ExperimentAssignment',
+  ExperimentResults: 'ExperimentResults',
+  VariantResult: 'ExperimentResults.variants[]',
+  VariantComparison: 'ExperimentResults.comparisons[]',
+  Ingestion: 'Ingestion',
+  IngestedDocument: 'Ingestion.documents[]',
+  MemoryDocument: 'Document',
+  SearchResult: 'SearchResult',
+  RagCitation: 'RagAnswer.citations[]',
+  RagPassage: 'RagAnswer.context[]',
+  PromptTemplate: 'PromptTemplate',
+  PromptTemplateVersion: 'PromptTemplateVersion',
+  PromptLabel: 'PromptLabel',
+  LabelEvent: 'LabelEvent',
+  PromptRender: 'PromptRender',
+  PromptDiff: 'PromptDiff',
 };
+
+type PropertySchema = { properties?: Record<string, PropertySchema>; items?: PropertySchema };
+
+/** `Name` or `Name.field[]...`: a component schema, or the object schema under its fields ([] = array items). */
+function schemaAt(path: string): PropertySchema | undefined {
+  const [component, ...steps] = path.split('.');
+  let schema: PropertySchema | undefined = (openApiDocument.components.schemas as unknown as Record<string, PropertySchema>)[component!];
+  for (const step of steps) {
+    const isArray = step.endsWith('[]');
+    schema = schema?.properties?.[isArray ? step.slice(0, -2) : step];
+    if (isArray) schema = schema?.items;
+  }
+  return schema;
+}
 
 const PYTHON_FIELDS = String.raw`
 import dataclasses, importlib, json, sys
@@ -228,6 +290,13 @@ describe('field shapes', () => {
     expect(Object.keys(typeScriptFieldShapes).length).toBeGreaterThan(5);
   });
 
+  it('covers every response schema in both SDKs', () => {
+    const pythonSchemas = new Set(Object.values(PYTHON_SHAPES));
+    expect(responseSchemaNames.filter((name) => !(name in typeScriptFieldShapes)), 'response schemas with no TypeScript shape check').toEqual([]);
+    // The error body is read by the Python SDK's exceptions, not a dataclass.
+    expect(responseSchemaNames.filter((name) => name !== 'Error' && !pythonSchemas.has(name)), 'response schemas with no Python shape check').toEqual([]);
+  });
+
   it('holds the Python SDK classes to the documented properties', (context) => {
     let fields: Record<string, string[]>;
     try {
@@ -237,10 +306,20 @@ describe('field shapes', () => {
       console.warn(`sdk/python: the somaagent package does not import here (${String(error)}); field shapes not checked.`);
       return context.skip();
     }
-    const schemas = openApiDocument.components.schemas as unknown as Record<string, { properties?: Record<string, unknown> }>;
-    for (const [pythonName, schemaName] of Object.entries(PYTHON_SHAPES)) {
-      const documented = Object.keys(schemas[schemaName]?.properties ?? {}).sort();
-      expect(fields[pythonName], `somaagent.types.${pythonName} vs #/components/schemas/${schemaName}`).toEqual(documented);
+    const mismatches: string[] = [];
+    for (const [pythonName, schemaPath] of Object.entries(PYTHON_SHAPES)) {
+      const documented = Object.keys(schemaAt(schemaPath)?.properties ?? {}).sort();
+      if (JSON.stringify(fields[pythonName]) !== JSON.stringify(documented)) {
+        mismatches.push(`somaagent.types.${pythonName} ${JSON.stringify(fields[pythonName])} vs ${schemaPath} ${JSON.stringify(documented)}`);
+      }
     }
+    expect(mismatches).toEqual([]);
+  });
+
+  it('keeps the generated Python TypedDicts equal to the documented properties', () => {
+    // The TypedDicts are generated (drift-checked); this names each component the SDK's dataclasses are held to.
+    const generated = readFileSync(join(root, 'sdk', 'python', 'somaagent', '_generated_types.py'), 'utf8');
+    const missing = [...new Set(Object.values(PYTHON_SHAPES).map((path) => path.split('.')[0]!))].filter((name) => !new RegExp(`^(class ${name}\\b|${name} = TypedDict\\()`, 'm').test(generated));
+    expect(missing, 'components with no generated TypedDict').toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { notFound } from '../api-error.ts';
 import { requireAdmin, type Authenticator } from '../middleware/auth.ts';
 import { declareSecretFields } from '../middleware/idempotency.ts';
 import { parseInput } from '../validation.ts';
+import type { ApiKeyJson, TenantJson } from '../schemas/admin.ts';
 import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
 const CreateTenantSchema = z.object({ name: z.string().trim().min(1).max(200) }).strict();
@@ -23,10 +24,10 @@ const CreateKeySchema = z
     path: ['admin'],
   });
 
-const tenantJson = (t: Tenant) => ({ id: t.id, object: 'tenant' as const, name: t.name, created_at: t.createdAt.toISOString() });
-const keyJson = (k: ApiKeyRecord) => ({
+const tenantJson = (t: Tenant): TenantJson => ({ id: t.id, object: 'tenant', name: t.name, created_at: t.createdAt.toISOString() });
+const keyJson = (k: ApiKeyRecord): ApiKeyJson => ({
   id: k.id,
-  object: 'api_key' as const,
+  object: 'api_key',
   tenant_id: k.tenantId,
   name: k.name,
   display_prefix: k.displayPrefix,

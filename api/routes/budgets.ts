@@ -6,6 +6,7 @@ import type { TenantStore } from '../../stores/tenants.ts';
 import { notFound } from '../api-error.ts';
 import { principalOf, requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import type { BudgetJson } from '../schemas/budgets.ts';
 import { ID_PATTERN, requireTenant } from '../tenant-lookup.ts';
 
 export const BudgetBodySchema = z
@@ -19,9 +20,9 @@ export const BudgetBodySchema = z
   .strict();
 
 
-const budgetJson = (b: BudgetWithSpend) => ({
+const budgetJson = (b: BudgetWithSpend): BudgetJson => ({
   id: b.id,
-  object: 'budget' as const,
+  object: 'budget',
   tenant_id: b.tenantId,
   api_key_id: b.apiKeyId,
   period: b.period,

@@ -9,6 +9,7 @@ import { installCapsule, type CapsuleInstallDeps } from '../../core/capsules/cap
 import { principalOf } from '../middleware/auth.ts';
 import { checkDefinition, toDefinition } from '../../core/prompts/template-definition.ts';
 import { parseInput } from '../validation.ts';
+import type { CapsuleInstallJson, CapsuleJson, CapsuleVersionJson } from '../schemas/capsules.ts';
 
 export const InstallBodySchema = z
   .object({ version: z.string().regex(SEMVER, 'a semantic version').optional().describe('Default: the newest version.') })
@@ -20,8 +21,8 @@ function capsuleName(raw: unknown): string {
   return name;
 }
 
-const summaryJson = (c: CapsuleSummary) => ({
-  object: 'capsule' as const,
+const summaryJson = (c: CapsuleSummary): CapsuleJson => ({
+  object: 'capsule',
   name: c.name,
   description: c.description,
   latest_version: c.latestVersion,
@@ -29,15 +30,15 @@ const summaryJson = (c: CapsuleSummary) => ({
   publisher_tenant_id: c.publisherTenantId,
 });
 
-const versionJson = (v: CapsuleVersion) => ({
-  object: 'capsule_version' as const,
+const versionJson = (v: CapsuleVersion): CapsuleVersionJson => ({
+  object: 'capsule_version',
   ...v.manifest,
   content_hash: v.contentHash,
   publisher_tenant_id: v.publisherTenantId,
   created_at: v.createdAt.toISOString(),
 });
 
-const installJson = (i: CapsuleInstall) => ({ object: 'capsule_install' as const, name: i.name, version: i.version, installed_at: i.installedAt.toISOString() });
+const installJson = (i: CapsuleInstall): CapsuleInstallJson => ({ object: 'capsule_install', name: i.name, version: i.version, installed_at: i.installedAt.toISOString() });
 
 /**
  * The capsule registry: any tenant may publish (the first publisher of a name owns it;
@@ -96,12 +97,13 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     const capsule = await deps.capsules.getVersion(name, body.version);
     if (!capsule) throw notFound('capsule_not_found', body.version ? `No capsule ${name}@${body.version}.` : `No capsule "${name}".`);
     const installed = await installCapsule(deps, tenantId, keyId, capsule);
-    res.json({
+    const answer: CapsuleInstallJson = {
       ...installJson(installed.install),
       prompts: installed.prompts,
       policy: installed.policy,
       required_tools: capsule.manifest.required_tools,
-    });
+    };
+    res.json(answer);
   });
 
   return router;

@@ -4,6 +4,7 @@ import type { ConversationStore, Conversation, StoredMessage } from '../../store
 import { notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
+import type { ConversationJson, ConversationMessageJson } from '../schemas/conversations.ts';
 
 export const CONVERSATION_ID = /^conv_[A-Za-z0-9_-]{1,64}$/;
 const Metadata = z.record(z.string(), z.unknown()).refine((m) => JSON.stringify(m).length <= 16_384, 'metadata may be at most 16 KB of JSON');
@@ -20,18 +21,18 @@ const ListQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(200).default(50), before: z.coerce.date().min(new Date('0001-01-01T00:00:00Z')).max(new Date('9999-12-31T23:59:59Z')).optional() })
   .strict();
 
-export const conversationJson = (c: Conversation) => ({
+export const conversationJson = (c: Conversation): ConversationJson => ({
   id: c.id,
-  object: 'conversation' as const,
+  object: 'conversation',
   title: c.title,
   metadata: c.metadata,
   created_at: c.createdAt.toISOString(),
   updated_at: c.updatedAt.toISOString(),
 });
 
-export const messageJson = (m: StoredMessage) => ({
+export const messageJson = (m: StoredMessage): ConversationMessageJson => ({
   id: m.id,
-  object: 'conversation.message' as const,
+  object: 'conversation.message',
   seq: m.seq,
   role: m.role,
   content: m.content,

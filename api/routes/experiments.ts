@@ -20,7 +20,7 @@ import { parseInput } from '../validation.ts';
 import { runIdFor, startRun } from '../start-run.ts';
 import { promptExperiment } from '../../workflows/prompt-experiment.ts';
 import { renderedJson } from './prompts.ts';
-import type { ExperimentJson } from '../schemas/experiments.ts';
+import type { ExperimentJson, ExperimentResultsJson } from '../schemas/experiments.ts';
 
 const TESTS = {
   welch_t_test: "Welch's unequal-variances t-test (two-sided) on the mean score",
@@ -64,10 +64,10 @@ const experimentJson = (e: ExperimentRecord): ExperimentJson => ({
   updated_at: e.updatedAt.toISOString(),
 });
 
-function resultsJson(e: ExperimentRecord, a: ExperimentAnalysis) {
+function resultsJson(e: ExperimentRecord, a: ExperimentAnalysis): ExperimentResultsJson {
   const versionOf = new Map(e.config.variants.map((v) => [v.name, v.version]));
   return {
-    object: 'experiment_results' as const,
+    object: 'experiment_results',
     experiment_id: e.id,
     status: e.status,
     metric: e.config.metric,

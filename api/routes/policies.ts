@@ -8,6 +8,7 @@ import { ApiError, notFound } from '../api-error.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { checkModelIds } from '../../core/routing/model-resolution.ts';
 import { parseInput } from '../validation.ts';
+import type { PolicyJson } from '../schemas/policies.ts';
 
 /** The policy itself plus whether it is the tenant's default. */
 export const PolicyBodySchema = ModelPolicyFields.extend({
@@ -16,8 +17,8 @@ export const PolicyBodySchema = ModelPolicyFields.extend({
   .strict()
   .refine(...oneModelChoice);
 
-export function policyJson(p: ModelPolicy) {
-  return { object: 'policy' as const, name: p.name, ...p.spec, default: p.isDefault, updated_at: p.updatedAt.toISOString() };
+export function policyJson(p: ModelPolicy): PolicyJson {
+  return { object: 'policy', name: p.name, ...p.spec, default: p.isDefault, updated_at: p.updatedAt.toISOString() };
 }
 
 export function policyName(raw: unknown): string {

@@ -18,11 +18,11 @@ import {
   VersionListQuerySchema,
 } from '../prompt-schemas.ts';
 import { parseInput } from '../validation.ts';
-import type { PromptTemplateVersionJson } from '../schemas/prompts.ts';
+import type { LabelEventJson, PromptLabelJson, PromptTemplateJson, PromptTemplateVersionJson } from '../schemas/prompts.ts';
 
-export const templateJson = (t: PromptTemplate) => ({
+export const templateJson = (t: PromptTemplate): PromptTemplateJson => ({
   id: t.id,
-  object: 'prompt_template' as const,
+  object: 'prompt_template',
   name: t.name,
   description: t.description,
   latest_version: t.latestVersion,
@@ -45,8 +45,8 @@ export const versionJson = (v: PromptVersion, withContent = true): PromptTemplat
   created_at: v.createdAt.toISOString(),
 });
 
-const labelJson = (name: string, move: LabelMove) => ({
-  object: 'prompt_label' as const,
+const labelJson = (name: string, move: LabelMove): PromptLabelJson => ({
+  object: 'prompt_label',
   template: name,
   label: move.label,
   version: move.toVersion,
@@ -54,7 +54,7 @@ const labelJson = (name: string, move: LabelMove) => ({
   moved: move.moved,
 });
 
-const eventJson = (e: LabelEvent) => ({
+const eventJson = (e: LabelEvent): LabelEventJson => ({
   id: e.id,
   label: e.label,
   from_version: e.fromVersion,

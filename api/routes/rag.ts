@@ -12,6 +12,7 @@ import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
 import { rag } from '../../workflows/rag.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
+import type { RagAnswerJson } from '../schemas/rag.ts';
 import { completionResponse } from './completions.ts';
 import { CONVERSATION_ID } from './conversations.ts';
 import { CollectionSchema } from './memory.ts';
@@ -35,16 +36,16 @@ export const RagRequestSchema = z
   })
   .strict();
 
-const passageJson = (p: ContextPassage, withText: boolean) => ({ label: p.label, id: p.id, score: p.score, source: p.source, ...(withText && { text: p.text }) });
+const passageJson = (p: ContextPassage) => ({ label: p.label, id: p.id, score: p.score, source: p.source });
 
-export function ragResponse(runId: string, result: RagResult) {
+export function ragResponse(runId: string, result: RagResult): RagAnswerJson {
   return {
     id: runId,
-    object: 'rag' as const,
+    object: 'rag',
     answer: result.answer,
-    citations: result.citations.map((p) => passageJson(p, true)),
+    citations: result.citations.map((p) => ({ ...passageJson(p), text: p.text })),
     invalid_citations: result.invalidCitations,
-    context: result.context.map((p) => passageJson(p, false)),
+    context: result.context.map(passageJson),
     completion: result.completion ? completionResponse(result.completion.runId, result.completion) : null,
   };
 }

@@ -50,3 +50,58 @@ export const ExperimentSchema = z.object({
 });
 
 export type ExperimentJson = z.infer<typeof ExperimentSchema>;
+
+const nullableNumber = () => z.number().nullable();
+
+/** GET /v1/experiments/{id}/results: the statistics as they stand. resultsJson is typed by it. */
+export const ExperimentResultsSchema = z.object({
+  object: z.literal('experiment_results'),
+  experiment_id: z.string(),
+  status: ExperimentSchema.shape.status,
+  metric: ExperimentSchema.shape.metric,
+  goal: ExperimentSchema.shape.goal,
+  test: z.enum(['welch_t_test', 'two_proportion_z_test']),
+  test_description: z.string(),
+  confidence: z.number(),
+  alpha: z.number(),
+  adjusted_alpha: z.number().describe('alpha / (variants - 1): Bonferroni'),
+  control: z.string(),
+  variants: z.array(
+    z.object({
+      name: z.string(),
+      version: z.number().int().nullable(),
+      exposures: z.number().int(),
+      outcomes: z.number().int(),
+      mean: nullableNumber(),
+      stddev: nullableNumber(),
+      ci_low: nullableNumber(),
+      ci_high: nullableNumber(),
+      quarantined_outcomes: z.number().int().describe('Stored outcomes left out of the statistics (not finite, or beyond ±1e12).'),
+    }),
+  ),
+  quarantined_outcomes: z
+    .number()
+    .int()
+    .describe('Stored outcomes left out of the statistics: not finite, or beyond ±1e12 (recorded before the API refused them).'),
+  comparisons: z
+    .array(
+      z.object({
+        variant: z.string(),
+        control: z.string(),
+        difference: nullableNumber(),
+        ci_low: nullableNumber(),
+        ci_high: nullableNumber(),
+        statistic: nullableNumber(),
+        df: nullableNumber(),
+        p_value: nullableNumber(),
+        significant: z.boolean(),
+        better: z.boolean().nullable().describe('Whether the variant beats the control in the goal direction (null when equal or unknown).'),
+      }),
+    )
+    .describe('Each variant against the control.'),
+  sample_size_reached: z.boolean(),
+  guardrail_breach: z.object({ variant: z.string(), p_value: z.number() }).nullable(),
+  recommendation: z.object({ variant: z.string(), reason: z.enum(['significant_improvement', 'no_significant_difference', 'guardrail', 'insufficient_data']) }),
+});
+
+export type ExperimentResultsJson = z.infer<typeof ExperimentResultsSchema>;

@@ -3,6 +3,22 @@
 from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 
+class _ApiKeyRequired(TypedDict):
+    id: str
+    object: Literal["api_key"]
+    tenant_id: str
+    name: str
+    display_prefix: str
+    role: Literal["admin", "approver", "member", "read-only"]
+    admin: bool
+    created_at: str
+    revoked_at: Optional[str]
+
+
+class ApiKey(_ApiKeyRequired, total=False):
+    key: Optional[str]
+
+
 class _ApprovalRequestRequired(TypedDict):
     decision: Literal["approve", "reject"]
 
@@ -21,10 +37,6 @@ class AssignmentRequest(_AssignmentRequestRequired, total=False):
 
 
 class _BudgetRequired(TypedDict):
-    pass
-
-
-class Budget(_BudgetRequired, total=False):
     id: str
     object: Literal["budget"]
     tenant_id: str
@@ -37,11 +49,11 @@ class Budget(_BudgetRequired, total=False):
     period_start: str
 
 
-class _CapsuleRequired(TypedDict):
+class Budget(_BudgetRequired, total=False):
     pass
 
 
-class Capsule(_CapsuleRequired, total=False):
+class _CapsuleRequired(TypedDict):
     object: Literal["capsule"]
     name: str
     description: str
@@ -50,15 +62,18 @@ class Capsule(_CapsuleRequired, total=False):
     publisher_tenant_id: str
 
 
-class _CapsuleInstallRequired(TypedDict):
+class Capsule(_CapsuleRequired, total=False):
     pass
 
 
-class CapsuleInstall(_CapsuleInstallRequired, total=False):
+class _CapsuleInstallRequired(TypedDict):
     object: Literal["capsule_install"]
     name: str
     version: str
     installed_at: str
+
+
+class CapsuleInstall(_CapsuleInstallRequired, total=False):
     prompts: List[Dict[str, Any]]
     policy: str
     required_tools: List[str]
@@ -78,10 +93,6 @@ class CapsuleManifest(_CapsuleManifestRequired, total=False):
 
 
 class _CapsuleVersionRequired(TypedDict):
-    pass
-
-
-class CapsuleVersion(_CapsuleVersionRequired, total=False):
     object: Literal["capsule_version"]
     name: str
     version: str
@@ -93,6 +104,10 @@ class CapsuleVersion(_CapsuleVersionRequired, total=False):
     content_hash: str
     publisher_tenant_id: str
     created_at: str
+
+
+class CapsuleVersion(_CapsuleVersionRequired, total=False):
+    pass
 
 
 class _ChatCompletionRequired(TypedDict):
@@ -179,24 +194,19 @@ class CompletionRequest(_CompletionRequestRequired, total=False):
 
 
 class _ConversationRequired(TypedDict):
-    pass
-
-
-class Conversation(_ConversationRequired, total=False):
     id: str
     object: Literal["conversation"]
     title: str
     metadata: Dict[str, Any]
     created_at: str
     updated_at: str
+
+
+class Conversation(_ConversationRequired, total=False):
     messages: List["ConversationMessage"]
 
 
 class _ConversationMessageRequired(TypedDict):
-    pass
-
-
-class ConversationMessage(_ConversationMessageRequired, total=False):
     id: str
     object: Literal["conversation.message"]
     seq: int
@@ -205,6 +215,10 @@ class ConversationMessage(_ConversationMessageRequired, total=False):
     run_id: Optional[str]
     metadata: Dict[str, Any]
     created_at: str
+
+
+class ConversationMessage(_ConversationMessageRequired, total=False):
+    pass
 
 
 class _CreateExperimentRequestRequired(TypedDict):
@@ -343,12 +357,11 @@ class ExperimentAssignment(_ExperimentAssignmentRequired, total=False):
 
 
 class _ExperimentResultsRequired(TypedDict):
-    pass
-
-
-class ExperimentResults(_ExperimentResultsRequired, total=False):
     object: Literal["experiment_results"]
     experiment_id: str
+    status: Literal["running", "awaiting_approval", "promoted", "rejected", "approval_timed_out", "cancelled", "failed"]
+    metric: Literal["score", "success"]
+    goal: Literal["maximize", "minimize"]
     test: Literal["welch_t_test", "two_proportion_z_test"]
     test_description: str
     confidence: float
@@ -361,6 +374,10 @@ class ExperimentResults(_ExperimentResultsRequired, total=False):
     sample_size_reached: bool
     guardrail_breach: Optional[Dict[str, Any]]
     recommendation: Dict[str, Any]
+
+
+class ExperimentResults(_ExperimentResultsRequired, total=False):
+    pass
 
 
 class _IngestionRequired(TypedDict):
@@ -379,10 +396,6 @@ class Ingestion(_IngestionRequired, total=False):
 
 
 class _LabelEventRequired(TypedDict):
-    pass
-
-
-class LabelEvent(_LabelEventRequired, total=False):
     id: str
     label: str
     from_version: Optional[int]
@@ -390,6 +403,10 @@ class LabelEvent(_LabelEventRequired, total=False):
     actor: str
     reason: Optional[str]
     created_at: str
+
+
+class LabelEvent(_LabelEventRequired, total=False):
+    pass
 
 
 class _ModelRequired(TypedDict):
@@ -458,18 +475,17 @@ class OutcomeRequest(_OutcomeRequestRequired, total=False):
 
 
 class _PolicyRequired(TypedDict):
-    pass
+    object: Literal["policy"]
+    name: str
+    default: bool
+    updated_at: str
 
 
 class Policy(_PolicyRequired, total=False):
-    object: Literal["policy"]
-    name: str
     model: str
     models: List[str]
     routing: Dict[str, Any]
     parameters: Dict[str, Any]
-    default: bool
-    updated_at: str
 
 
 class _PolicyInputRequired(TypedDict):
@@ -498,16 +514,16 @@ PromptDiff = TypedDict("PromptDiff", {
 
 
 class _PromptLabelRequired(TypedDict):
-    pass
-
-
-class PromptLabel(_PromptLabelRequired, total=False):
     object: Literal["prompt_label"]
     template: str
     label: str
     version: Optional[int]
     previous_version: Optional[int]
     moved: bool
+
+
+class PromptLabel(_PromptLabelRequired, total=False):
+    pass
 
 
 class _PromptRenderRequired(TypedDict):
@@ -529,14 +545,14 @@ class _PromptTemplateRequired(TypedDict):
     id: str
     object: Literal["prompt_template"]
     name: str
+    description: str
     latest_version: int
     labels: Dict[str, int]
+    created_at: str
+    updated_at: str
 
 
 class PromptTemplate(_PromptTemplateRequired, total=False):
-    description: str
-    created_at: str
-    updated_at: str
     latest: "PromptTemplateVersion"
     version: "PromptTemplateVersion"
 
@@ -558,13 +574,10 @@ class PromptTemplateVersion(_PromptTemplateVersionRequired, total=False):
     messages: List[Dict[str, Any]]
     variables: Dict[str, Any]
     created: bool
+    labels: List["PromptLabel"]
 
 
 class _RagAnswerRequired(TypedDict):
-    pass
-
-
-class RagAnswer(_RagAnswerRequired, total=False):
     id: str
     object: Literal["rag"]
     answer: str
@@ -572,6 +585,10 @@ class RagAnswer(_RagAnswerRequired, total=False):
     invalid_citations: List[str]
     context: List[Dict[str, Any]]
     completion: Optional["Completion"]
+
+
+class RagAnswer(_RagAnswerRequired, total=False):
+    pass
 
 
 class _RenderPromptRequestRequired(TypedDict):
@@ -631,4 +648,15 @@ class TemplateCompletionRequest(_TemplateCompletionRequestRequired, total=False)
     stream: bool
 
 
-__all__ = ["ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "TemplateCompletionRequest"]
+class _TenantRequired(TypedDict):
+    id: str
+    object: Literal["tenant"]
+    name: str
+    created_at: str
+
+
+class Tenant(_TenantRequired, total=False):
+    pass
+
+
+__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "TemplateCompletionRequest", "Tenant"]

@@ -147,6 +147,8 @@ class VariantResult(BaseModel):
     stddev: Optional[float]
     ci_low: Optional[float]
     ci_high: Optional[float]
+    quarantined_outcomes: int
+    """Stored outcomes left out of the statistics (not finite, or beyond ±1e12)."""
 
 
 @dataclass
@@ -181,6 +183,8 @@ class ExperimentResults(BaseModel):
     control: str
     variants: List[VariantResult]
     comparisons: List[VariantComparison]
+    quarantined_outcomes: int
+    """Stored outcomes left out of the statistics, over all variants."""
     sample_size_reached: bool
     guardrail_breach: Optional[Dict[str, Any]]
     """``{variant, p_value}`` when a treatment was significantly worse than the control."""

@@ -1,9 +1,6 @@
-export interface Tenant {
-  id: string;
-  object: 'tenant';
-  name: string;
-  created_at: string;
-}
+import type * as Wire from '../generated/api-types.js';
+
+export type Tenant = Wire.Tenant;
 
 export interface TenantCreateParams {
   name: string;
@@ -13,30 +10,17 @@ export interface TenantCreateParams {
  * What a key may do. admin: everything; approver: a member that may also approve; member: every
  * tenant endpoint except approvals and admin; read-only: reads and run queries only.
  */
-export type APIKeyRole = 'admin' | 'approver' | 'member' | 'read-only';
+export type APIKeyRole = Wire.ApiKey['role'];
 
-export interface APIKey {
-  id: string;
-  object: 'api_key';
-  tenant_id: string;
-  name: string;
-  /** The first characters of the key, to recognise it. */
-  display_prefix: string;
-  role: APIKeyRole;
-  /** Same as `role === 'admin'`. */
-  admin: boolean;
-  created_at: string;
-  revoked_at: string | null;
-}
+/** An API key as listed (the generated wire type without the creation-only `key`). */
+export type APIKey = Omit<Wire.ApiKey, 'key'>;
 
 /**
  * The creation answer: the only one that ever carries the plaintext key. An idempotent replay
  * of the creation (same Idempotency-Key) answers `key: null`, with the header
  * `Soma-Secret-Redacted: key`: the server never stores the plaintext.
  */
-export interface CreatedAPIKey extends APIKey {
-  key: string | null;
-}
+export type CreatedAPIKey = APIKey & { key: string | null };
 
 export interface APIKeyCreateParams {
   /** Default `default`. */

@@ -1,17 +1,7 @@
-export interface Budget {
-  id: string;
-  object: 'budget';
-  tenant_id: string;
-  /** Null for a tenant-wide budget. */
-  api_key_id: string | null;
-  period: 'day' | 'month';
-  limit_usd: number;
-  /** `reject` refuses with 402; `downgrade` swaps in the cheapest model that fits. */
-  on_exceed: 'reject' | 'downgrade';
-  spent_usd: number;
-  remaining_usd: number;
-  period_start: string;
-}
+import type * as Wire from '../generated/api-types.js';
+
+/** A budget with its spend in the current period (the generated wire type: field docs come from the API's schema). */
+export type Budget = Wire.Budget;
 
 export interface BudgetPutParams {
   period: 'day' | 'month';

@@ -1,3 +1,4 @@
+import type * as Wire from '../generated/api-types.js';
 import type { ChatMessage } from './shared.js';
 import type { ModelPolicySpec } from './policies.js';
 import type { PromptVersionInput } from './prompts.js';
@@ -43,15 +44,7 @@ export interface CapsuleVersion {
   created_at: string;
 }
 
-export interface Capsule {
-  object: 'capsule';
-  name: string;
-  description: string;
-  latest_version: string;
-  /** Newest first. */
-  versions: string[];
-  publisher_tenant_id: string;
-}
+export type Capsule = Wire.Capsule;
 
 export interface CapsuleInstallParams {
   /** Default: the newest version. */
@@ -59,18 +52,7 @@ export interface CapsuleInstallParams {
 }
 
 /** An install as listed by `capsules.listInstalled`. */
-export interface InstalledCapsule {
-  object: 'capsule_install';
-  name: string;
-  version: string;
-  installed_at: string;
-}
+export type InstalledCapsule = Pick<Wire.CapsuleInstall, 'object' | 'name' | 'version' | 'installed_at'>;
 
 /** The answer of `capsules.install`: what it put in the tenant. */
-export interface CapsuleInstall extends InstalledCapsule {
-  /** Each template and the version it now has (new, or the identical one it already had). */
-  prompts: Array<{ name: string; version: number; created: boolean; labels: string[] }>;
-  /** The model policy the install created (named after the capsule). */
-  policy: string;
-  required_tools: string[];
-}
+export type CapsuleInstall = Required<Wire.CapsuleInstall>;

@@ -1,3 +1,4 @@
+import type * as Wire from '../generated/api-types.js';
 import type { Role } from './shared.js';
 
 export interface ConversationMessageInput {
@@ -6,33 +7,13 @@ export interface ConversationMessageInput {
   metadata?: Record<string, unknown>;
 }
 
-export interface ConversationMessage {
-  id: string;
-  object: 'conversation.message';
-  /** Position in the conversation (1, 2, ...). */
-  seq: number;
-  role: Role;
-  content: string;
-  /** The completion run that added it; null for messages appended directly. */
-  run_id: string | null;
-  metadata: Record<string, unknown>;
-  created_at: string;
-}
+export type ConversationMessage = Wire.ConversationMessage;
 
-export interface Conversation {
-  /** `conv_...`; pass it as `conversation` to a completion to continue the thread. */
-  id: string;
-  object: 'conversation';
-  title: string;
-  metadata: Record<string, unknown>;
-  created_at: string;
-  updated_at: string;
-}
+/** A conversation as listed (without its messages). */
+export type Conversation = Omit<Wire.Conversation, 'messages'>;
 
 /** `conversations.get` and `conversations.create`: the conversation with its messages, oldest first. */
-export interface ConversationWithMessages extends Conversation {
-  messages: ConversationMessage[];
-}
+export type ConversationWithMessages = Conversation & { messages: ConversationMessage[] };
 
 export interface ConversationCreateParams {
   title?: string;

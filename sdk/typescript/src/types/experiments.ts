@@ -1,3 +1,4 @@
+import type * as Wire from '../generated/api-types.js';
 import type { PromptRender } from './prompts.js';
 
 export type ExperimentStatus = 'running' | 'awaiting_approval' | 'promoted' | 'rejected' | 'approval_timed_out' | 'cancelled' | 'failed';
@@ -101,53 +102,11 @@ export interface ExperimentOutcome {
   value: number;
 }
 
-export interface ExperimentVariantResult {
-  name: string;
-  version: number | null;
-  exposures: number;
-  outcomes: number;
-  mean: number | null;
-  stddev: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  /** Stored outcomes left out of the statistics (not finite, or beyond ±1e12). */
-  quarantined_outcomes: number;
-}
+export type ExperimentVariantResult = Wire.ExperimentResults['variants'][number];
 
-export interface ExperimentComparison {
-  variant: string;
-  control: string;
-  difference: number | null;
-  ci_low: number | null;
-  ci_high: number | null;
-  statistic: number | null;
-  df: number | null;
-  p_value: number | null;
-  significant: boolean;
-  better: boolean | null;
-}
+export type ExperimentComparison = Wire.ExperimentResults['comparisons'][number];
 
-export interface ExperimentResults {
-  object: 'experiment_results';
-  experiment_id: string;
-  status: ExperimentStatus;
-  metric: ExperimentMetric;
-  goal: 'maximize' | 'minimize';
-  test: 'welch_t_test' | 'two_proportion_z_test';
-  test_description: string;
-  confidence: number;
-  alpha: number;
-  /** alpha / (variants - 1): Bonferroni. */
-  adjusted_alpha: number;
-  control: string;
-  variants: ExperimentVariantResult[];
-  comparisons: ExperimentComparison[];
-  /** Stored outcomes left out of the statistics, over all variants. */
-  quarantined_outcomes: number;
-  sample_size_reached: boolean;
-  guardrail_breach: { variant: string; p_value: number } | null;
-  recommendation: { variant: string; reason: RecommendationReason };
-}
+export type ExperimentResults = Wire.ExperimentResults;
 
 export interface ExperimentApproveParams {
   decision: 'approve' | 'reject';

@@ -1,3 +1,4 @@
+import type * as Wire from '../generated/api-types.js';
 import type { ProviderId } from './shared.js';
 
 /** A model as `admin.models.put` takes it. */
@@ -19,14 +20,5 @@ export interface ModelInput {
   enabled?: boolean;
 }
 
-export interface Model extends Required<ModelInput> {
-  id: string;
-  object: 'model';
-  /** `catalogue` (shipped) or `admin` (saved through the API). */
-  source: 'catalogue' | 'admin';
-  updated_at: string;
-  /** OpenAI's model object field: unix seconds of the last update. */
-  created: number;
-  /** OpenAI's model object field: the provider that serves the model. */
-  owned_by: string;
-}
+/** A registry model: what an admin puts, plus id, `source` (`catalogue`, shipped, or `admin`, saved through the API) and times (the generated wire type). */
+export type Model = Wire.Model;

@@ -1,3 +1,4 @@
+import type * as Wire from '../generated/api-types.js';
 import type { ChatMessage, PagedList } from './shared.js';
 
 /** JSON Schema (a subset: type, enum, default, lengths, ranges, items, properties, required). */
@@ -43,15 +44,7 @@ export interface PromptVersion {
   created_at: string;
 }
 
-export interface PromptLabel {
-  object: 'prompt_label';
-  template: string;
-  label: string;
-  /** Null once deleted. */
-  version: number | null;
-  previous_version: number | null;
-  moved: boolean;
-}
+export type PromptLabel = Wire.PromptLabel;
 
 /** `prompts.versions.create` answers with the version, whether it was new, and the labels it moved. */
 export interface CreatedPromptVersion extends PromptVersion {
@@ -60,17 +53,8 @@ export interface CreatedPromptVersion extends PromptVersion {
   labels: PromptLabel[];
 }
 
-export interface PromptTemplate {
-  id: string;
-  object: 'prompt_template';
-  name: string;
-  description: string;
-  latest_version: number;
-  /** label → version */
-  labels: Record<string, number>;
-  created_at: string;
-  updated_at: string;
-}
+/** A template as listed (without `latest` or `version`). */
+export type PromptTemplate = Omit<Wire.PromptTemplate, 'latest' | 'version'>;
 
 /** `prompts.get`: the template with its latest version. */
 export interface PromptTemplateWithLatest extends PromptTemplate {
@@ -118,16 +102,7 @@ export interface PromptLabelMoveParams {
   reason?: string;
 }
 
-export interface PromptLabelEvent {
-  id: string;
-  label: string;
-  from_version: number | null;
-  to_version: number | null;
-  /** The API key id, `experiment:<id>`, or `loader`. */
-  actor: string;
-  reason: string | null;
-  created_at: string;
-}
+export type PromptLabelEvent = Wire.LabelEvent;
 
 /** Which version to render: a label or a version number (default: production, else latest). */
 export interface PromptRenderParams {

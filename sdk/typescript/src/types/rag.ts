@@ -1,5 +1,6 @@
-import type { Completion, ModelChoice, RoutingOptions } from './completions.js';
-import type { MemorySource, SearchMode, SearchSource } from './memory.js';
+import type * as Wire from '../generated/api-types.js';
+import type { ModelChoice, RoutingOptions } from './completions.js';
+import type { MemorySource, SearchMode } from './memory.js';
 
 /** The body of `POST /v1/rag`. Model choice as for completions: `model`, `models`, `policy`, or none (the default policy). */
 export type RagAnswerParams = ModelChoice & {
@@ -27,31 +28,9 @@ export type RagAnswerParamsNonBackground = RagAnswerParams & { background?: fals
 export type RagAnswerParamsBackground = RagAnswerParams & { background: true };
 
 /** A passage of the context the answer was generated from. */
-export interface RagPassage {
-  /** `1`, `2`, ...: what the answer cites as [1], [2]. */
-  label: string;
-  /** The chunk or message id. */
-  id: string;
-  score: number;
-  source: SearchSource;
-}
+export type RagPassage = Wire.RagAnswer['context'][number];
 
 /** A passage the answer cites, with its text. */
-export interface RagCitation extends RagPassage {
-  text: string;
-}
+export type RagCitation = Wire.RagAnswer['citations'][number];
 
-export interface RagAnswer {
-  /** The RAG run id. */
-  id: string;
-  object: 'rag';
-  answer: string;
-  /** The passages the answer cites, in first-cited order. */
-  citations: RagCitation[];
-  /** Labels the answer cites that were not in its context: support it claims but does not have. */
-  invalid_citations: string[];
-  /** Everything that was put in front of the model, best first. */
-  context: RagPassage[];
-  /** The answer's completion run (model, usage, cost, attempt history); null when nothing was retrieved and no model was called. */
-  completion: Completion | null;
-}
+export type RagAnswer = Wire.RagAnswer;
