@@ -10,7 +10,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'API',
       collapsed: false,
-      items: ['api/overview'],
+      items: ['api/overview', 'api/openai-compatible'],
     },
     {
       type: 'category',
