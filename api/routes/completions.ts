@@ -1,4 +1,4 @@
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { CompletionInput, CompletionResult, MemoryInjection } from '../../core/completions/completion-types.ts';
@@ -15,7 +15,7 @@ import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { POLICY_NAME, RoutingOptionsSchema } from '../../core/policies/model-policy.ts';
 import type { ModelPolicyStore } from '../../stores/model-policies.ts';
-import { streamCompletion } from '../completion-stream.ts';
+import { streamCompletion, type StreamFormat } from '../completion-stream.ts';
 import { modelChoiceProblems, planCompletion } from '../../core/completions/completion-plan.ts';
 import type { OpenBreakers } from '../../core/routing/open-breakers.ts';
 import type { RouteCandidate, RouteDecision } from '../../core/routing/route-decision-types.ts';
@@ -244,6 +244,23 @@ export async function prepareCompletion(
   return { input, runId, start };
 }
 
+/** Starts a prepared run and relays its tokens as Server-Sent Events, in our format unless `format` says otherwise. */
+export function streamPrepared(deps: CompletionRouteDeps, req: Request, res: Response, prepared: PreparedCompletion, format?: StreamFormat): Promise<void> {
+  const { input, runId, start } = prepared;
+  return streamCompletion({
+    req,
+    res,
+    bus: deps.streams,
+    runId,
+    model: input.candidates[0]!.modelId,
+    passedOver: input.candidates.filter((c) => c.breakerOpen).map((c) => c.modelId),
+    requestedModel: input.requestedModel,
+    start,
+    respond: (result) => completionResponse(runId, result),
+    ...(format && { format }),
+  });
+}
+
 /** Awaits a run's result; a failed run becomes the error the caller gets. */
 export async function completionResult(handle: WorkflowHandle<typeof completion>): Promise<CompletionResult> {
   try {
@@ -273,19 +290,10 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
     } else {
       messages = body.messages;
     }
-    const { input, runId, start } = await prepareCompletion(deps, req, body, { messages, prompt });
+    const prepared = await prepareCompletion(deps, req, body, { messages, prompt });
+    const { runId, start } = prepared;
     if (body.stream) {
-      await streamCompletion({
-        req,
-        res,
-        bus: deps.streams,
-        runId,
-        model: input.candidates[0]!.modelId,
-        passedOver: input.candidates.filter((c) => c.breakerOpen).map((c) => c.modelId),
-        requestedModel: input.requestedModel,
-        start,
-        respond: (result) => completionResponse(runId, result),
-      });
+      await streamPrepared(deps, req, res, prepared);
       return;
     }
     const handle = await start();

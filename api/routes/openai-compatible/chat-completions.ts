@@ -1,7 +1,6 @@
 import { Router } from 'express';
-import { streamCompletion } from '../../completion-stream.ts';
 import { parseInput } from '../../validation.ts';
-import { completionResponse, completionResult, prepareCompletion, type CompletionAsk, type CompletionRouteDeps } from '../completions.ts';
+import { completionResult, prepareCompletion, streamPrepared, type CompletionAsk, type CompletionRouteDeps } from '../completions.ts';
 import { chatCompletionResponse } from './chat-completion-response.ts';
 import { ChatCompletionRequestSchema, chatMessages, chatRequestProblems, POLICY_PREFIX, unsupportedFeature, type ChatCompletionRequest } from './chat-request.ts';
 import { chatStreamFormat } from './chat-stream-format.ts';
@@ -37,22 +36,12 @@ export function chatCompletionsRouter(deps: CompletionRouteDeps): Router {
     const unsupported = unsupportedFeature(body);
     if (unsupported) throw unsupported;
     const ask = completionAsk(body);
-    const { input, runId, start } = await prepareCompletion(deps, req, ask, { messages: chatMessages(body.messages), deliveryFields: DELIVERY_FIELDS });
+    const prepared = await prepareCompletion(deps, req, ask, { messages: chatMessages(body.messages), deliveryFields: DELIVERY_FIELDS });
+    const { runId, start } = prepared;
     const created = Math.floor(Date.now() / 1000);
     res.setHeader(RUN_ID_HEADER, runId);
     if (ask.stream) {
-      await streamCompletion({
-        req,
-        res,
-        bus: deps.streams,
-        runId,
-        model: input.candidates[0]!.modelId,
-        passedOver: input.candidates.filter((c) => c.breakerOpen).map((c) => c.modelId),
-        requestedModel: input.requestedModel,
-        start,
-        respond: (result) => completionResponse(runId, result),
-        format: chatStreamFormat({ runId, created, includeUsage: body.stream_options?.include_usage === true }),
-      });
+      await streamPrepared(deps, req, res, prepared, chatStreamFormat({ runId, created, includeUsage: body.stream_options?.include_usage === true }));
       return;
     }
     const handle = await start();
