@@ -1,4 +1,4 @@
-import { getLlama, LlamaChatSession, LlamaCompletion, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
+import { getLlama, LlamaChatSession, LlamaCompletion, resolveChatWrapper, type ChatWrapper, type Llama, type LlamaContext, type LlamaModel } from 'node-llama-cpp';
 import { toChatTurns, toCompletionText, type LocalChatMessage } from './chat-messages.ts';
 import { effectiveMaxTokens, LOCAL_GENERATION_DEFAULTS } from './generation-defaults.ts';
 import type { InstalledModel } from './installed-models.ts';
@@ -35,6 +35,11 @@ interface LoadedModel {
   model: LlamaModel;
   context: LlamaContext;
   queue: RequestQueue;
+  /**
+   * Resolved once per model: left to each chat session, node-llama-cpp re-reads the GGUF's chat
+   * template every time, which measured 450-550 ms per request — longer than the answer.
+   */
+  chatWrapper: ChatWrapper | undefined;
 }
 
 export interface LocalModelRuntime {
@@ -62,7 +67,7 @@ export function createLocalModelRuntime(options: LocalModelRuntimeOptions): Loca
     llama ??= getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: 'error' as never });
     const model = await (await llama).loadModel({ modelPath: installed.path });
     const context = await model.createContext({ contextSize, sequences: options.queue.slots, threads, batchSize: 512 });
-    return { model, context, queue: createRequestQueue(options.queue) };
+    return { model, context, queue: createRequestQueue(options.queue), chatWrapper: resolveChatWrapper(model) ?? undefined };
   }
 
   function loadedModel(installed: InstalledModel): Promise<LoadedModel> {
@@ -103,7 +108,7 @@ export function createLocalModelRuntime(options: LocalModelRuntimeOptions): Loca
         const hasSystem = request.messages.some((m) => m.role === 'system');
         const system = !hasSystem && installed.default_system_prompt ? [{ role: 'system' as const, content: installed.default_system_prompt }] : [];
         const { history, prompt } = toChatTurns([...system, ...request.messages]);
-        const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
+        const session = new LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false, ...(loaded.chatWrapper && { chatWrapper: loaded.chatWrapper }) });
         try {
           session.setChatHistory([...history]);
           const answer = await session.promptWithMeta(prompt, sampling);
