@@ -10,7 +10,9 @@
  *
  * Knobs (env): BENCH_SAMPLES (300), BENCH_WARMUP (30), BENCH_SECONDS (6),
  * BENCH_CONCURRENCY ("8,16,32"; "0" skips the throughput runs), BENCH_LATENCIES ("50,0"),
- * BENCH_MAX_SECONDS (600, hard stop for the whole run).
+ * BENCH_MAX_SECONDS (600, hard stop for the whole run), BENCH_CHAT (1; 0 skips the
+ * OpenAI-compatible phase: `/v1/chat/completions` against `/v1/completions`, alternated, both
+ * with plain fetch so only the server's difference shows, at emulator latency 0 ms).
  * Any other variable (e.g. DATABASE_POOL_SIZE) passes through to the stack.
  */
 import { cpus, loadavg } from 'node:os';
@@ -29,6 +31,7 @@ const CONCURRENCY = intListEnv('BENCH_CONCURRENCY', [8, 16, 32], 0, 512).filter(
 /** Emulator latencies for the sequential phases; 0 is the headline case. */
 const LATENCIES = intListEnv('BENCH_LATENCIES', [50, 0], 0, 512);
 const MAX_SECONDS = intEnv('BENCH_MAX_SECONDS', 600, 30, 86_400);
+const CHAT = intEnv('BENCH_CHAT', 1, 0, 1) === 1;
 /** A single call never waits longer than this. */
 const REQUEST_TIMEOUT_MS = 30_000;
 /** Sequential phases stop early (and say so) after this long. */
@@ -65,6 +68,20 @@ function viaApiCall(stack: BenchStack): Call {
     if (res.status !== 200) throw new Error(`via API: HTTP ${res.status} ${text.slice(0, 80)}`);
     const json = JSON.parse(text) as { text?: unknown };
     if (typeof json.text !== 'string') throw new Error('via API: no text in the answer');
+  };
+}
+
+/** The same completion through the OpenAI-compatible route (what an OpenAI client sends). */
+function chatCall(stack: BenchStack): Call {
+  const url = `${stack.apiUrl}/v1/chat/completions`;
+  const headers = { authorization: `Bearer ${stack.adminKey}`, 'content-type': 'application/json' };
+  const body = JSON.stringify({ model: MODEL, messages: MESSAGES });
+  return async () => {
+    const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await res.text();
+    if (res.status !== 200) throw new Error(`chat: HTTP ${res.status} ${text.slice(0, 80)}`);
+    const json = JSON.parse(text) as { choices?: { message?: { content?: unknown } }[] };
+    if (typeof json.choices?.[0]?.message?.content !== 'string') throw new Error('chat: no text in the answer');
   };
 }
 
@@ -271,6 +288,8 @@ function summaryJson(latency: LatencyResult[], throughput: ThroughputResult[], s
 interface Measured {
   latency: LatencyResult[];
   throughput: ThroughputResult[];
+  /** `direct` = /v1/completions, `via` = /v1/chat/completions (the phase's two sides). */
+  chat?: LatencyResult;
 }
 
 async function measure(stack: BenchStack): Promise<Measured> {
@@ -283,6 +302,11 @@ async function measure(stack: BenchStack): Promise<Measured> {
     note(`sequential latency at emulator latency ${ms} ms (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
     latency.push(await latencyPhase(stack, direct, via, ms));
   }
+  let chat: LatencyResult | undefined;
+  if (CHAT) {
+    note(`OpenAI-compatible route: /v1/chat/completions vs /v1/completions (${WARMUP} warm-up + ${SAMPLES} rounds) ...`);
+    chat = await latencyPhase(stack, via, chatCall(stack), 0);
+  }
   await emulatorControl(stack.emulatorUrl).setLatency(0);
   for (const [target, call] of CONCURRENCY.length ? ([['via API', via], ['direct', direct]] as const) : []) {
     // A short, discarded run at the highest concurrency warms connections and caches.
@@ -292,13 +316,39 @@ async function measure(stack: BenchStack): Promise<Measured> {
       throughput.push(await throughputPhase(stack, call, target, c, SECONDS));
     }
   }
-  return { latency, throughput };
+  return { latency, throughput, ...(chat && { chat }) };
+}
+
+/** The OpenAI-compatible route's cost on top of /v1/completions (same run underneath). */
+function chatReport(chat: LatencyResult | undefined): { lines: string[]; json: Record<string, unknown> } {
+  if (!chat) return { lines: [], json: {} };
+  const row = (name: string, s: Summary) => [name, String(s.count), fmt(s.mean), fmt(s.p50), fmt(s.p95), fmt(s.p99), fmt(s.max)];
+  const lines = [
+    'OpenAI-compatible route at emulator latency 0 ms, ms',
+    table([
+      ['path', 'n', 'mean', 'p50', 'p95', 'p99', 'max'],
+      row('/v1/completions', chat.direct),
+      row('/v1/chat/completions', chat.via),
+      ['overhead (chat - completions)', '', fmt(chat.overhead.mean), fmt(chat.overhead.p50), fmt(chat.overhead.p95), fmt(chat.overhead.p99), ''],
+    ]),
+    '',
+  ];
+  const json = {
+    chat_overhead_p50_ms: round(chat.overhead.p50),
+    chat_overhead_p95_ms: round(chat.overhead.p95),
+    chat_p50_ms: round(chat.via.p50),
+    chat_completions_baseline_p50_ms: round(chat.direct.p50),
+    chat_errors: chat.errors,
+  };
+  return { lines, json };
 }
 
 bench.run({
   measure,
-  finish({ latency, throughput }, startupSeconds) {
+  finish({ latency, throughput, chat }, startupSeconds) {
     report(latency, throughput, { startupSeconds });
-    return summaryJson(latency, throughput, startupSeconds);
+    const chatFigures = chatReport(chat);
+    process.stdout.write(`${chatFigures.lines.join('\n')}\n`);
+    return { ...summaryJson(latency, throughput, startupSeconds), ...chatFigures.json };
   },
 });
