@@ -20,6 +20,8 @@ import { completionsRouter } from './routes/completions.ts';
 import { chatCompletionsRouter } from './routes/openai-compatible/chat-completions.ts';
 import { embeddingsRouter } from './routes/openai-compatible/embeddings.ts';
 import { createOpenAiErrorHandler, OPENAI_COMPATIBLE_PATHS } from './routes/openai-compatible/openai-errors.ts';
+import { messagesRouter } from './routes/anthropic-compatible/messages.ts';
+import { ANTHROPIC_COMPATIBLE_PATHS, createAnthropicErrorHandler } from './routes/anthropic-compatible/anthropic-errors.ts';
 import { experimentsRouter } from './routes/experiments.ts';
 import { healthRouter } from './routes/health.ts';
 import { providerStates } from '../core/providers/provider-set.ts';
@@ -99,13 +101,15 @@ export function createApp(deps: AppDeps): Express {
   // own and bound to the key's grants (api/middleware/idempotency.ts).
   app.use('/v1/admin', requireAdmin);
   // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
-  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' }));
+  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' || req.path === '/messages' }));
   app.use(adminRouter({ tenants: services.tenants, keys, auth }));
   const completionDeps = { client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer };
   app.use(completionsRouter(completionDeps));
   // OpenAI-compatible ingress: the same runs in OpenAI's shapes (docs: api/openai-compatible).
   app.use(chatCompletionsRouter(completionDeps));
   app.use(embeddingsRouter({ embedder: services.memory.embedder }));
+  // Anthropic-compatible ingress for Claude SDK users: the same runs in Anthropic's shapes.
+  app.use(messagesRouter(completionDeps));
   app.use(runsRouter(deps.client));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
@@ -171,6 +175,7 @@ export function createApp(deps: AppDeps): Express {
   });
   // OpenAI's error shape on the OpenAI-compatible paths only, auth and body errors included.
   app.use(OPENAI_COMPATIBLE_PATHS, createOpenAiErrorHandler(deps.logger));
+  app.use(ANTHROPIC_COMPATIBLE_PATHS, createAnthropicErrorHandler(deps.logger));
   app.use(createErrorHandler(deps.logger));
   return app;
 }

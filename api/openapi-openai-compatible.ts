@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ChatCompletionRequestSchema } from './routes/openai-compatible/chat-request.ts';
 import { EmbeddingRequestSchema } from './routes/openai-compatible/embeddings.ts';
+import { MessagesRequestSchema } from './routes/anthropic-compatible/messages-request.ts';
 
 /**
  * OpenAPI paths and schemas of the OpenAI-compatible routes, merged into openapi.ts. They are
@@ -118,6 +119,55 @@ export const openAiCompatiblePaths = {
         '404': openAiError('model_not_found: not the platform embedding model'),
         '500': openAiError('api_error: the embedding model failed'),
         '503': openAiError('api_error: the embedding model is unavailable'),
+      },
+    },
+  },
+};
+
+const ERROR_STATUSES = ['400', '401', '402', '403', '404', '409', '413', '415', '422', '429', '500', '502', '503', '504'];
+
+/** Anthropic's error body, inline: no component, so no SDK type is generated for another vendor's wire. */
+const anthropicError = (description: string) => ({
+  description,
+  content: json({
+    type: 'object',
+    required: ['type', 'error'],
+    properties: { type: { const: 'error' }, error: { type: 'object', required: ['type', 'message'], properties: { type: { type: 'string' }, message: { type: 'string' } } } },
+  }),
+});
+
+/** `POST /v1/messages` (api/routes/anthropic-compatible/): for Anthropic's SDKs, not ours. */
+export const anthropicCompatiblePaths = {
+  '/v1/messages': {
+    post: {
+      operationId: 'createMessage',
+      summary: "Anthropic-compatible messages: the same durable run as /v1/completions, in Anthropic's shape (text only; model: an id, auto, or policy/<name>)",
+      'x-sdk': false,
+      requestBody: { required: true, content: json(z.toJSONSchema(MessagesRequestSchema, { io: 'input' })) },
+      responses: {
+        '200': {
+          description: 'The message; with stream: true, message_start, content_block_*, message_delta and message_stop events',
+          headers: runIdHeader,
+          content: {
+            ...json({
+              type: 'object',
+              required: ['id', 'type', 'role', 'content', 'model', 'stop_reason', 'usage'],
+              properties: {
+                id: { type: 'string', description: 'msg_ and the run id' },
+                type: { const: 'message' },
+                role: { const: 'assistant' },
+                model: { type: 'string' },
+                content: { type: 'array', items: { type: 'object', properties: { type: { const: 'text' }, text: { type: 'string' } } } },
+                stop_reason: { enum: ['end_turn', 'max_tokens', 'tool_use', 'refusal'] },
+                stop_sequence: { type: 'null' },
+                usage: { type: 'object', properties: { input_tokens: { type: 'integer' }, output_tokens: { type: 'integer' } } },
+              },
+            }),
+            'text/event-stream': { schema: { type: 'string' } },
+          },
+        },
+        // The statuses of /v1/chat/completions, for the same causes.
+        ...Object.fromEntries(ERROR_STATUSES.map((status) => [status, anthropicError(`As on /v1/chat/completions, in Anthropic's body (error.type: invalid_request_error, authentication_error, not_found_error, rate_limit_error, overloaded_error, api_error, ...)`)])),
       },
     },
   },

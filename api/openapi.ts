@@ -5,7 +5,7 @@ import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
-import { openAiCompatiblePaths, openAiCompatibleSchemas } from './openapi-openai-compatible.ts';
+import { anthropicCompatiblePaths, openAiCompatiblePaths, openAiCompatibleSchemas } from './openapi-openai-compatible.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
 import { ModelBodySchema } from './routes/models.ts';
 import { BudgetBodySchema } from './routes/budgets.ts';
@@ -361,6 +361,7 @@ export const openApiDocument = {
     ...localModelPaths,
     ...memoryPaths,
     ...openAiCompatiblePaths,
+    ...anthropicCompatiblePaths,
   })),
   components: {
     securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key, sk_soma_...' } },

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseInput } from '../../validation.ts';
 import { completionResult, prepareCompletion, streamPrepared, type CompletionAsk, type CompletionRouteDeps } from '../completions.ts';
 import { chatCompletionResponse } from './chat-completion-response.ts';
-import { ChatCompletionRequestSchema, chatMessages, chatRequestProblems, POLICY_PREFIX, unsupportedFeature, type ChatCompletionRequest } from './chat-request.ts';
+import { ChatCompletionRequestSchema, chatMessages, policyNameProblems, POLICY_PREFIX, unsupportedFeature, type ChatCompletionRequest } from './chat-request.ts';
 import { chatStreamFormat } from './chat-stream-format.ts';
 
 /** The response header naming the durable run behind an answer (GET /v1/runs/{id}). */
@@ -32,7 +32,7 @@ function completionAsk(body: ChatCompletionRequest): CompletionAsk {
 export function chatCompletionsRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/chat/completions', async (req, res) => {
-    const body = parseInput(ChatCompletionRequestSchema, req.body, undefined, chatRequestProblems(req.body));
+    const body = parseInput(ChatCompletionRequestSchema, req.body, undefined, policyNameProblems(req.body));
     const unsupported = unsupportedFeature(body);
     if (unsupported) throw unsupported;
     const ask = completionAsk(body);

@@ -58,8 +58,8 @@ export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;
 /** Model names of the form `policy/<name>` pick a named policy: OpenAI clients only send `model`. */
 export const POLICY_PREFIX = 'policy/';
 
-/** A `policy/<name>` model that cannot name a policy, reported with the schema's own problems. */
-export function chatRequestProblems(body: unknown): ValidationProblem[] {
+/** A `policy/<name>` model that cannot name a policy, reported with the schema's own problems (chat and messages). */
+export function policyNameProblems(body: unknown): ValidationProblem[] {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return [];
   const model = (body as Record<string, unknown>).model;
   if (typeof model === 'string' && model.startsWith(POLICY_PREFIX) && !POLICY_NAME.test(model.slice(POLICY_PREFIX.length))) {

@@ -1,7 +1,5 @@
-import type { NextFunction, Request, Response } from 'express';
 import type { ApiError } from '../../api-error.ts';
-import { toHttpError } from '../../error-mapping.ts';
-import { shouldRetry } from '../../middleware/error-handler.ts';
+import { createWireErrorHandler } from '../../middleware/wire-error-handler.ts';
 import type { Logger } from '../../../platform/logger.ts';
 
 /** OpenAI's error body: what its SDKs parse into `APIError.message`, `.type`, `.param`, `.code`. */
@@ -38,24 +36,5 @@ export function toOpenAiError(error: ApiError): { status: number; body: OpenAiEr
   return { status, body: { error: { message: error.message, type: openAiType(status, error.type), param, code } } };
 }
 
-/**
- * The error-shape adapter, mounted on OPENAI_COMPATIBLE_PATHS only, in front of the API's own
- * error handler: the same mapping from errors to statuses (toHttpError), the same retry hints
- * (Retry-After, x-should-retry), OpenAI's body. Also used for errors in the middle of a stream.
- */
-export function createOpenAiErrorHandler(logger: Logger) {
-  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
-    const apiError = toHttpError(err);
-    if (apiError.status >= 500) {
-      logger.error('request failed', { request_id: req.requestId, route: req.originalUrl.split('?')[0], error: err instanceof Error ? err.message : String(err) });
-    }
-    if (res.headersSent) {
-      res.end();
-      return;
-    }
-    const { status, body } = toOpenAiError(apiError);
-    for (const [name, value] of Object.entries(apiError.headers ?? {})) res.setHeader(name, value);
-    if (!shouldRetry(apiError)) res.setHeader('x-should-retry', 'false');
-    res.status(status).json(body);
-  };
-}
+/** The error-shape adapter, mounted on OPENAI_COMPATIBLE_PATHS only (api/create-app.ts); a stream's error event uses toOpenAiError. */
+export const createOpenAiErrorHandler = (logger: Logger) => createWireErrorHandler(logger, toOpenAiError);

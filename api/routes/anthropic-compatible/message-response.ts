@@ -1,0 +1,26 @@
+import type { CompletionResult } from '../../../core/completions/completion-types.ts';
+import type { FinishReason } from '../../../core/providers/provider.ts';
+
+/** `msg_` and the run id, so an answer leads back to its run (also in x-soma-run-id). */
+export const messageId = (runId: string) => `msg_${runId}`;
+
+export function anthropicStopReason(reason: FinishReason): 'end_turn' | 'max_tokens' | 'tool_use' | 'refusal' {
+  if (reason === 'length') return 'max_tokens';
+  if (reason === 'tool_calls') return 'tool_use';
+  if (reason === 'content_filter') return 'refusal';
+  return 'end_turn';
+}
+
+/** A finished run as Anthropic's `message` object. */
+export function messageResponse(runId: string, result: CompletionResult) {
+  return {
+    id: messageId(runId),
+    type: 'message' as const,
+    role: 'assistant' as const,
+    model: result.modelId,
+    content: [{ type: 'text' as const, text: result.text }],
+    stop_reason: anthropicStopReason(result.finishReason),
+    stop_sequence: null,
+    usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
+  };
+}
