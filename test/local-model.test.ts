@@ -1,5 +1,8 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSse, type SseEvent } from './support/sse.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
@@ -127,6 +130,30 @@ describe('local model management', () => {
     expect(registered.body).toMatchObject({ provider: 'local', pricing: { input_per_mtok: 0, output_per_mtok: 0 } });
     const served = (await (await fetch(`${server.baseUrl}/models`)).json()) as { data: { id: string }[] };
     expect(served.data.map((m) => m.id)).toContain('local/smol-copy');
+  }, 60_000);
+
+  it('is what `somaagent models local` and `models add-local` speak to', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'soma-cli-'));
+    const cli = (args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+        const child = spawn(process.execPath, [fileURLToPath(new URL('../cli/bin/somaagent.mjs', import.meta.url)), ...args], {
+          env: { PATH: process.env.PATH, HOME: home, SOMAAGENT_CONFIG: join(home, 'config.json'), SOMAAGENT_API_KEY: p.adminKey, SOMAAGENT_BASE_URL: p.apiUrl, NO_COLOR: '1' },
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('error', fail);
+        child.on('close', (code) => done({ code, stdout, stderr }));
+      });
+    const listed = await cli(['models', 'local', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { data: { id: string }[] }).data.map((m) => m.id)).toContain(MODEL);
+    const refused = await cli(['models', 'add-local', server.defaultModelPath, '--name', 'cli-wrong', '--sha256', 'f'.repeat(64)]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/checksum_mismatch|sha256/);
+    const badKind = await cli(['models', 'add-local', server.defaultModelPath, '--kind', 'instruct']);
+    expect(badKind.code).not.toBe(0);
   }, 60_000);
 
   it('is for admins only', async () => {
