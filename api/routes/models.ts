@@ -9,6 +9,7 @@ import { requireAdmin } from '../middleware/auth.ts';
 import { parseInput } from '../validation.ts';
 import { pgInt } from '../../platform/db/pg-int.ts';
 import type { ModelJson } from '../schemas/models.ts';
+import type { InstalledModel, InstalledModels } from '../../core/local-models/installed-models.ts';
 
 export const MODEL_ID = /^[A-Za-z0-9._:/-]{1,200}$/;
 
@@ -57,12 +58,19 @@ function modelId(raw: unknown): string {
   return id;
 }
 
-export function modelsRouter(deps: { store: ModelRegistryStore; cache: ModelRegistryCache }): Router {
+/** Adds the installed file's facts to a local model served from this machine's state folder. */
+function withLocalFile(json: ModelJson, installed: readonly InstalledModel[]): ModelJson {
+  const file = json.provider === 'local' ? installed.find((m) => m.name === json.provider_model) : undefined;
+  return file ? { ...json, local: { kind: file.kind, source: file.source, size_bytes: file.size_bytes, sha256: file.sha256 } } : json;
+}
+
+export function modelsRouter(deps: { store: ModelRegistryStore; cache: ModelRegistryCache; installed?: InstalledModels }): Router {
   const router = Router();
+  const installedList = async () => (await deps.installed?.list()) ?? [];
 
   router.get('/v1/models', async (_req, res) => {
-    const models = await deps.cache.models();
-    res.json({ object: 'list', data: models.filter((m) => m.enabled).map(modelJson) });
+    const [models, installed] = await Promise.all([deps.cache.models(), installedList()]);
+    res.json({ object: 'list', data: models.filter((m) => m.enabled).map((m) => withLocalFile(modelJson(m), installed)) });
   });
 
   // Ids with a slash (local/llama3.2) are sent URL-encoded: /v1/models/local%2Fllama3.2
@@ -70,7 +78,7 @@ export function modelsRouter(deps: { store: ModelRegistryStore; cache: ModelRegi
     const id = modelId(req.params.modelId);
     const model = await deps.cache.get(id);
     if (!model) throw notFound('model_not_found', `No model "${id}" in the registry.`);
-    res.json(modelJson(model));
+    res.json(withLocalFile(modelJson(model), await installedList()));
   });
 
   router.put('/v1/admin/models/:modelId', requireAdmin, async (req, res) => {

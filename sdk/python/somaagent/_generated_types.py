@@ -429,7 +429,7 @@ class _ModelRequired(TypedDict):
 
 
 class Model(_ModelRequired, total=False):
-    pass
+    local: Dict[str, Any]
 
 
 class _ModelInputRequired(TypedDict):

@@ -61,7 +61,7 @@ from .memory import (
     SearchResults,
     SearchSource,
 )
-from .models import Model, ModelCapabilities, ModelCapabilitiesParam, ModelPricing, ModelPricingParam
+from .models import Model, ModelCapabilities, ModelCapabilitiesParam, ModelLocalFile, ModelPricing, ModelPricingParam
 from .policies import Policy, PolicyDeleted, PolicyParametersParam
 from .prompts import ChatMessage, LabelEvent, PromptDiff, PromptLabel, PromptRender, PromptTemplate, PromptTemplateVersion
 from .rag import RagAnswer, RagCitation, RagPassage
@@ -139,6 +139,7 @@ __all__ = [
     "Model",
     "ModelCapabilities",
     "ModelCapabilitiesParam",
+    "ModelLocalFile",
     "ModelPricing",
     "ModelPricingParam",
     "ChatMessage",

@@ -7,7 +7,7 @@ from typing import Literal, Optional, TypedDict
 
 from .._models import BaseModel
 
-__all__ = ["Model", "ModelCapabilities", "ModelPricing", "ModelCapabilitiesParam", "ModelPricingParam"]
+__all__ = ["Model", "ModelCapabilities", "ModelPricing", "ModelLocalFile", "ModelCapabilitiesParam", "ModelPricingParam"]
 
 
 class ModelCapabilitiesParam(TypedDict):
@@ -38,6 +38,17 @@ class ModelPricing(BaseModel):
 
 
 @dataclass
+class ModelLocalFile(BaseModel):
+    """The installed GGUF file of a local model: where it came from, its size and checksum."""
+
+    kind: Literal["chat", "base"]
+    source: str
+    """``pypi:<package>==<version>`` or the path the file was added from."""
+    size_bytes: int
+    sha256: str
+
+
+@dataclass
 class Model(BaseModel):
     id: str
     """``gpt-4o-mini``, ``claude-...``, ``local/llama3.2``, ..."""
@@ -58,3 +69,5 @@ class Model(BaseModel):
     """OpenAI's model object field: unix seconds of the last update."""
     owned_by: Optional[str] = None
     """OpenAI's model object field: the provider that serves the model."""
+    local: Optional[ModelLocalFile] = None
+    """Only on ``local/*`` models whose GGUF is installed on the server's machine."""

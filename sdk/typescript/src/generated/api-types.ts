@@ -679,6 +679,13 @@ export interface Model {
   updated_at: string;
   created: number;
   owned_by: string;
+  /** The installed GGUF file of a local model: where it came from, its size and checksum. */
+  local?: {
+    kind: "chat" | "base";
+    source: string;
+    size_bytes: number;
+    sha256: string;
+  };
 }
 
 export interface ModelInput {
