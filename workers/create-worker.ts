@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createCompletionActivities } from '../activities/completion/create-completion-activities.ts';
@@ -8,6 +9,8 @@ import { createMemoryActivities } from '../activities/memory/create-memory-activ
 import type { Services } from '../composition/services.ts';
 import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts';
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
+import { createAlertActivities } from '../activities/ops/create-alert-activities.ts';
+import { createAlertIntake } from '../core/ops/alert-intake.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -53,6 +56,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       search: services.memorySearch,
     }),
     ...createExperimentActivities({ experiments: services.prompts.experiments, templates: services.prompts.templates }),
+    // The anomaly detector raises alerts through the same intake as Alertmanager's webhook.
+    ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),
   };
   return Worker.create({
     connection: deps.connection,

@@ -5,3 +5,4 @@ export { promptExperiment } from './prompt-experiment.ts';
 export { ingestDocuments } from './ingest-documents.ts';
 export { memoryIndexer } from './memory-indexer.ts';
 export { rag } from './rag.ts';
+export { alert } from './alert.ts';

@@ -11,4 +11,8 @@ export const MODEL = defineSearchAttributeKey('SomaModel', SearchAttributeType.K
 /** `name@version` of the prompt template a completion was rendered from. */
 export const PROMPT = defineSearchAttributeKey('SomaPrompt', SearchAttributeType.KEYWORD);
 
-export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL, PROMPT] as const;
+/** The SLO an `alert` run is about (its `slo` label), and the alert's severity (`page`, `ticket`). */
+export const SLO = defineSearchAttributeKey('SomaSlo', SearchAttributeType.KEYWORD);
+export const SEVERITY = defineSearchAttributeKey('SomaSeverity', SearchAttributeType.KEYWORD);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL, PROMPT, SLO, SEVERITY] as const;
