@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { CompletionResult } from '../core/completions/completion-types.ts';
+import type { ToolCallDelta } from '../core/providers/tool-calling.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import type { RunStreamEvent } from '../stores/run-streams/run-stream-events.ts';
 import { ApiError, type ErrorBody } from './api-error.ts';
@@ -36,6 +37,8 @@ export interface StreamCompletionOptions {
 export interface StreamFormat {
   open(run: { id: string; model: string; requestedModel: string }): string;
   delta(text: string): string;
+  /** A piece of a tool call (streams of requests with tools). */
+  toolCallDelta(delta: ToolCallDelta): string;
   /** A new attempt replaces the text so far (`discard_text`: some of it was already sent). */
   replaced(event: 'retry' | 'fallback', fields: Record<string, unknown> & { discard_text: boolean }): string;
   result(body: unknown, result: CompletionResult): string;
@@ -44,10 +47,11 @@ export interface StreamFormat {
 
 const sse = (event: string, data: unknown) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 
-/** Our own format: named events `run`, `delta`, `retry`, `fallback`, `completion`, `error`. */
+/** Our own format: named events `run`, `delta`, `tool_call_delta`, `retry`, `fallback`, `completion`, `error`. */
 export const somaStreamFormat: StreamFormat = {
   open: (run) => sse('run', { id: run.id, object: 'run', kind: 'completion', model: run.model, requested_model: run.requestedModel }),
   delta: (text) => sse('delta', { text }),
+  toolCallDelta: (delta) => sse('tool_call_delta', { index: delta.index, ...(delta.id !== undefined && { id: delta.id }), ...(delta.name !== undefined && { name: delta.name }), arguments_delta: delta.argumentsDelta }),
   replaced: (event, fields) => sse(event, fields),
   result: (body) => sse('completion', body),
   error: (status, body) => sse('error', { status, ...body }),
@@ -102,6 +106,11 @@ export async function streamCompletion(options: StreamCompletionOptions): Promis
       case 'delta':
         textSent = true;
         write(format.delta(event.text));
+        break;
+      case 'tool_call_delta':
+        // Calls streamed so far belong to this attempt as its text does: a retry discards them.
+        textSent = true;
+        write(format.toolCallDelta(event.delta));
         break;
       case 'attempt_failed':
         failure = { model: event.model, fallbackDepth: event.fallbackDepth, error: event.error };

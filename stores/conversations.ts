@@ -12,7 +12,15 @@ export interface Conversation {
   updatedAt: Date;
 }
 
-export interface StoredMessage extends ChatMessage {
+/**
+ * The roles a stored row can hold (the table's CHECK). Tool turns are kept by the completion
+ * activity's encoding (activities/completion/conversation-turns.ts), not as a role of their own.
+ */
+export type StoredRole = Exclude<ChatMessage['role'], 'tool'>;
+
+export interface StoredMessage {
+  role: StoredRole;
+  content: string;
   id: string;
   conversationId: string;
   seq: number;
@@ -34,7 +42,7 @@ interface MessageRow {
   id: string;
   conversation_id: string;
   seq: number;
-  role: ChatMessage['role'];
+  role: StoredRole;
   content: string;
   run_id: string | null;
   metadata: Record<string, unknown>;
@@ -55,7 +63,9 @@ const toMessage = (r: MessageRow): StoredMessage => ({
 const CONVERSATION = 'id, tenant_id, title, metadata, created_at, updated_at';
 const MESSAGE = 'id, conversation_id, seq, role, content, run_id, metadata, created_at';
 
-export interface NewMessage extends ChatMessage {
+export interface NewMessage {
+  role: StoredRole;
+  content: string;
   metadata?: Record<string, unknown>;
 }
 

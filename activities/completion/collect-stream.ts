@@ -3,7 +3,7 @@ import { ProviderError } from '../../core/providers/provider-error.ts';
 import type { StreamRelay } from './stream-relay.ts';
 
 export interface StreamedResult extends GenerateResult {
-  /** From the start of the call to the first text delta; null when the answer had no text. */
+  /** From the start of the call to the first text or tool-call delta; null when the answer had neither. */
   ttftMs: number | null;
 }
 
@@ -17,8 +17,20 @@ export async function collectStream(provider: Provider, request: GenerateRequest
       ttftMs ??= performance.now() - started;
       text += part.text;
       relay.push({ type: 'delta', text: part.text });
+    } else if (part.type === 'tool-call-delta') {
+      // A call is the answer's first output as much as text is.
+      ttftMs ??= performance.now() - started;
+      relay.push({ type: 'tool_call_delta', delta: part.delta });
     } else {
-      return { text, usage: part.usage, finishReason: part.finishReason, model: part.model, simulated: part.simulated, ttftMs };
+      return {
+        text,
+        usage: part.usage,
+        finishReason: part.finishReason,
+        model: part.model,
+        simulated: part.simulated,
+        ...(part.toolCalls && part.toolCalls.length > 0 && { toolCalls: part.toolCalls }),
+        ttftMs,
+      };
     }
   }
   // Providers promise a finish part; a stream without one was cut off.

@@ -10,6 +10,7 @@ import { isRetryable, type ProviderErrorKind, type ProviderFailureKind } from '.
 import type { GenerateResult } from '../../core/providers/provider.ts';
 import type { ProviderSet } from '../../core/providers/provider-set.ts';
 import { costUsd } from '../../core/routing/model-spec.ts';
+import { toStoredTurn } from '../../core/completions/conversation-turns.ts';
 import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import type { BreakerGate } from './breaker-gate.ts';
 import { collectStream } from './collect-stream.ts';
@@ -147,7 +148,8 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
 
     /** Idempotent by run id; a conversation deleted meanwhile is simply not written to. */
     async appendToConversation(input: { tenantId: string; conversationId: string; runId: string; messages: ChatMessage[] }): Promise<void> {
-      const stored = await deps.conversations.append(input.tenantId, input.conversationId, input.messages, input.runId);
+      // Tool turns travel in row metadata (conversation-turns.ts).
+      const stored = await deps.conversations.append(input.tenantId, input.conversationId, input.messages.map(toStoredTurn), input.runId);
       if (stored) deps.onMessages?.(input.tenantId, stored);
     },
   };

@@ -22,7 +22,10 @@ export function createStreamRelay(bus: RunStreamBus, runId: string, onError: (er
     for (const event of queue) {
       const last = merged.at(-1);
       if (event.type === 'delta' && last?.type === 'delta') merged[merged.length - 1] = { type: 'delta', text: last.text + event.text };
-      else merged.push(event);
+      // Argument text of the same call merges too; a piece that opens a call (id, name) stays its own.
+      else if (event.type === 'tool_call_delta' && last?.type === 'tool_call_delta' && last.delta.index === event.delta.index && event.delta.id === undefined && event.delta.name === undefined) {
+        merged[merged.length - 1] = { type: 'tool_call_delta', delta: { ...last.delta, argumentsDelta: last.delta.argumentsDelta + event.delta.argumentsDelta } };
+      } else merged.push(event);
     }
     queue = [];
     return merged;

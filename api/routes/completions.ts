@@ -21,6 +21,7 @@ import type { OpenBreakers } from '../../core/routing/open-breakers.ts';
 import type { RouteCandidate, RouteDecision } from '../../core/routing/route-decision-types.ts';
 import type { CompletionJson } from '../schemas/completions.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
+import { fromStoredTurn } from '../../core/completions/conversation-turns.ts';
 import { CollectionSchema } from './memory.ts';
 import type { ConversationStore } from '../../stores/conversations.ts';
 import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
@@ -212,7 +213,7 @@ export async function prepareCompletion(
     // System messages steer this request; the conversation keeps what was said.
     conversation = { id: body.conversation, append: messages.filter((m) => m.role !== 'system') };
     const system = messages.filter((m) => m.role === 'system');
-    messages = [...system, ...history.map((m) => ({ role: m.role, content: m.content })), ...conversation.append];
+    messages = [...system, ...history.map(fromStoredTurn), ...conversation.append];
   }
   const input: CompletionInput = {
     ...(await planCompletion(deps, { tenantId, keyId }, body, messages)),

@@ -3,11 +3,21 @@
  * workflow bundle stays free of runtime dependencies.
  */
 import type { ChatMessage, FinishReason, ProviderId, Usage } from '../providers/provider.ts';
+import type { ResponseFormat, ToolCall, ToolChoice, ToolDefinition } from '../providers/tool-calling.ts';
 import type { PromptReference } from '../prompts/prompt-types.ts';
 import type { RouteDecision } from '../routing/route-decision-types.ts';
 import type { SearchSource } from '../memory/memory-types.ts';
 
-export type { ChatMessage, FinishReason, ProviderId, Usage };
+export type { ChatMessage, FinishReason, ProviderId, ResponseFormat, ToolCall, ToolChoice, ToolDefinition, Usage };
+
+/** What a request offers the model to call, and how it wants the answer shaped. */
+export interface ToolOptions {
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** False: at most one call per turn. */
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
+}
 
 export interface CompletionParameters {
   maxTokens?: number;
@@ -31,7 +41,7 @@ export interface ModelCandidate {
   breakerOpen?: boolean;
 }
 
-export interface CompletionInput {
+export interface CompletionInput extends ToolOptions {
   tenantId: string;
   /** What the caller asked for: a model id, `auto`, or the first of an explicit list. */
   requestedModel: string;
@@ -91,7 +101,7 @@ export interface BudgetDowngrade {
 }
 
 /** What the activity needs for one candidate. */
-export interface ModelCallInput {
+export interface ModelCallInput extends ToolOptions {
   tenantId: string;
   runId: string;
   requestedModel: string;
@@ -116,6 +126,8 @@ export interface ModelCallResult {
   attempt: number;
   /** USD at the registry's prices; 0 for models without a price. */
   costUsd: number;
+  /** The calls the model asked for (finishReason `tool_calls`); absent when none. */
+  toolCalls?: ToolCall[];
 }
 
 /** One candidate's part in a run, for the response and the Web UI reader. */

@@ -5,8 +5,15 @@ import type { Pool } from '../../platform/db/pool.ts';
 import { filterToSql } from '../../stores/vectors/metadata-filter-sql.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
 import type { Embedder } from '../embeddings/embedder.ts';
+import { createBm25, DEFAULT_BM25, type Bm25Parameters } from './bm25.ts';
+import { DEFAULT_FUSION, fuse, type FusionOptions, type RankedList } from './fusion.ts';
 
-export type SearchMode = 'hybrid' | 'dense' | 'keyword';
+/**
+ * `keyword` is Okapi BM25 (core/memory/bm25.ts). `keyword_tsrank` is the ranking this platform
+ * used before it (Postgres ts_rank: term frequency with length normalisation, no IDF), kept
+ * only so the evaluation can show it beside BM25; the API does not offer it.
+ */
+export type SearchMode = 'hybrid' | 'dense' | 'keyword' | 'keyword_tsrank';
 
 export interface SearchRequest {
   tenantId: string;
@@ -22,6 +29,12 @@ export interface SearchRequest {
   to?: Date | undefined;
   /** Over the documents' own metadata. */
   metadata?: MetadataFilter | undefined;
+  /** BM25's k1 and b (DEFAULT_BM25 when not given). */
+  bm25?: Bm25Parameters | undefined;
+  /** How hybrid search fuses the two lists (DEFAULT_FUSION when not given). */
+  fusion?: Partial<FusionOptions> | undefined;
+  /** Candidates each list contributes to a hybrid search (default max(4k, 40)). */
+  candidates?: number | undefined;
 }
 
 export interface SearchHit {
@@ -35,17 +48,14 @@ export interface SearchHit {
 }
 
 /**
- * The query's terms (stemmed, stop words dropped) ORed, as BM25 scores any matching term:
- * ANDing every word of a natural-language question finds almost nothing. The text rewritten is
- * Postgres's own rendering of plainto_tsquery (lexemes quoted), so it always parses again. A
- * query of stop words only ("the", "?") has no lexeme (numnode 0): the query is NULL and matches
- * nothing, so keyword search finds nothing and hybrid search is the dense list alone.
+ * For keyword_tsrank only: the query's terms ORed (ANDing every word of a question finds almost
+ * nothing). The text rewritten is Postgres's own rendering of plainto_tsquery, so it always
+ * parses again; a query of stop words only has no lexeme and matches nothing.
  */
 const ANY_TERM = `(SELECT CASE WHEN numnode(t.terms) = 0 THEN NULL ELSE replace(t.terms::text, ' & ', ' | ')::tsquery END AS query
                      FROM (SELECT plainto_tsquery('english', $2) AS terms) AS t)`;
 
-/** Reciprocal rank fusion's constant: 60, as in Cormack et al. and most hybrid engines. */
-export const RRF_K = 60;
+export { RRF_K } from './fusion.ts';
 
 /** Moves document-metadata fields under `meta.`, where chunk vectors keep them. */
 function prefixed(filter: MetadataFilter): MetadataFilter {
@@ -64,14 +74,16 @@ export interface MemorySearchDeps {
 }
 
 /**
- * Search over a tenant's documents and conversations: dense (the vector store), keyword
- * (Postgres full text over any of the query's terms, ranked with ts_rank — BM25-like: term
- * frequency with document-length normalisation), or both fused with reciprocal rank fusion.
+ * Search over a tenant's documents and conversations: dense (the vector store, cosine
+ * similarity), keyword (Okapi BM25 over per-tenant, per-collection term statistics in
+ * Postgres), or both fused (core/memory/fusion.ts). A hit's score is its cosine similarity,
+ * its BM25 score, or its fused score.
  */
 export function createMemorySearch(deps: MemorySearchDeps) {
   const seconds = (d: Date) => Math.floor(d.getTime() / 1000);
+  const bm25 = createBm25(deps.pool);
 
-  async function dense(req: SearchRequest, limit: number): Promise<string[]> {
+  async function dense(req: SearchRequest, limit: number): Promise<RankedList> {
     const scopes: MetadataFilter[] = [];
     if (req.documents) {
       const f: MetadataFilter = { kind: 'chunk' };
@@ -85,13 +97,26 @@ export function createMemorySearch(deps: MemorySearchDeps) {
       if (req.from || req.to) f.created_at = { ...(req.from && { $gte: seconds(req.from) }), ...(req.to && { $lte: seconds(req.to) }) };
       scopes.push(f);
     }
-    if (scopes.length === 0) return [];
+    if (scopes.length === 0) return { ids: [], scores: [] };
     const [vector] = await deps.embedder.embed([req.query]);
     const matches = await deps.vectors.query(req.tenantId, { vector: Array.from(vector!), topK: limit, filter: scopes.length === 1 ? scopes[0]! : { $or: scopes } });
-    return matches.map((m) => m.id);
+    return { ids: matches.map((m) => m.id), scores: matches.map((m) => m.score) };
   }
 
-  async function keyword(req: SearchRequest, limit: number): Promise<string[]> {
+  /** BM25 over chunks and messages; each scope scores with its own statistics. */
+  async function keyword(req: SearchRequest, limit: number): Promise<RankedList> {
+    const parameters = req.bm25 ?? DEFAULT_BM25;
+    const [chunks, messages] = await Promise.all([
+      req.documents ? bm25.chunks({ tenantId: req.tenantId, query: req.query, limit, collections: req.collections, metadata: req.metadata, parameters }) : [],
+      req.conversations
+        ? bm25.messages({ tenantId: req.tenantId, query: req.query, limit, conversationId: req.conversationId, role: req.role, from: req.from, to: req.to, parameters })
+        : [],
+    ]);
+    const ranked = [...chunks, ...messages].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, limit);
+    return { ids: ranked.map((r) => r.id), scores: ranked.map((r) => r.score) };
+  }
+
+  async function tsrank(req: SearchRequest, limit: number): Promise<RankedList> {
     const ranked: Array<{ id: string; rank: number }> = [];
     if (req.documents) {
       const params: unknown[] = [req.tenantId, req.query, req.collections?.length ? req.collections : null, limit];
@@ -117,7 +142,8 @@ export function createMemorySearch(deps: MemorySearchDeps) {
       );
       ranked.push(...rows);
     }
-    return ranked.sort((a, b) => Number(b.rank) - Number(a.rank)).slice(0, limit).map((r) => r.id);
+    const top = ranked.sort((a, b) => Number(b.rank) - Number(a.rank)).slice(0, limit);
+    return { ids: top.map((r) => r.id), scores: top.map((r) => Number(r.rank)) };
   }
 
   async function hydrate(tenantId: string, ids: string[]): Promise<Map<string, { text: string; source: SearchSource }>> {
@@ -131,7 +157,7 @@ export function createMemorySearch(deps: MemorySearchDeps) {
     for (const r of chunks.rows) {
       out.set(r.id, { text: r.text, source: { type: 'document', document_id: r.document_id, source: r.source, title: r.title, collection: r.collection, seq: r.seq, heading_path: r.heading_path } });
     }
-    const messages = await deps.pool.query<{ id: string; content: string; conversation_id: string; role: ChatRole; seq: number; created_at: Date }>(
+    const messages = await deps.pool.query<{ id: string; content: string; conversation_id: string; role: Exclude<ChatRole, 'tool'>; seq: number; created_at: Date }>(
       'SELECT id, content, conversation_id, role, seq, created_at FROM conversation_messages WHERE tenant_id = $1 AND id = ANY($2::text[])',
       [tenantId, ids],
     );
@@ -141,28 +167,28 @@ export function createMemorySearch(deps: MemorySearchDeps) {
     return out;
   }
 
+  const empty: RankedList = { ids: [], scores: [] };
+
   return {
     async search(req: SearchRequest): Promise<SearchHit[]> {
       // Fusion needs more candidates than it returns: a hit ranked low in one list may win.
-      const pool = req.mode === 'hybrid' ? Math.max(req.k * 4, 40) : req.k;
-      const [denseIds, keywordIds] = await Promise.all([
-        req.mode === 'keyword' ? Promise.resolve([]) : dense(req, pool),
-        req.mode === 'dense' ? Promise.resolve([]) : keyword(req, pool),
+      const limit = req.mode === 'hybrid' ? Math.max(req.candidates ?? Math.max(req.k * 4, 40), req.k) : req.k;
+      const [denseList, keywordList] = await Promise.all([
+        req.mode === 'dense' || req.mode === 'hybrid' ? dense(req, limit) : Promise.resolve(empty),
+        req.mode === 'keyword' || req.mode === 'hybrid' ? keyword(req, limit) : req.mode === 'keyword_tsrank' ? tsrank(req, limit) : Promise.resolve(empty),
       ]);
-      const scores = new Map<string, { score: number; ranks: SearchHit['ranks'] }>();
-      const add = (ids: string[], list: 'dense' | 'keyword') =>
-        ids.forEach((id, i) => {
-          const entry = scores.get(id) ?? { score: 0, ranks: {} };
-          entry.ranks[list] = i + 1;
-          entry.score += 1 / (RRF_K + i + 1);
-          scores.set(id, entry);
+      // One list alone keeps its own order (rank fusion of one list is that list).
+      const ordered = fuse(denseList, keywordList, req.mode === 'hybrid' ? { ...DEFAULT_FUSION, ...req.fusion } : { ...DEFAULT_FUSION, method: 'rrf' })
+        .slice(0, req.k)
+        .map((e) => {
+          // A single list keeps its own score (cosine, BM25); only a fused list has a fused one.
+          if (req.mode === 'hybrid') return e;
+          const list = req.mode === 'dense' ? denseList : keywordList;
+          return { ...e, score: list.scores[list.ids.indexOf(e.id)]! };
         });
-      add(denseIds, 'dense');
-      add(keywordIds, 'keyword');
-      const ordered = [...scores.entries()].sort((a, b) => b[1].score - a[1].score || a[0].localeCompare(b[0])).slice(0, req.k);
-      const found = await hydrate(req.tenantId, ordered.map(([id]) => id));
+      const found = await hydrate(req.tenantId, ordered.map((e) => e.id));
       // A vector whose row was deleted meanwhile is dropped rather than shown without text.
-      return ordered.flatMap(([id, { score, ranks }]) => {
+      return ordered.flatMap(({ id, score, ranks }) => {
         const row = found.get(id);
         return row ? [{ id, text: row.text, score: Number(score.toFixed(6)), ranks, source: row.source }] : [];
       });

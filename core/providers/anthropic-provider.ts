@@ -5,6 +5,8 @@ import type { ProviderAdapter } from './provider-adapter.ts';
 import type { FinishReason, GenerateRequest, GenerateResult, Provider, StreamPart, Usage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
 import { isSimulatedResponse } from './simulated-header.ts';
+import { createToolCallAssembler } from './tool-call-assembler.ts';
+import { anthropicMessages, anthropicToolParams, toolCallsOf, wantsJson } from './anthropic-tool-mapping.ts';
 
 export interface AnthropicProviderOptions {
   apiKey: string;
@@ -68,10 +70,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
   function params(request: GenerateRequest) {
     // Anthropic takes instructions as a top-level `system`, not as a message.
     const system = request.messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n\n');
-    const messages: Anthropic.MessageParam[] = [];
-    for (const message of request.messages) {
-      if (message.role !== 'system') messages.push({ role: message.role, content: message.content });
-    }
+    const messages = anthropicMessages(request.messages);
     return {
       model: request.model,
       max_tokens: request.maxTokens ?? options.defaultMaxTokens ?? DEFAULT_MAX_TOKENS,
@@ -80,6 +79,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.topP !== undefined && { top_p: request.topP }),
       ...(request.stop !== undefined && request.stop.length > 0 && { stop_sequences: request.stop }),
+      ...anthropicToolParams(request),
     };
   }
 
@@ -93,12 +93,18 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
           .withResponse();
         let text = '';
         for (const block of data.content) if (block.type === 'text') text += block.text;
+        const calls = toolCallsOf(data.content);
+        const json = wantsJson(request);
+        // A JSON answer arrives as the forced tool's input: it is the text, not a call.
+        if (json) text = calls[0]?.arguments ?? text;
+        const toolCalls = json ? [] : calls;
         return {
           text,
           usage: { inputTokens: inputTokensOf(data.usage), outputTokens: data.usage.output_tokens },
-          finishReason: finishReasonOf(data.stop_reason),
+          finishReason: json && data.stop_reason === 'tool_use' ? 'stop' : finishReasonOf(data.stop_reason),
           model: data.model,
           simulated: options.simulated === true || isSimulatedResponse(response.headers),
+          ...(toolCalls.length > 0 && { toolCalls }),
         };
       } catch (error) {
         throw toProviderFailure('anthropic', error, request.signal, classifyAnthropicError);
@@ -111,6 +117,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       let stopReason: Anthropic.StopReason | null = null;
       let stopped = false;
       let simulated = options.simulated === true;
+      const json = wantsJson(request);
+      const assembler = createToolCallAssembler();
+      // Content block index -> position among this answer's calls.
+      const callIndex = new Map<number, number>();
       try {
         const { data: events, response } = await client.messages
           .create({ ...params(request), stream: true }, { signal: request.signal })
@@ -123,8 +133,26 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
               usage.inputTokens = inputTokensOf(event.message.usage);
               usage.outputTokens = event.message.usage.output_tokens;
               break;
+            case 'content_block_start':
+              if (event.content_block.type === 'tool_use' && !json) {
+                const delta = { index: callIndex.size, id: event.content_block.id, name: event.content_block.name, argumentsDelta: '' };
+                callIndex.set(event.index, delta.index);
+                assembler.add(delta);
+                yield { type: 'tool-call-delta', delta };
+              }
+              break;
             case 'content_block_delta':
               if (event.delta.type === 'text_delta') yield { type: 'text-delta', text: event.delta.text };
+              if (event.delta.type === 'input_json_delta') {
+                const index = callIndex.get(event.index);
+                // The forced JSON tool's input is the answer's text (anthropic-tool-mapping.ts).
+                if (json) yield { type: 'text-delta', text: event.delta.partial_json };
+                else if (index !== undefined) {
+                  const delta = { index, argumentsDelta: event.delta.partial_json };
+                  assembler.add(delta);
+                  yield { type: 'tool-call-delta', delta };
+                }
+              }
               break;
             case 'message_delta':
               // Counts in message_delta are cumulative totals, not increments.
@@ -143,7 +171,9 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
       request.signal?.throwIfAborted();
       if (!stopped) throw new ProviderError('anthropic', 'connection', 'anthropic: stream ended before message_stop');
-      yield { type: 'finish', usage, finishReason: finishReasonOf(stopReason), model, simulated };
+      const toolCalls = assembler.calls();
+      const finishReason = json && stopReason === 'tool_use' ? 'stop' : finishReasonOf(stopReason);
+      yield { type: 'finish', usage, finishReason, model, simulated, ...(toolCalls.length > 0 && { toolCalls }) };
     },
   };
 }

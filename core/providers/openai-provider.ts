@@ -8,6 +8,8 @@ import type { ProviderAdapter } from './provider-adapter.ts';
 import type { FinishReason, GenerateRequest, GenerateResult, Provider, ProviderId, StreamPart, Usage } from './provider.ts';
 import { ProviderError } from './provider-error.ts';
 import { isSimulatedResponse } from './simulated-header.ts';
+import { createToolCallAssembler } from './tool-call-assembler.ts';
+import { openAIMessage, openAIToolParams, toolCallsOf } from './openai-tool-mapping.ts';
 
 export interface OpenAIProviderOptions {
   /** Local servers rarely check it; any placeholder works there. */
@@ -72,11 +74,12 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
   function params(request: GenerateRequest) {
     return {
       model: request.model,
-      messages: request.messages.map((message): OpenAI.ChatCompletionMessageParam => ({ role: message.role, content: message.content })),
+      messages: request.messages.map(openAIMessage),
       ...(request.maxTokens !== undefined && (maxTokensParam === 'max_tokens' ? { max_tokens: request.maxTokens } : { max_completion_tokens: request.maxTokens })),
       ...(request.temperature !== undefined && { temperature: request.temperature }),
       ...(request.topP !== undefined && { top_p: request.topP }),
       ...(request.stop !== undefined && request.stop.length > 0 && { stop: request.stop }),
+      ...openAIToolParams(request),
     };
   }
 
@@ -89,12 +92,14 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           .create({ ...params(request), stream: false }, { signal: request.signal })
           .withResponse();
         const choice = data.choices[0];
+        const toolCalls = toolCallsOf(choice?.message.tool_calls);
         return {
           text: choice?.message.content ?? '',
           usage: usageOf(data.usage),
           finishReason: finishReasonOf(choice?.finish_reason),
           model: data.model,
           simulated: options.simulated === true || isSimulatedResponse(response.headers),
+          ...(toolCalls.length > 0 && { toolCalls }),
         };
       } catch (error) {
         throw toProviderFailure(id, error, request.signal, classifyOpenAIError);
@@ -106,6 +111,7 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       let usage: Usage = { inputTokens: 0, outputTokens: 0 };
       let finishReason: FinishReason | undefined;
       let simulated = options.simulated === true;
+      const assembler = createToolCallAssembler();
       try {
         const { data: chunks, response } = await client.chat.completions
           .create({ ...params(request), stream: true, stream_options: { include_usage: true } }, { signal: request.signal })
@@ -117,6 +123,16 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
           if (chunk.usage) usage = usageOf(chunk.usage);
           const choice = chunk.choices[0];
           if (choice?.delta.content) yield { type: 'text-delta', text: choice.delta.content };
+          for (const piece of choice?.delta.tool_calls ?? []) {
+            const delta = {
+              index: piece.index,
+              ...(piece.id && { id: piece.id }),
+              ...(piece.function?.name && { name: piece.function.name }),
+              argumentsDelta: piece.function?.arguments ?? '',
+            };
+            assembler.add(delta);
+            yield { type: 'tool-call-delta', delta };
+          }
           if (choice?.finish_reason) finishReason = finishReasonOf(choice.finish_reason);
         }
       } catch (error) {
@@ -127,7 +143,8 @@ export function createOpenAIProvider(options: OpenAIProviderOptions): Provider {
       if (finishReason === undefined) {
         throw new ProviderError(id, 'connection', `${id}: stream ended before a finish reason`);
       }
-      yield { type: 'finish', usage, finishReason, model, simulated };
+      const toolCalls = assembler.calls();
+      yield { type: 'finish', usage, finishReason, model, simulated, ...(toolCalls.length > 0 && { toolCalls }) };
     },
   };
 }

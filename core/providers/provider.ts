@@ -3,12 +3,20 @@
  * this shape to an official SDK call and back, and classify failures as ProviderError.
  */
 import type { RegisteredProviderId } from './provider-registry.ts';
+import type { ResponseFormat, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition } from './tool-calling.ts';
 
-export type ChatRole = 'system' | 'user' | 'assistant';
+export type { ResponseFormat, ToolCall, ToolCallDelta, ToolChoice, ToolDefinition };
+
+export type ChatRole = 'system' | 'user' | 'assistant' | 'tool';
 
 export interface ChatMessage {
   role: ChatRole;
+  /** Empty for an assistant turn that only calls tools. */
   content: string;
+  /** Assistant turns: the tools the model called (answered by later `tool` messages). */
+  toolCalls?: ToolCall[];
+  /** Tool messages: the id of the call this result answers. */
+  toolCallId?: string;
 }
 
 export interface GenerateRequest {
@@ -19,6 +27,11 @@ export interface GenerateRequest {
   temperature?: number;
   topP?: number;
   stop?: string[];
+  tools?: ToolDefinition[];
+  toolChoice?: ToolChoice;
+  /** False asks the model for at most one call per turn (vendors default to parallel). */
+  parallelToolCalls?: boolean;
+  responseFormat?: ResponseFormat;
   /** Aborts the HTTP call when the activity is cancelled or times out. */
   signal?: AbortSignal;
 }
@@ -39,11 +52,14 @@ export interface GenerateResult {
   model: string;
   /** True when the answer came from the provider emulator, so it is never mistaken for a real model. */
   simulated: boolean;
+  /** The calls the model asked for (finishReason `tool_calls`); absent or empty when none. */
+  toolCalls?: ToolCall[];
 }
 
 export type StreamPart =
   | { type: 'text-delta'; text: string }
-  | { type: 'finish'; usage: Usage; finishReason: FinishReason; model: string; simulated: boolean };
+  | { type: 'tool-call-delta'; delta: ToolCallDelta }
+  | { type: 'finish'; usage: Usage; finishReason: FinishReason; model: string; simulated: boolean; toolCalls?: ToolCall[] };
 
 export interface Provider {
   /** One of the registry's ids (provider-registry.ts). */

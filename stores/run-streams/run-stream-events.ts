@@ -3,7 +3,7 @@
  * workflow result stays the source of truth, and a subscriber that misses events still gets
  * the whole answer from it.
  */
-import type { ProviderId } from '../../core/providers/provider.ts';
+import type { ProviderId, ToolCallDelta } from '../../core/providers/provider.ts';
 
 interface AttemptRef {
   /** Registry id of the candidate. */
@@ -19,6 +19,8 @@ export type RunStreamEvent =
   /** A provider call begins: text after this belongs to it. */
   | ({ type: 'attempt' } & AttemptRef)
   | { type: 'delta'; text: string }
+  /** A piece of a tool call the model is making (the first piece of a call has its id and name). */
+  | { type: 'tool_call_delta'; delta: ToolCallDelta }
   /** The call failed (or its breaker skipped it); a retry or the next candidate may follow. */
   | ({ type: 'attempt_failed'; error: string } & AttemptRef)
   /** The call finished and every delta of it has been published. */

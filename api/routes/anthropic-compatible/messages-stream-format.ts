@@ -23,6 +23,8 @@ export function messagesStreamFormat(options: { runId: string }): StreamFormat {
         message: { id: messageId(options.runId), type: 'message', role: 'assistant', model: run.model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 0, output_tokens: 0 } },
       }) + event('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     delta: (text) => (ended ? '' : event('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } })),
+    // Tools are refused on this route until its request maps them (messages-request.ts).
+    toolCallDelta: () => '',
     replaced(_event, fields) {
       if (ended || !fields.discard_text) return '';
       return end(event('error', { type: 'error', error: { type: 'api_error', message: `The answer was interrupted and is being generated again (${String(fields.error)}); the text so far is void. The run goes on: GET /v1/runs/${options.runId} has its answer.` } }));

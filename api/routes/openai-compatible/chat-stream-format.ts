@@ -31,6 +31,8 @@ export function chatStreamFormat(options: { runId: string; created: number; incl
       return chunk({ role: 'assistant', content: '' }, null);
     },
     delta: (text) => (ended ? '' : chunk({ content: text }, null)),
+    // Tools are refused on this route until its request maps them (chat-request.ts).
+    toolCallDelta: () => '',
     replaced(_event, fields) {
       if (ended || !fields.discard_text) return '';
       ended = true;
