@@ -14,8 +14,10 @@
  *   - idempotencyKey = `${workflowId}:${callId}` (TOOL_IDEMPOTENCY_KEY below): stable across
  *     activity retries and worker crashes, so a retried attempt whose first attempt completed
  *     gets the recorded result back, and the downstream receives the same `Idempotency-Key`.
- *   - Tools with `executor: 'agent'` (start_agent) are NOT executed by executeTool: the agent
- *     workflow runs them as child workflows; executeTool answers ok:false `executed_by_workflow`.
+ *   - Tools with `executor: 'agent'` (start_agent, rag_answer) are NOT executed by executeTool:
+ *     the agent workflow runs them as child workflows (start_agent: another agent run;
+ *     rag_answer: the `rag` workflow with the agent's own planned model choice as `answer`);
+ *     executeTool answers ok:false `executed_by_workflow`.
  *   - `requiresApproval` is enforced by the agent workflow (wait for a signal before executeTool).
  *
  * Outcomes:
@@ -45,7 +47,7 @@ export function toolIdempotencyKey(workflowId: string, callId: string): string {
   return `${workflowId}:${callId}`;
 }
 
-/** The built-in tools. `start_agent` is declared in the registry but run by the agent workflow. */
+/** The built-in tools. `start_agent` and `rag_answer` are declared in the registry but run by the agent workflow. */
 export const BUILTIN_TOOLS = ['memory_search', 'rag_answer', 'render_prompt', 'start_agent'] as const;
 export type BuiltinToolName = (typeof BUILTIN_TOOLS)[number];
 
@@ -66,7 +68,7 @@ export interface ResolvedTool {
   kind: 'http' | 'builtin';
   /** The built-in it runs, for kind `builtin`. */
   builtin?: BuiltinToolName;
-  /** `activity`: call executeTool. `agent`: the agent workflow runs it itself (start_agent). */
+  /** `activity`: call executeTool. `agent`: the agent workflow runs it itself (start_agent, rag_answer). */
   executor: 'activity' | 'agent';
   /** Registry version resolved (0 for a built-in the tenant did not override). */
   version: number;

@@ -14,6 +14,11 @@ export interface OutboundRequest {
   body?: string | Uint8Array;
   /** The caller's cancellation (an activity's), on top of the policy's time limits. */
   signal?: AbortSignal;
+  /**
+   * The caller's own rule for every hop, redirects included, run before the hop is resolved or
+   * dialled (an HTTP tool's allowed hosts); throw an OutboundError to refuse.
+   */
+  checkTarget?: (url: URL) => void;
 }
 
 export interface OutboundResponse {
@@ -57,6 +62,7 @@ async function outboundFetch(input: string | URL, init: OutboundRequest, policy:
     for (let redirects = 0; ; redirects++) {
       signal.throwIfAborted();
       const checked = checkUrl(url, policy);
+      init.checkTarget?.(checked.url);
       const target = await untilAborted(resolveTarget(checked, policy), signal);
       const answer = await exchange(checked.url, target, { method, headers, body }, policy, signal);
       const location = answer.headers.location;
