@@ -25,10 +25,6 @@ import { createModelRegistryCache, type ModelRegistryCache } from '../stores/mod
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createTenantStore, type TenantStore } from '../stores/tenants.ts';
-import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
-import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
-import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
-import { createAgentStore, type AgentStore } from '../stores/agents.ts';
 import { createToolStore, type ToolStore } from '../stores/tools.ts';
 import { createTenantSecretStore, type TenantSecretStore } from '../stores/tenant-secrets.ts';
 import { createToolExecutionStore, type ToolExecutionStore } from '../stores/tool-executions.ts';
@@ -54,10 +50,6 @@ export interface ServicesDeps {
  * embedded worker shares one of each (one breaker cache, one stream bus, one embedder).
  */
 export interface Services {
-  /** The configuration the services were built from (activities plan model turns with it). */
-  env: Env;
-  /** The process's /metrics registry (the worker's workflow outcome counter goes there too). */
-  registry: Registry;
   providers: ProviderSet;
   /** The providers this deployment has, for model choice in the API. */
   availableProviders: ReadonlySet<ProviderId>;
@@ -87,16 +79,10 @@ export interface Services {
   metricsQueries: MetricsQueries;
   /** Streamed runs: workers publish tokens, the API subscribes. */
   streams: RunStreamBus;
-  /** Agent definitions (versions, labels) and the approval audit trail. */
-  agents: AgentStore;
   /** The tenant tool registry, its secrets (encrypted with a key derived from the payload keys) and the record of completed tool calls. */
   tools: ToolStore;
   secrets: TenantSecretStore;
   toolExecutions: ToolExecutionStore;
-  /** Measured outcomes the learned router trains on, feedback on runs, and the tenant's trained router versions. */
-  outcomes: OutcomeStore;
-  runFeedback: RunFeedbackStore;
-  routerVersions: RouterVersionStore;
   /** Flushes the metrics sink and closes the stream bus; call after the worker stopped. */
   close(): Promise<void>;
 }
@@ -111,8 +97,6 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
   const metricsSink = createMetricsSink({ env, pool, registry: deps.registry, logger });
   const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
   return {
-    env,
-    registry: deps.registry,
     providers,
     availableProviders: new Set(providers.keys()),
     tenants: createTenantStore(pool),
@@ -134,11 +118,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     indexTrigger: createMemoryIndexTrigger(deps.client, env.TEMPORAL_TASK_QUEUE),
     metricsSink,
     metricsQueries: createMetricsQueries({ env, pool }),
-    outcomes: createOutcomeStore(pool),
-    runFeedback: createRunFeedbackStore(pool),
-    routerVersions: createRouterVersionStore(pool),
     streams,
-    agents: createAgentStore(pool),
     tools: createToolStore(pool),
     secrets: createTenantSecretStore(pool, payloadKeysFromEnv(env).ring),
     toolExecutions: createToolExecutionStore(pool),

@@ -7,14 +7,11 @@ import { createExperimentActivities } from '../activities/prompts/create-experim
 import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
 import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import { createToolActivities } from '../activities/tools/create-tool-activities.ts';
-import { createAgentActivities } from '../activities/agents/create-agent-activities.ts';
 import type { Services } from '../composition/services.ts';
 import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts';
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 import { createAlertActivities } from '../activities/ops/create-alert-activities.ts';
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
-import { createAnomalyActivities } from '../activities/ops/anomaly-activities.ts';
-import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -68,20 +65,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       search: services.memorySearch,
       renderer: services.prompts.renderer,
     }),
-    ...createAgentActivities({
-      plan: { env: services.env, availableProviders: services.availableProviders, models: services.models, budgets: services.budgets, policies: services.policies, openBreakers: services.openBreakers },
-      agents: services.agents,
-      prompts: services.prompts.renderer,
-    }),
     // The anomaly detector raises alerts through the same intake as Alertmanager's webhook.
     ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),
-    // The scheduled anomaly scan reads the metrics store (and Prometheus when configured).
-    ...createAnomalyActivities({
-      metrics: services.metricsQueries,
-      ...(services.env.ANOMALY_PROMETHEUS_URL && {
-        prometheus: { outbound: services.memory.outbound, baseUrl: services.env.ANOMALY_PROMETHEUS_URL, queries: services.env.ANOMALY_PROMQL },
-      }),
-    }),
   };
   return Worker.create({
     connection: deps.connection,
@@ -90,9 +75,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities,
     dataConverter: deps.dataConverter,
     // Bad data fails its step at once; everything else retries within the workflow's bound.
-    // Every run's outcome is counted for the workflow success SLOs (infra/slo/).
-    interceptors: { activity: [failFastOnBadData], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
-    sinks: workflowOutcomeSinks(services.registry),
+    interceptors: { activity: [failFastOnBadData] },
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.tuning,
   });
