@@ -9,7 +9,7 @@ import { EmbeddingDimensionError, type Embedder } from '../../core/embeddings/em
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { ConfigError } from '../../platform/config.ts';
 import type { OutboundClient } from '../../platform/outbound/outbound-client.ts';
-import { approximateTokens, chunkBlocks } from '../../core/memory/chunker.ts';
+import { approximateTokens, chunkBlocks, embeddingText } from '../../core/memory/chunker.ts';
 import { documentBlocks, mimeOf } from '../../core/memory/document-text.ts';
 import { fetchDocument } from '../../core/memory/fetch-document.ts';
 import type { MemorySearch } from '../../core/memory/memory-search.ts';
@@ -25,9 +25,26 @@ export interface MemoryActivityDeps {
   search: MemorySearch;
   /** Every URL fetch goes through it (the outbound request policy). */
   outbound: OutboundClient;
-  /** Most tokens per chunk; below the embedding model's input limit. */
+  /**
+   * Most tokens the model reads per chunk (heading line and special tokens included), capped at
+   * the model's window. Default: the whole window (CHUNKING_DEFAULTS).
+   */
   chunkTokens?: number;
   overlapTokens?: number;
+  /** Embed each chunk under its heading path (default CHUNKING_DEFAULTS.titlePrefix). */
+  titlePrefix?: boolean;
+}
+
+/**
+ * Chosen by measurement on the development set (`npm run eval:retrieval` with CHUNK_TOKENS,
+ * CHUNK_OVERLAP, CHUNK_TITLE_PREFIX; docs/docs/memory/documents-and-search.md has the table).
+ */
+export const CHUNKING_DEFAULTS = { chunkTokens: 256, overlapTokens: 0, titlePrefix: true } as const;
+
+/** How chunks are measured: the embedder's tokenizer, else an estimate within its input limit. */
+async function tokenCounterOf(embedder: Embedder): Promise<{ count: (text: string) => number; window: number }> {
+  if (embedder.tokenCounter) return embedder.tokenCounter();
+  return { count: approximateTokens, window: embedder.maxInputTokens };
 }
 
 /** What an embedded chunk or message carries in the vector store, for filters and for display. */
@@ -67,8 +84,9 @@ function cancellation(): AbortSignal | undefined {
 }
 
 export function createMemoryActivities(deps: MemoryActivityDeps) {
-  const chunkTokens = deps.chunkTokens ?? Math.min(180, Math.floor(deps.embedder.maxInputTokens * 0.7));
-  const overlapTokens = deps.overlapTokens ?? 24;
+  const overlapTokens = deps.overlapTokens ?? CHUNKING_DEFAULTS.overlapTokens;
+  const titlePrefix = deps.titlePrefix ?? CHUNKING_DEFAULTS.titlePrefix;
+  let counter: Promise<{ count: (text: string) => number; window: number }> | undefined;
 
   return {
     /** Reads, chunks and records one document; unchanged content costs one hash and one query. */
@@ -99,7 +117,19 @@ export function createMemoryActivities(deps: MemoryActivityDeps) {
         return { documentId: known.id, outcome: 'unchanged', pending: [], chunkCount: known.chunkCount };
       }
       const { blocks, title } = documentBlocks(content, mime, item.source);
-      const chunks = chunkBlocks(blocks, { maxTokens: chunkTokens, overlapTokens, countTokens: approximateTokens });
+      counter ??= tokenCounterOf(deps.embedder).catch((err: unknown) => {
+        counter = undefined;
+        throw err;
+      });
+      let tokens: Awaited<typeof counter>;
+      try {
+        tokens = await counter;
+      } catch (err) {
+        if (isPermanent(err)) throw ApplicationFailure.nonRetryable(err.message, err.name);
+        throw err;
+      }
+      const maxTokens = Math.min(tokens.window, deps.chunkTokens ?? CHUNKING_DEFAULTS.chunkTokens);
+      const chunks = chunkBlocks(blocks, { maxTokens, overlapTokens, titlePrefix, countTokens: tokens.count });
       // Changed content: the old version's vectors go first, so a crash leaves nothing stale.
       if (known && known.contentHash !== contentHash) await deps.vectors.delete(tenantId, { filter: { document_id: known.id } });
       const prepared = await deps.documents.prepare(
@@ -115,7 +145,7 @@ export function createMemoryActivities(deps: MemoryActivityDeps) {
       if (chunks.length === 0) return 0;
       const vectors = await embedOrFail(
         deps.embedder,
-        chunks.map((c) => (c.headingPath ? `${c.headingPath}\n${c.text}` : c.text)),
+        chunks.map((c) => embeddingText(c.headingPath, c.text, titlePrefix)),
         cancellation(),
       );
       await deps.vectors.upsert(

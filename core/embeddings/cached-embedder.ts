@@ -39,6 +39,7 @@ export function createCachedEmbedder(inner: Embedder, cache: EmbeddingCacheStore
     dimension: inner.dimension,
     maxInputTokens: inner.maxInputTokens,
     simulated: inner.simulated,
+    ...(inner.tokenCounter && { tokenCounter: () => inner.tokenCounter!() }),
 
     async embed(texts: readonly string[], embedOptions?: EmbedOptions): Promise<EmbeddingVector[]> {
       if (texts.length === 0) return [];

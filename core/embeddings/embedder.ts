@@ -34,6 +34,19 @@ export interface Embedder {
   readonly simulated: boolean;
   /** One vector per text, in input order. An empty list returns an empty list without a call. */
   embed(texts: readonly string[], options?: EmbedOptions): Promise<EmbeddingVector[]>;
+  /**
+   * The model's own tokenizer, when the embedder has it (the local model): chunkers count with
+   * it, so no chunk is longer than the model reads. Absent for remote models.
+   */
+  tokenCounter?(): Promise<TokenCounter>;
+}
+
+/** Counts tokens exactly as an embedding model reads a text. */
+export interface TokenCounter {
+  /** Tokens of `text` as the model reads it, its special tokens ([CLS], [SEP]) included. */
+  count(text: string): number;
+  /** Positions the model has: the most tokens it reads of one text, special tokens included. */
+  window: number;
 }
 
 /** Vectors with the model and dimension they belong to, as they are handed to a store. */

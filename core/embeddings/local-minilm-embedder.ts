@@ -17,7 +17,7 @@ import ort from 'onnxruntime-node';
 import { ConfigError, type Env } from '../../platform/config.ts';
 import { UnavailableError } from '../errors/domain-error.ts';
 import type { EmbedderAdapter } from './embedder-adapter.ts';
-import type { EmbedOptions, Embedder, EmbeddingVector } from './embedder.ts';
+import type { EmbedOptions, Embedder, EmbeddingVector, TokenCounter } from './embedder.ts';
 
 export const LOCAL_MINILM_ID = 'local/all-MiniLM-L6-v2';
 export const LOCAL_MINILM_DIMENSION = 384;
@@ -208,6 +208,7 @@ function batches(sequences: readonly number[][], maxRows: number, maxTokens: num
 export interface LocalMiniLmEmbedder extends Embedder {
   /** Tokens of text the model would read, before truncation ([CLS]/[SEP] not counted): for chunkers. */
   countTokens(text: string): Promise<number>;
+  tokenCounter(): Promise<TokenCounter>;
 }
 
 export function createLocalMiniLmEmbedder(options: LocalMiniLmOptions): LocalMiniLmEmbedder {
@@ -229,6 +230,12 @@ export function createLocalMiniLmEmbedder(options: LocalMiniLmOptions): LocalMin
     async countTokens(text) {
       const model = await modelFor(options.modelDir, threads);
       return model.tokenizer.encode(text, { add_special_tokens: false }).ids.length;
+    },
+
+    async tokenCounter(): Promise<TokenCounter> {
+      const { tokenizer } = await modelFor(options.modelDir, threads);
+      // [CLS] and [SEP] included: the model's 256 positions hold them too.
+      return { count: (text) => tokenizer.encode(text).ids.length, window: MAX_SEQUENCE };
     },
 
     async embed(texts: readonly string[], embedOptions?: EmbedOptions): Promise<EmbeddingVector[]> {
