@@ -50,6 +50,8 @@ export interface ServicesDeps {
  * embedded worker shares one of each (one breaker cache, one stream bus, one embedder).
  */
 export interface Services {
+  /** The process's /metrics registry (the worker's workflow outcome counter goes there too). */
+  registry: Registry;
   providers: ProviderSet;
   /** The providers this deployment has, for model choice in the API. */
   availableProviders: ReadonlySet<ProviderId>;
@@ -97,6 +99,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
   const metricsSink = createMetricsSink({ env, pool, registry: deps.registry, logger });
   const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
   return {
+    registry: deps.registry,
     providers,
     availableProviders: new Set(providers.keys()),
     tenants: createTenantStore(pool),

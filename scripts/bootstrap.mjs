@@ -153,9 +153,21 @@ function ensureTemporalCli(forTests) {
  * `*_PATH` variable, then PATH, then /usr/sbin and /usr/bin (where Debian puts them, and which
  * a non-root PATH often lacks) — the same lookup as the test harness (test/support/).
  */
+/**
+ * Prometheus (with promtool, same package) and Alertmanager: the SLO rules' unit tests and the
+ * alert loop's test need them, and `npm start` runs them (tooling/stack/prometheus.ts).
+ */
+function MONITORING_SERVERS() {
+  return [
+    { label: 'Prometheus', binary: 'prometheus', pkg: 'prometheus', pathVar: 'PROMETHEUS_PATH' },
+    { label: 'Alertmanager', binary: 'prometheus-alertmanager', pkg: 'prometheus-alertmanager', pathVar: 'ALERTMANAGER_PATH' },
+  ];
+}
+
 const TEST_SERVERS = [
   { label: 'ClickHouse', binary: 'clickhouse-server', pkg: 'clickhouse-server', pathVar: 'CLICKHOUSE_SERVER_PATH' },
   { label: 'Redis', binary: 'redis-server', pkg: 'redis-server', pathVar: 'REDIS_SERVER_PATH' },
+  ...MONITORING_SERVERS(),
 ];
 
 function serverBinary(server) {
@@ -163,12 +175,34 @@ function serverBinary(server) {
   return onPath(server.binary) ?? [`/usr/sbin/${server.binary}`, `/usr/bin/${server.binary}`].find((f) => existsSync(f));
 }
 
-function ensureTestServers() {
-  for (const server of TEST_SERVERS) {
+const failHard = fail;
+class MonitoringUnavailable extends Error {}
+
+/**
+ * `npm start` runs Prometheus and Alertmanager unless both are pointed at existing ones
+ * (PROMETHEUS_URL and ALERTMANAGER_URL) or SOMA_MONITORING=off; missing and not installable
+ * here is a warning, not a stop.
+ */
+function ensureMonitoringServers() {
+  if (process.env.SOMA_MONITORING === 'off' || (process.env.PROMETHEUS_URL && process.env.ALERTMANAGER_URL)) return;
+  try {
+    ensureTestServers(MONITORING_SERVERS(), false);
+  } catch (err) {
+    if (!(err instanceof MonitoringUnavailable)) throw err;
+    log(`warning: ${err.message}; starting without Prometheus and Alertmanager.`);
+  }
+}
+
+function ensureTestServers(servers = TEST_SERVERS, required = true) {
+  // Without root or apt, `npm start` runs without monitoring rather than not at all.
+  const fail = required ? failHard : (message) => {
+    throw new MonitoringUnavailable(message.replace('the tests need', 'monitoring (npm start) needs'));
+  };
+  for (const server of servers) {
     const explicit = process.env[server.pathVar];
     if (explicit && !existsSync(explicit)) fail(`${server.pathVar}=${explicit} does not exist.`);
   }
-  const missing = TEST_SERVERS.filter((server) => !serverBinary(server));
+  const missing = servers.filter((server) => !serverBinary(server));
   if (missing.length === 0) return;
   const pkgs = missing.map((server) => server.pkg);
   const howTo = `install with \`sudo apt-get update && sudo apt-get install -y ${pkgs.join(' ')}\` ` +
@@ -395,6 +429,7 @@ checkNode();
 ensureDependencies();
 ensureTemporalCli(forTests);
 if (forTests) ensureTestServers();
+else ensureMonitoringServers();
 if (forTests) ensurePythonTestVenv();
 if (forTests) ensureFuzzVenv();
 ensureEmbeddingModel(forTests);

@@ -12,6 +12,7 @@ import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts'
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 import { createAlertActivities } from '../activities/ops/create-alert-activities.ts';
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -75,7 +76,9 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     activities,
     dataConverter: deps.dataConverter,
     // Bad data fails its step at once; everything else retries within the workflow's bound.
-    interceptors: { activity: [failFastOnBadData] },
+    // Every run's outcome is counted for the workflow success SLOs (infra/slo/).
+    interceptors: { activity: [failFastOnBadData], workflowModules: WORKFLOW_INTERCEPTOR_MODULES },
+    sinks: workflowOutcomeSinks(services.registry),
     ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     ...deps.tuning,
   });

@@ -137,6 +137,8 @@ export function createBufferedMetricsSink(writer: MetricsWriter, options: Buffer
         counters.dropped('invalid');
         return false;
       }
+      // Prometheus sees every valid attempt, stored or not: the provider SLIs (infra/slo/) read it.
+      counters.attempt(clean);
       if (buffer.length >= options.bufferRows) {
         counters.dropped('buffer_full');
         return false;

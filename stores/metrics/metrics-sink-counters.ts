@@ -1,4 +1,5 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { ModelAttemptMetric } from '../../core/metrics/model-attempt-metric.ts';
 import type { MetricsBackend } from './metrics-sink.ts';
 
 export type DropReason = 'buffer_full' | 'invalid' | 'closed' | 'shutdown';
@@ -8,6 +9,8 @@ export interface MetricsSinkCounters {
   written(rows: number): void;
   dropped(reason: DropReason, rows?: number): void;
   writeFailed(): void;
+  /** One provider attempt, for the provider availability and time-to-first-token SLIs. */
+  attempt(metric: Pick<ModelAttemptMetric, 'provider' | 'status' | 'errorClass' | 'ttftMs'>): void;
 }
 
 /** A metric already in the registry is reused: two sinks in one process share the series. */
@@ -40,7 +43,24 @@ export function createMetricsSinkCounters(registry: Registry, backend: MetricsBa
       this.set({ backend }, buffered());
     },
   }));
+  const attempts = counter(
+    'somaagent_provider_attempts_total',
+    'Model provider attempts by outcome: status ok or error, with the failure kind (core/providers/provider-failures.ts)',
+    ['provider', 'status', 'error_class'],
+  );
+  const ttft = reuse(registry, 'somaagent_model_time_to_first_token_seconds', () => new Histogram({
+    name: 'somaagent_model_time_to_first_token_seconds',
+    help: 'Time from the start of a provider attempt to its first token',
+    labelNames: ['provider'] as const,
+    // 1 s is the SLO threshold (infra/slo/): a bucket boundary, so good events are counted exactly.
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers,
+  }));
   return {
+    attempt: (m) => {
+      attempts.inc({ provider: m.provider, status: m.status, error_class: m.errorClass ?? '' });
+      if (m.ttftMs !== null) ttft.observe({ provider: m.provider }, m.ttftMs / 1000);
+    },
     accepted: () => accepted.inc({ backend }),
     written: (rows) => written.inc({ backend }, rows),
     dropped: (reason, rows = 1) => dropped.inc({ backend, reason }, rows),

@@ -11,6 +11,7 @@ import { generatePostgresPassword } from '../../tooling/stack/postgres-password.
 import { findTemporalCli } from '../../tooling/stack/temporal-cli.ts';
 import { startTemporalDevServer } from '../../tooling/stack/temporal-dev-server.ts';
 import { WORKFLOWS_PATH } from '../../workers/create-worker.ts';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../../workers/workflow-outcome-sinks.ts';
 import { FAILURE_CONVERTER_PATH } from '../../platform/temporal/payload-codec/payload-data-converter.ts';
 import { startClickHouseServer, removeClickHouseServer } from './clickhouse-server.ts';
 import { freePort } from './free-port.ts';
@@ -48,7 +49,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // A fresh password per run: the suites reach Postgres only through the URL provided below.
     startEmbeddedPostgres({ port: pgPort, password: generatePostgresPassword() }),
     // The failure converter is bundled as the worker bundles it: workflow failures are encrypted too.
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
+    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES, failureConverterPath: FAILURE_CONVERTER_PATH, logger: { log() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {} } }),
     // Far from UTC on purpose: model metrics must bucket days in UTC whatever the server's zone.
     startClickHouseServer({ timezone: 'Asia/Tokyo' }),
     startRedisServer(),
