@@ -165,6 +165,10 @@ const EnvSchema = z.object({
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Period of the anomaly detector's Temporal Schedule (docs/docs/operations/anomaly-detection.md). */
+  ANOMALY_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** PromQL expressions the anomaly detector watches on PROMETHEUS_URL, one per line or separated by `;;`. */
+  ANOMALY_PROMQL: z.string().optional().transform((v) => (v ?? '').split(/\n|;;/).map((q) => q.trim()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

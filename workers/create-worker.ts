@@ -12,6 +12,7 @@ import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts'
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 import { createAlertActivities } from '../activities/ops/create-alert-activities.ts';
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
+import { createAnomalyActivities } from '../activities/ops/anomaly-activities.ts';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -68,6 +69,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     }),
     // The anomaly detector raises alerts through the same intake as Alertmanager's webhook.
     ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),
+    // The scheduled anomaly scan reads the metrics store (Prometheus too once PROMETHEUS_URL is wired).
+    ...createAnomalyActivities({ metrics: services.metricsQueries }),
   };
   return Worker.create({
     connection: deps.connection,

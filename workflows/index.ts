@@ -6,3 +6,4 @@ export { ingestDocuments } from './ingest-documents.ts';
 export { memoryIndexer } from './memory-indexer.ts';
 export { rag } from './rag.ts';
 export { alert } from './alert.ts';
+export { anomalyDetector } from './anomaly-detector.ts';

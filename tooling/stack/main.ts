@@ -13,6 +13,7 @@ import { findTemporalCli } from './temporal-cli.ts';
 import { superviseLocalModelServer, type LocalModelSupervisor } from './local-model-supervisor.ts';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
 import { isPortFree, waitForPort } from './wait-for.ts';
+import { ensureOpsSchedules } from './ops-schedules.ts';
 
 // `npm start`: the whole platform on its embedded default, until Ctrl-C.
 const env = loadEnv();
@@ -142,6 +143,7 @@ try {
     childEnv.LOCAL_MODEL_BASE_URL = localModelBaseUrl;
   }
   watch(startService('worker', 'workers/main.ts', childEnv, print));
+  await ensureOpsSchedules(loadEnv(childEnv), temporalAddress!, say);
   const api = watch(startService('api', 'api/main.ts', childEnv, print));
   await waitForPort(env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST, env.PORT, 60_000, () => api.child.exitCode === null);
 
