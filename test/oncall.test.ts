@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { whoIsOnCall, nextHandoff, handoffsBetween } from '../core/ops/oncall/schedule-math.ts';
+import { localParts, localToInstant } from '../core/ops/oncall/time-zone.ts';
+import { OnCallScheduleSpecSchema, type OnCallScheduleSpec, type OverrideWindow } from '../core/ops/oncall/oncall-types.ts';
+
+const NY = 'America/New_York';
+const HOUR = 3_600_000;
+const iso = (t: number) => new Date(t).toISOString();
+const at = (text: string) => Date.parse(text);
+
+/** A seeded PRNG: the property checks are repeatable. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const daily: OnCallScheduleSpec = OnCallScheduleSpecSchema.parse({
+  name: 'primary',
+  time_zone: NY,
+  layers: [{ name: 'follow-the-day', rotation: 'daily', handoff_time: '09:00', start_date: '2027-01-04', users: ['ana', 'bo', 'cy'] }],
+});
+
+describe('time zones', () => {
+  it('resolves a local time in the spring-forward gap to after the gap, and a repeated one to the first', () => {
+    // 2027-03-14 02:30 does not exist in New York (01:59 EST → 03:00 EDT): 03:30 EDT.
+    expect(iso(localToInstant({ year: 2027, month: 3, day: 14, hour: 2, minute: 30 }, NY))).toBe('2027-03-14T07:30:00.000Z');
+    // 2027-11-07 01:30 happens twice (EDT, then EST): the first.
+    expect(iso(localToInstant({ year: 2027, month: 11, day: 7, hour: 1, minute: 30 }, NY))).toBe('2027-11-07T05:30:00.000Z');
+    expect(iso(localToInstant({ year: 2027, month: 7, day: 1, hour: 9, minute: 0 }, 'Asia/Kolkata'))).toBe('2027-07-01T03:30:00.000Z');
+  });
+});
+
+describe('on-call schedule maths', () => {
+  it('rotates daily at 09:00 local through both DST changes (23 h and 25 h shifts)', () => {
+    expect(whoIsOnCall(daily, [], at('2027-01-04T14:00:00Z'))).toEqual({ user: 'ana', source: 'follow-the-day' });
+    expect(whoIsOnCall(daily, [], at('2027-01-04T13:59:59Z')).user).toBeNull(); // before the first handoff
+    const spring = nextHandoff(daily, [], at('2027-03-13T15:00:00Z'))!;
+    expect(iso(spring.at)).toBe('2027-03-14T13:00:00.000Z'); // 09:00 EDT
+    expect(spring.at - at('2027-03-13T14:00:00Z')).toBe(23 * HOUR);
+    const fall = nextHandoff(daily, [], at('2027-11-06T15:00:00Z'))!;
+    expect(iso(fall.at)).toBe('2027-11-07T14:00:00.000Z'); // 09:00 EST
+    expect(fall.at - at('2027-11-06T13:00:00Z')).toBe(25 * HOUR);
+  });
+
+  it('property: from any instant, the next handoff is at 09:00 local, changes the person, and nothing changes before it', () => {
+    const random = rng(16);
+    const users = ['ana', 'bo', 'cy'];
+    for (let i = 0; i < 300; i++) {
+      const t = at('2027-01-05T00:00:00Z') + Math.floor(random() * 360 * 24) * HOUR + Math.floor(random() * HOUR);
+      const h = nextHandoff(daily, [], t)!;
+      const local = localParts(h.at, NY);
+      expect([local.hour, local.minute]).toEqual([9, 0]);
+      expect(h.at - t).toBeGreaterThan(0);
+      expect(h.at - t).toBeLessThanOrEqual(25 * HOUR);
+      expect(whoIsOnCall(daily, [], h.at - 1)).toEqual(h.from);
+      expect(whoIsOnCall(daily, [], h.at)).toEqual(h.to);
+      expect(whoIsOnCall(daily, [], Math.floor((t + h.at) / 2))).toEqual(h.from);
+      // Round robin: the next person in the list.
+      expect(h.to.user).toBe(users[(users.indexOf(h.from.user!) + 1) % 3]);
+    }
+  });
+
+  it('rotates weekly on the start weekday, across the European DST change', () => {
+    const weekly = OnCallScheduleSpecSchema.parse({
+      name: 'eu',
+      time_zone: 'Europe/London',
+      layers: [{ name: 'weekly', rotation: 'weekly', handoff_time: '10:00', start_date: '2027-03-22', users: ['dee', 'eli'] }],
+    });
+    const handoffs = handoffsBetween(weekly, [], at('2027-03-22T12:00:00Z'), at('2027-04-20T00:00:00Z'));
+    expect(handoffs.map((h) => iso(h.at))).toEqual(['2027-03-29T09:00:00.000Z', '2027-04-05T09:00:00.000Z', '2027-04-12T09:00:00.000Z', '2027-04-19T09:00:00.000Z']);
+    expect(handoffs.map((h) => h.to.user)).toEqual(['eli', 'dee', 'eli', 'dee']);
+  });
+
+  it('overrides win (the latest created on overlap) and the schedule resumes after them', () => {
+    const overrides: OverrideWindow[] = [
+      { user: 'sub', start: at('2027-02-01T18:00:00Z'), end: at('2027-02-02T02:00:00Z'), createdAt: 1 },
+      { user: 'late', start: at('2027-02-01T20:00:00Z'), end: at('2027-02-01T21:00:00Z'), createdAt: 2 },
+    ];
+    const base = whoIsOnCall(daily, [], at('2027-02-01T17:00:00Z'));
+    expect(whoIsOnCall(daily, overrides, at('2027-02-01T19:00:00Z'))).toEqual({ user: 'sub', source: 'override' });
+    expect(whoIsOnCall(daily, overrides, at('2027-02-01T20:30:00Z')).user).toBe('late');
+    const steps = handoffsBetween(daily, overrides, at('2027-02-01T17:00:00Z'), at('2027-02-02T15:00:00Z'));
+    expect(steps.map((h) => [iso(h.at), h.to.user])).toEqual([
+      ['2027-02-01T18:00:00.000Z', 'sub'],
+      ['2027-02-01T20:00:00.000Z', 'late'],
+      ['2027-02-01T21:00:00.000Z', 'sub'],
+      ['2027-02-02T02:00:00.000Z', base.user],
+      ['2027-02-02T14:00:00.000Z', daily.layers[0]!.users[(daily.layers[0]!.users.indexOf(base.user!) + 1) % 3]],
+    ]);
+  });
+
+  it('a restricted upper layer (business hours) wins inside its hours only', () => {
+    const layered = OnCallScheduleSpecSchema.parse({
+      ...daily,
+      layers: [...daily.layers, { name: 'office', rotation: 'weekly', handoff_time: '09:00', start_date: '2027-01-04', users: ['ops-desk'], restriction: { start: '09:00', end: '17:00' } }],
+    });
+    expect(whoIsOnCall(layered, [], at('2027-02-03T17:00:00Z'))).toEqual({ user: 'ops-desk', source: 'office' }); // 12:00 EST
+    expect(whoIsOnCall(layered, [], at('2027-02-04T01:00:00Z')).source).toBe('follow-the-day'); // 20:00 EST
+    expect(iso(nextHandoff(layered, [], at('2027-02-03T17:00:00Z'))!.at)).toBe('2027-02-03T22:00:00.000Z'); // 17:00 EST
+  });
+
+  it('refuses bad schedules: unknown zone, impossible date, bad clock', () => {
+    expect(OnCallScheduleSpecSchema.safeParse({ ...daily, time_zone: 'Mars/Olympus' }).success).toBe(false);
+    expect(OnCallScheduleSpecSchema.safeParse({ ...daily, layers: [{ ...daily.layers[0], start_date: '2027-02-30' }] }).success).toBe(false);
+    expect(OnCallScheduleSpecSchema.safeParse({ ...daily, layers: [{ ...daily.layers[0], handoff_time: '24:00' }] }).success).toBe(false);
+  });
+});
