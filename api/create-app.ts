@@ -38,6 +38,8 @@ import { conversationsRouter } from './routes/conversations.ts';
 import { memoryRouter } from './routes/memory.ts';
 import { ragRouter } from './routes/rag.ts';
 import { capsulesRouter } from './routes/capsules.ts';
+import { toolsRouter } from './routes/tools.ts';
+import { secretsRouter } from './routes/secrets.ts';
 
 export interface AppDeps {
   env: Env;
@@ -169,6 +171,9 @@ export function createApp(deps: AppDeps): Express {
       availableProviders,
     }),
   );
+
+  app.use(toolsRouter({ tools: services.tools }));
+  app.use(secretsRouter({ secrets: services.secrets }));
 
   app.use(methodNotAllowed(app));
   app.use((req: Request) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CodecBodySchema } from './routes/codec.ts';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
+import { toolPaths, toolSchemas } from './openapi-tools.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
@@ -357,6 +358,7 @@ export const openApiDocument = {
     '/codec/encode': codecOperation('encodePayloads', 'Encode Temporal payloads (admin; the Web UI codec-server protocol)'),
     ...promptPaths,
     ...capsulePaths,
+    ...toolPaths,
     ...conversationPaths,
     ...localModelPaths,
     ...memoryPaths,
@@ -376,6 +378,7 @@ export const openApiDocument = {
       Tenant: responseJsonSchema(TenantSchema),
       ...promptSchemas,
       ...capsuleSchemas,
+      ...toolSchemas,
       ...conversationSchemas,
       ...memorySchemas,
       ...openAiCompatibleSchemas,

@@ -119,7 +119,7 @@ export function buildHttpToolRequest(http: HttpTool, args: Args, options: { idem
   const mode = http.body ?? (http.method === 'GET' || http.method === 'DELETE' ? 'none' : 'arguments');
   let body: string | undefined;
   if (mode === 'arguments') body = JSON.stringify(args);
-  else if (mode !== 'none') body = JSON.stringify(fillBody(mode.template, args));
+  else if (mode !== 'none') body = JSON.stringify(fillBody(mode.template as BodyTemplate, args));
   if (body !== undefined) headers['content-type'] = 'application/json';
   return { method: http.method, url: expandUrl(http.url, args), headers, ...(body !== undefined && { body }) };
 }

@@ -47,7 +47,20 @@ const AllowedHostSchema = z
 
 /** A JSON value whose strings may hold `{var}` placeholders (the body mapping). */
 export type BodyTemplate = string | number | boolean | null | BodyTemplate[] | { [key: string]: BodyTemplate };
-const BodyTemplateSchema: z.ZodType<BodyTemplate> = z.lazy(() => z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(), z.array(BodyTemplateSchema).max(100), z.record(z.string().max(200), BodyTemplateSchema)]));
+
+/** A JSON value at most 8 levels deep; checked by hand so the JSON Schema stays flat (no recursive $defs for the SDK generators). */
+function isBodyTemplate(value: unknown, depth = 0): value is BodyTemplate {
+  if (depth > 8) return false;
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.length <= 100 && value.every((v) => isBodyTemplate(v, depth + 1));
+  if (typeof value === 'object') return Object.keys(value).length <= 100 && Object.values(value).every((v) => isBodyTemplate(v, depth + 1));
+  return false;
+}
+const BodyTemplateSchema = z
+  .unknown()
+  .refine(isBodyTemplate, 'a JSON value (at most 8 levels deep)')
+  .describe('Any JSON value: a string that is exactly `{var}` becomes the argument, other strings interpolate `{var}`.');
 
 export const HttpToolSchema = z
   .object({

@@ -19,6 +19,8 @@ from .resources.experiments import AsyncExperiments, Experiments
 from .resources.memory import AsyncMemory, Memory
 from .resources.models import AsyncModels, Models
 from .resources.policies import AsyncPolicies, Policies
+from .resources.secrets import AsyncSecrets, Secrets
+from .resources.tools import AsyncTools, Tools
 from .resources.prompts import AsyncPrompts, Prompts
 from .resources.rag import AsyncRag, Rag
 from .resources.runs import AsyncRuns, Runs
@@ -52,6 +54,8 @@ class SomaAgent(SyncAPIClient):
     usage: Usage
     budgets: Budgets
     policies: Policies
+    tools: Tools
+    secrets: Secrets
     capsules: Capsules
     admin: Admin
     system: System
@@ -85,6 +89,8 @@ class SomaAgent(SyncAPIClient):
         self.usage = Usage(self)
         self.budgets = Budgets(self)
         self.policies = Policies(self)
+        self.tools = Tools(self)
+        self.secrets = Secrets(self)
         self.capsules = Capsules(self)
         self.admin = Admin(self)
         self.system = System(self)
@@ -114,6 +120,8 @@ class AsyncSomaAgent(AsyncAPIClient):
     usage: AsyncUsage
     budgets: AsyncBudgets
     policies: AsyncPolicies
+    tools: AsyncTools
+    secrets: AsyncSecrets
     capsules: AsyncCapsules
     admin: AsyncAdmin
     system: AsyncSystem
@@ -147,6 +155,8 @@ class AsyncSomaAgent(AsyncAPIClient):
         self.usage = AsyncUsage(self)
         self.budgets = AsyncBudgets(self)
         self.policies = AsyncPolicies(self)
+        self.tools = AsyncTools(self)
+        self.secrets = AsyncSecrets(self)
         self.capsules = AsyncCapsules(self)
         self.admin = AsyncAdmin(self)
         self.system = AsyncSystem(self)

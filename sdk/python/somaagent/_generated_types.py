@@ -629,6 +629,25 @@ class SearchResult(_SearchResultRequired, total=False):
     pass
 
 
+class _SecretRequired(TypedDict):
+    object: Literal["secret"]
+    name: str
+    created_at: str
+    updated_at: str
+
+
+class Secret(_SecretRequired, total=False):
+    pass
+
+
+class _SecretInputRequired(TypedDict):
+    value: str
+
+
+class SecretInput(_SecretInputRequired, total=False):
+    pass
+
+
 class _TemplateCompletionRequestRequired(TypedDict):
     template: Dict[str, Any]
 
@@ -659,4 +678,26 @@ class Tenant(_TenantRequired, total=False):
     pass
 
 
-__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "TemplateCompletionRequest", "Tenant"]
+class _ToolRequired(TypedDict):
+    object: Literal["tool"]
+    name: str
+    version: int
+    labels: List[str]
+    source: Optional[str]
+    created_at: str
+    kind: Literal["http", "builtin"]
+    description: str
+    input_schema: Dict[str, Any]
+    requires_approval: bool
+    timeout_ms: int
+
+
+class Tool(_ToolRequired, total=False):
+    builtin: Literal["memory_search", "rag_answer", "render_prompt", "start_agent"]
+    http: Dict[str, Any]
+
+
+ToolInput = Dict[str, Any]
+
+
+__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "Secret", "SecretInput", "TemplateCompletionRequest", "Tenant", "Tool", "ToolInput"]

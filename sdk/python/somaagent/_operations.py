@@ -67,6 +67,15 @@ OPERATIONS: dict[str, str] = {
     "getPolicy": "policies.get",
     "putPolicy": "policies.put",
     "deletePolicy": "policies.delete",
+    # Tools and secrets
+    "listTools": "tools.list",
+    "createTool": "tools.create",
+    "getTool": "tools.get",
+    "listToolVersions": "tools.versions",
+    "deleteTool": "tools.delete",
+    "listSecrets": "secrets.list",
+    "putSecret": "secrets.set",
+    "deleteSecret": "secrets.delete",
     # Capsules
     "listCapsules": "capsules.list",
     "publishCapsule": "capsules.publish",

@@ -9,6 +9,8 @@ import { Experiments } from './resources/experiments.js';
 import { Memory } from './resources/memory.js';
 import { Models } from './resources/models.js';
 import { Policies } from './resources/policies.js';
+import { Secrets } from './resources/secrets.js';
+import { Tools } from './resources/tools.js';
 import { Prompts } from './resources/prompts.js';
 import { Rag } from './resources/rag.js';
 import { Runs } from './resources/runs.js';
@@ -71,6 +73,8 @@ export class SomaAgent {
   readonly usage: Usage;
   readonly budgets: Budgets;
   readonly policies: Policies;
+  readonly tools: Tools;
+  readonly secrets: Secrets;
   readonly capsules: Capsules;
   readonly admin: Admin;
   readonly system: System;
@@ -116,6 +120,8 @@ export class SomaAgent {
     this.usage = new Usage(this.#http);
     this.budgets = new Budgets(this.#http);
     this.policies = new Policies(this.#http);
+    this.tools = new Tools(this.#http);
+    this.secrets = new Secrets(this.#http);
     this.capsules = new Capsules(this.#http);
     this.admin = new Admin(this.#http);
     this.system = new System(this.#http);

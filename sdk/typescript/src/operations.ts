@@ -62,6 +62,15 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   putPolicy: 'policies.put',
   deletePolicy: 'policies.delete',
 
+  listTools: 'tools.list',
+  createTool: 'tools.create',
+  getTool: 'tools.get',
+  listToolVersions: 'tools.versions',
+  deleteTool: 'tools.delete',
+  listSecrets: 'secrets.list',
+  putSecret: 'secrets.set',
+  deleteSecret: 'secrets.delete',
+
   listCapsules: 'capsules.list',
   publishCapsule: 'capsules.publish',
   getCapsule: 'capsules.get',

@@ -63,6 +63,7 @@ from .memory import (
 )
 from .models import Model, ModelCapabilities, ModelCapabilitiesParam, ModelLocalFile, ModelPricing, ModelPricingParam
 from .policies import Policy, PolicyDeleted, PolicyParametersParam
+from .tools import Secret, SecretDeleted, Tool, ToolDeleted
 from .prompts import ChatMessage, LabelEvent, PromptDiff, PromptLabel, PromptRender, PromptTemplate, PromptTemplateVersion
 from .rag import RagAnswer, RagCitation, RagPassage
 from .runs import Run, RunCancelResult, RunError, RunHistoryEvent, RunQueryResult, RunSignalResult, RunStatus
@@ -87,6 +88,10 @@ __all__ = [
     "Policy",
     "PolicyDeleted",
     "PolicyParametersParam",
+    "Secret",
+    "SecretDeleted",
+    "Tool",
+    "ToolDeleted",
     "AttemptRecord",
     "BudgetDowngrade",
     "Completion",

@@ -963,6 +963,18 @@ export interface SearchResult {
   };
 }
 
+export interface Secret {
+  object: "secret";
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SecretInput {
+  /** The secret value (write-only). */
+  value: string;
+}
+
 export interface TemplateCompletionRequest {
   model?: string;
   models?: Array<string>;
@@ -1007,3 +1019,105 @@ export interface Tenant {
   name: string;
   created_at: string;
 }
+
+export interface Tool {
+  object: "tool";
+  name: string;
+  /** Versions are immutable and numbered from 1; a plain name means the latest. */
+  version: number;
+  /** Labels pointing at this version. */
+  labels: Array<string>;
+  /** The capsule (name@version) that installed it; null when written through the API. */
+  source: string | null;
+  created_at: string;
+  kind: "http" | "builtin";
+  description: string;
+  input_schema: Record<string, unknown>;
+  requires_approval: boolean;
+  timeout_ms: number;
+  builtin?: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
+  http?: {
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    /** URL template: `{var}` fills a path segment or query value (percent-encoded), `{?a,b}` appends the present ones as a query string. */
+    url: string;
+    /** Header templates; `{var}` is replaced by the argument. */
+    headers?: Record<string, string>;
+    /** The JSON body: `arguments` (the whole arguments object; default for POST, PUT, PATCH), `none` (default for GET, DELETE), or `{template}` where a string that is exactly `{var}` becomes the argument with its type and other strings interpolate. */
+    body?: "arguments" | "none" | {
+      /** Any JSON value: a string that is exactly `{var}` becomes the argument, other strings interpolate `{var}`. */
+      template: unknown;
+    };
+    auth?: {
+      type: "bearer";
+      secret: string;
+    } | {
+      type: "header";
+      header: string;
+      secret: string;
+    } | {
+      type: "basic";
+      username: string;
+      /** Holds the password. */
+      secret: string;
+    };
+    /** Hosts the call may reach, redirects included. Default: the URL template's host only. */
+    allowed_hosts?: Array<string>;
+    /** Allow private, loopback or link-local targets. Effective only for hosts or ranges the operator allowed too (OUTBOUND_ALLOW_HOSTS / OUTBOUND_ALLOW_CIDRS). */
+    allow_private_network: boolean;
+    max_response_bytes: number;
+  };
+}
+
+export type ToolInput = {
+  description?: string;
+  input_schema?: Record<string, unknown>;
+  /** The agent workflow waits for a human decision before each call. */
+  requires_approval?: boolean;
+  timeout_ms?: number;
+  kind: "http";
+  http: {
+    method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+    /** URL template: `{var}` fills a path segment or query value (percent-encoded), `{?a,b}` appends the present ones as a query string. */
+    url: string;
+    /** Header templates; `{var}` is replaced by the argument. */
+    headers?: Record<string, string>;
+    /** The JSON body: `arguments` (the whole arguments object; default for POST, PUT, PATCH), `none` (default for GET, DELETE), or `{template}` where a string that is exactly `{var}` becomes the argument with its type and other strings interpolate. */
+    body?: "arguments" | "none" | {
+      /** Any JSON value: a string that is exactly `{var}` becomes the argument, other strings interpolate `{var}`. */
+      template: unknown;
+    };
+    auth?: {
+      type: "bearer";
+      secret: string;
+    } | {
+      type: "header";
+      header: string;
+      secret: string;
+    } | {
+      type: "basic";
+      username: string;
+      /** Holds the password. */
+      secret: string;
+    };
+    /** Hosts the call may reach, redirects included. Default: the URL template's host only. */
+    allowed_hosts?: Array<string>;
+    /** Allow private, loopback or link-local targets. Effective only for hosts or ranges the operator allowed too (OUTBOUND_ALLOW_HOSTS / OUTBOUND_ALLOW_CIDRS). */
+    allow_private_network?: boolean;
+    max_response_bytes?: number;
+  };
+  name: string;
+  /** Labels to point at this version (moved from older versions). */
+  labels?: Array<string>;
+} | {
+  description?: string;
+  input_schema?: Record<string, unknown>;
+  /** The agent workflow waits for a human decision before each call. */
+  requires_approval?: boolean;
+  timeout_ms?: number;
+  kind: "builtin";
+  /** The built-in it runs; the arguments' schema is the built-in's own (input_schema is ignored). */
+  builtin: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
+  name: string;
+  /** Labels to point at this version (moved from older versions). */
+  labels?: Array<string>;
+};
