@@ -55,7 +55,22 @@ export const openAiCompatibleSchemas = {
           type: 'object',
           properties: {
             index: { type: 'integer' },
-            message: { type: 'object', properties: { role: { const: 'assistant' }, content: { type: 'string' }, refusal: { type: 'null' } } },
+            message: {
+              type: 'object',
+              properties: {
+                role: { const: 'assistant' },
+                content: { type: ['string', 'null'], description: 'null when the answer only calls tools' },
+                refusal: { type: 'null' },
+                tool_calls: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    required: ['id', 'type', 'function'],
+                    properties: { id: { type: 'string' }, type: { const: 'function' }, function: { type: 'object', required: ['name', 'arguments'], properties: { name: { type: 'string' }, arguments: { type: 'string' } } } },
+                  },
+                },
+              },
+            },
             logprobs: { type: 'null' },
             finish_reason: { enum: ['stop', 'length', 'content_filter', 'tool_calls'] },
           },
@@ -97,7 +112,7 @@ export const openAiCompatiblePaths = {
           content: { ...json(ref('ChatCompletion')), 'text/event-stream': { schema: { type: 'string' } } },
         },
         ...postErrors,
-        '400': openAiError('invalid_request_error: validation_failed, tools_not_supported, n_not_supported, response_format_not_supported, policy_not_found, model_required, ...'),
+        '400': openAiError('invalid_request_error: validation_failed, model_lacks_capability, invalid_tool_schema, unknown_tool, unknown_tool_call_id, invalid_tool_arguments, n_not_supported, policy_not_found, model_required, ...'),
         '402': openAiError('insufficient_quota: a budget refused the call'),
         '429': openAiError('rate_limit_exceeded: the provider rate-limited every attempt (Retry-After when it said when)'),
         '500': openAiError('api_error: the run failed unexpectedly'),
@@ -141,7 +156,7 @@ export const anthropicCompatiblePaths = {
   '/v1/messages': {
     post: {
       operationId: 'createMessage',
-      summary: "Anthropic-compatible messages: the same durable run as /v1/completions, in Anthropic's shape (text only; model: an id, auto, or policy/<name>)",
+      summary: "Anthropic-compatible messages: the same durable run as /v1/completions, in Anthropic's shape (text and tool use; model: an id, auto, or policy/<name>)",
       'x-sdk': false,
       requestBody: { required: true, content: json(z.toJSONSchema(MessagesRequestSchema, { io: 'input' })) },
       responses: {
@@ -157,7 +172,13 @@ export const anthropicCompatiblePaths = {
                 type: { const: 'message' },
                 role: { const: 'assistant' },
                 model: { type: 'string' },
-                content: { type: 'array', items: { type: 'object', properties: { type: { const: 'text' }, text: { type: 'string' } } } },
+                content: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { type: { enum: ['text', 'tool_use'] }, text: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' }, input: { type: 'object' } },
+                  },
+                },
                 stop_reason: { enum: ['end_turn', 'max_tokens', 'tool_use', 'refusal'] },
                 stop_sequence: { type: 'null' },
                 usage: { type: 'object', properties: { input_tokens: { type: 'integer' }, output_tokens: { type: 'integer' } } },

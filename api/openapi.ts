@@ -143,10 +143,11 @@ export const openApiDocument = {
         responses: {
           '200': {
             description:
-              'The answer; with `stream: true`, Server-Sent Events instead: `run` (the run id), `delta` ({text}), `retry` / `fallback` ' +
-              '(a new attempt replaces the text so far: discard_text), then `completion` (the same body as without streaming) or ' +
-              '`error` (the error body plus its HTTP status). See docs/concepts/streaming.',
-            content: { ...json(ref('Completion')), ...eventStream(['run', 'delta', 'retry', 'fallback', 'completion', 'error']) },
+              'The answer; with `stream: true`, Server-Sent Events instead: `run` (the run id), `delta` ({text}), `tool_call_delta` ' +
+              '({index, id?, name?, arguments_delta}: a piece of a tool call; the first piece of a call has its id and name), `retry` / `fallback` ' +
+              '(a new attempt replaces the text and calls so far: discard_text), then `completion` (the same body as without streaming, tool_calls included) or ' +
+              '`error` (the error body plus its HTTP status). See docs/concepts/streaming and docs/concepts/tool-calling.',
+            content: { ...json(ref('Completion')), ...eventStream(['run', 'delta', 'tool_call_delta', 'retry', 'fallback', 'completion', 'error']) },
           },
           '202': { description: 'Started in the background (background: true)', content: json(ref('Run')) },
           ...commonErrors,

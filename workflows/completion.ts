@@ -135,6 +135,10 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
         parameters: input.parameters,
         heartbeatTimeoutMs: input.heartbeatTimeoutMs,
         ...(input.stream && { stream: true }),
+        ...(input.tools && input.tools.length > 0 && { tools: input.tools }),
+        ...(input.toolChoice !== undefined && { toolChoice: input.toolChoice }),
+        ...(input.parallelToolCalls !== undefined && { parallelToolCalls: input.parallelToolCalls }),
+        ...(input.responseFormat !== undefined && { responseFormat: input.responseFormat }),
       });
       history.push({ model: candidate.modelId, provider: candidate.provider, outcome: 'answered', attempts: call.attempt });
       const result: CompletionResult = {
@@ -159,7 +163,8 @@ export async function completion(input: CompletionInput): Promise<CompletionResu
           tenantId: input.tenantId,
           conversationId: input.conversation.id,
           runId,
-          messages: [...input.conversation.append, { role: 'assistant', content: call.text }],
+          // An answer that calls tools keeps its calls: the next turn's tool results answer them.
+          messages: [...input.conversation.append, { role: 'assistant', content: call.text, ...(call.toolCalls && call.toolCalls.length > 0 && { toolCalls: call.toolCalls }) }],
         });
       }
       status.stage = 'completed';

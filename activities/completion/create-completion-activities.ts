@@ -7,7 +7,7 @@ import type { CompletionRecord, CompletionStore } from '../../stores/completions
 import type { MetricsSink } from '../../stores/metrics/metrics-sink.ts';
 import { ProviderError } from '../../core/providers/provider-error.ts';
 import { isRetryable, type ProviderErrorKind, type ProviderFailureKind } from '../../core/providers/provider-failures.ts';
-import type { GenerateResult } from '../../core/providers/provider.ts';
+import type { GenerateRequest, GenerateResult } from '../../core/providers/provider.ts';
 import type { ProviderSet } from '../../core/providers/provider-set.ts';
 import { costUsd } from '../../core/routing/model-spec.ts';
 import { toStoredTurn } from '../../core/completions/conversation-turns.ts';
@@ -113,7 +113,16 @@ export function createCompletionActivities(deps: CompletionActivityDeps) {
       const beat = ctx.info.isLocal ? undefined : setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(input.heartbeatTimeoutMs / 3)));
       const startedAt = Date.now();
       const started = performance.now();
-      const request = { model: candidate.providerModel, messages: input.messages, ...input.parameters, signal: ctx.cancellationSignal };
+      const request: GenerateRequest = {
+        model: candidate.providerModel,
+        messages: input.messages,
+        ...input.parameters,
+        ...(input.tools && input.tools.length > 0 && { tools: input.tools }),
+        ...(input.toolChoice !== undefined && { toolChoice: input.toolChoice }),
+        ...(input.parallelToolCalls !== undefined && { parallelToolCalls: input.parallelToolCalls }),
+        ...(input.responseFormat !== undefined && { responseFormat: input.responseFormat }),
+        signal: ctx.cancellationSignal,
+      };
       try {
         let ttftMs: number | null = null;
         let result: GenerateResult;

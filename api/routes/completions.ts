@@ -20,6 +20,19 @@ import { modelChoiceProblems, planCompletion } from '../../core/completions/comp
 import type { OpenBreakers } from '../../core/routing/open-breakers.ts';
 import type { RouteCandidate, RouteDecision } from '../../core/routing/route-decision-types.ts';
 import type { CompletionJson } from '../schemas/completions.ts';
+import {
+  CompletionMessageSchema,
+  ResponseFormatSchema,
+  ToolChoiceSchema,
+  ToolDefinitionSchema,
+  toolCallJson,
+  toResponseFormat,
+  toToolChoice,
+  toToolDefinition,
+  type CompletionMessage,
+} from '../schemas/tool-calling.ts';
+import type { ToolOptions } from '../../core/completions/completion-types.ts';
+import { toolOptionProblems, toolTurnProblems } from '../../core/completions/tool-request-problems.ts';
 import { CONVERSATION_ID, conversationNotFound } from './conversations.ts';
 import { fromStoredTurn } from '../../core/completions/conversation-turns.ts';
 import { CollectionSchema } from './memory.ts';
@@ -39,17 +52,13 @@ export const CompletionRequestSchema = z
     /** A named model policy of the tenant (model or chain or auto, with defaults) instead of model/models. */
     policy: z.string().regex(POLICY_NAME, 'a policy name').optional(),
     routing: RoutingOptionsSchema.optional(),
-    messages: z
-      .array(
-        z
-          .object({
-            role: z.enum(['system', 'user', 'assistant']),
-            content: z.string().max(1_000_000),
-          })
-          .strict(),
-      )
-      .min(1)
-      .max(1000),
+    messages: z.array(CompletionMessageSchema).min(1).max(1000),
+    /** Functions the model may call; the answer then may carry `tool_calls` (finish_reason tool_calls). */
+    tools: z.array(ToolDefinitionSchema).max(128).optional(),
+    tool_choice: ToolChoiceSchema.optional(),
+    /** False: at most one call per answer. */
+    parallel_tool_calls: z.boolean().optional(),
+    response_format: ResponseFormatSchema.optional(),
     max_tokens: z.number().int().min(1).max(1_000_000).optional(),
     temperature: z.number().min(0).max(2).optional(),
     top_p: z.number().gt(0).max(1).optional(),
@@ -102,6 +111,25 @@ function routingJson(d: RouteDecision): NonNullable<CompletionJson['routing']> {
   return { policy: d.policy, estimator: d.estimator, score: d.score, tier: d.tier, signals: d.signals, chosen: candidate(d.chosen), fallbacks: d.fallbacks.map(candidate), reasons: d.reasons };
 }
 
+/** Our wire messages as the providers' shared shape. */
+export function chatMessagesOf(messages: CompletionMessage[]): ChatMessage[] {
+  return messages.map((m): ChatMessage => {
+    if (m.role === 'tool') return { role: 'tool', content: m.content, toolCallId: m.tool_call_id };
+    if (m.role === 'assistant' && m.tool_calls) return { role: 'assistant', content: m.content, toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) };
+    return { role: m.role, content: m.content };
+  });
+}
+
+/** The request's tool fields in our shared shape. */
+function toolOptionsOf(body: CompletionAsk): ToolOptions {
+  return {
+    ...(body.tools !== undefined && { tools: body.tools.map(toToolDefinition) }),
+    ...(body.tool_choice !== undefined && { toolChoice: toToolChoice(body.tool_choice) }),
+    ...(body.parallel_tool_calls !== undefined && { parallelToolCalls: body.parallel_tool_calls }),
+    ...(body.response_format !== undefined && { responseFormat: toResponseFormat(body.response_format) }),
+  };
+}
+
 export function completionResponse(runId: string, result: CompletionResult): CompletionJson {
   return {
     id: runId,
@@ -112,6 +140,7 @@ export function completionResponse(runId: string, result: CompletionResult): Com
     provider: result.provider,
     provider_model: result.model,
     text: result.text,
+    ...(result.toolCalls && result.toolCalls.length > 0 && { tool_calls: result.toolCalls.map(toolCallJson) }),
     finish_reason: result.finishReason,
     usage: { input_tokens: result.usage.inputTokens, output_tokens: result.usage.outputTokens },
     simulated: result.simulated,
@@ -215,8 +244,12 @@ export async function prepareCompletion(
     const system = messages.filter((m) => m.role === 'system');
     messages = [...system, ...history.map(fromStoredTurn), ...conversation.append];
   }
+  const tools = toolOptionsOf(body);
+  // Checked on the whole conversation: a result may answer a call stored in the one continued.
+  const problems = [...toolOptionProblems(tools), ...toolTurnProblems(messages)];
+  if (problems.length > 0) throw new ApiError(400, 'invalid_request_error', problems[0]!.code, problems[0]!.message, problems);
   const input: CompletionInput = {
-    ...(await planCompletion(deps, { tenantId, keyId }, body, messages)),
+    ...(await planCompletion(deps, { tenantId, keyId }, body, messages, tools)),
     ...(prompt && { prompt }),
     ...(body.stream && { stream: true }),
     ...(conversation && { conversation }),
@@ -289,7 +322,7 @@ export function completionsRouter(deps: CompletionRouteDeps): Router {
       if (messages.length === 0) throw new ApiError(400, 'invalid_request_error', 'template_render_failed', `Template "${name}" rendered no messages with these variables.`);
       prompt = rendered.reference;
     } else {
-      messages = body.messages;
+      messages = chatMessagesOf(body.messages);
     }
     const prepared = await prepareCompletion(deps, req, body, { messages, prompt });
     const { runId, start } = prepared;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROVIDER_IDS } from '../../core/providers/provider-registry.ts';
 import { SearchSourceSchema } from './search-source.ts';
+import { ToolCallSchema } from './tool-calling.ts';
 
 /**
  * The answer of POST /v1/completions (and a completion run's result). The route's serializer
@@ -57,6 +58,7 @@ export const CompletionSchema = z.object({
   /** The provider's own name for the model. */
   provider_model: z.string(),
   text: z.string(),
+  tool_calls: z.array(ToolCallSchema).optional().describe('The calls the model asked for (finish_reason tool_calls); answer each with a tool message in the next request.'),
   finish_reason: z.enum(['stop', 'length', 'content_filter', 'tool_calls', 'other']),
   usage: z.object({ input_tokens: z.number().int(), output_tokens: z.number().int() }),
   simulated: z.boolean().describe('True when the provider emulator answered, not a real model.'),

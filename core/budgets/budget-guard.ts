@@ -1,5 +1,5 @@
 import { estimateTokens } from '../routing/complexity-estimator.ts';
-import { costUsd } from '../routing/model-spec.ts';
+import { costUsd, type Capability } from '../routing/model-spec.ts';
 import type { ProviderId } from '../providers/provider.ts';
 import type { ChatMessage, CompletionInput } from '../completions/completion-types.ts';
 import type { BudgetStore, BudgetWithSpend } from '../../stores/budgets.ts';
@@ -31,7 +31,7 @@ export async function enforceBudgets(
   deps: { budgets: BudgetStore },
   who: { tenantId: string; keyId: string },
   chain: Chain,
-  request: { messages: ChatMessage[]; maxTokens?: number | undefined },
+  request: { messages: ChatMessage[]; maxTokens?: number | undefined; requires?: readonly Capability[] | undefined },
   registry: readonly RegisteredModel[],
   available: ReadonlySet<ProviderId>,
 ): Promise<Chain> {
@@ -47,7 +47,8 @@ export async function enforceBudgets(
 
   const room = Math.min(...budgets.map((b) => b.limitUsd - b.spentUsd));
   const cheapest = registry
-    .filter((m) => m.enabled && available.has(m.provider) && m.contextWindow >= inputTokens + outputTokens)
+    // A downgrade must still do what the request needs (tools, JSON mode).
+    .filter((m) => m.enabled && available.has(m.provider) && m.contextWindow >= inputTokens + outputTokens && (request.requires ?? []).every((c) => m.capabilities[c]))
     .map((m) => ({ m, cost: costUsd(m, inputTokens, outputTokens) }))
     .filter((x) => x.cost <= room)
     .sort((a, b) => a.cost - b.cost)[0];

@@ -1,4 +1,5 @@
-import type { CompletionInput, ChatMessage } from './completion-types.ts';
+import type { CompletionInput, ChatMessage, ToolOptions } from './completion-types.ts';
+import type { Capability } from '../routing/model-spec.ts';
 import type { RoutingOptions } from '../policies/model-policy.ts';
 import type { Env } from '../../platform/config.ts';
 import type { ProviderId } from '../providers/provider.ts';
@@ -44,12 +45,26 @@ export function modelChoiceProblems(body: unknown): ValidationProblem[] {
 
 export type PlannedCompletion = Omit<CompletionInput, 'prompt' | 'stream' | 'conversation' | 'memory'>;
 
+/** The capabilities a request cannot do without: tools need `tools`, a JSON response format `jsonMode`. */
+export function capabilitiesNeeded(options: ToolOptions): Capability[] {
+  const needs: Capability[] = [];
+  if ((options.tools?.length ?? 0) > 0) needs.push('tools');
+  if (options.responseFormat !== undefined && options.responseFormat.type !== 'text') needs.push('jsonMode');
+  return needs;
+}
+
 /**
  * The shared path from "what the caller asked for" to a completion workflow's input: the
  * policy (named, or the tenant default), routing or the explicit chain, budgets (refuse or
  * downgrade), breakers known open, and parameters.
  */
-export async function planCompletion(deps: PlanDeps, principal: { tenantId: string; keyId: string }, body: ModelChoiceRequest, messages: ChatMessage[]): Promise<PlannedCompletion> {
+export async function planCompletion(
+  deps: PlanDeps,
+  principal: { tenantId: string; keyId: string },
+  body: ModelChoiceRequest,
+  messages: ChatMessage[],
+  tools: ToolOptions = {},
+): Promise<PlannedCompletion> {
   const { tenantId, keyId } = principal;
   const policy = await policyFor(deps.policies, tenantId, body);
   // The request's own settings win over its policy's.
@@ -57,6 +72,7 @@ export async function planCompletion(deps: PlanDeps, principal: { tenantId: stri
   const maxTokens = body.max_tokens ?? policy?.spec.parameters?.max_tokens;
   const temperature = body.temperature ?? policy?.spec.parameters?.temperature;
   const registry = await deps.models.models();
+  const needs = capabilitiesNeeded(tools);
   const resolved = resolveCandidates(
     {
       model: body.model ?? policy?.spec.model,
@@ -70,11 +86,12 @@ export async function planCompletion(deps: PlanDeps, principal: { tenantId: stri
         ...(routing?.upgrade_allowance_usd !== undefined && { upgradeAllowanceUsd: routing.upgrade_allowance_usd }),
       },
       requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
+      needs,
     },
     registry,
     deps.availableProviders,
   );
-  const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens }, registry, deps.availableProviders);
+  const chain = await enforceBudgets({ budgets: deps.budgets }, { tenantId, keyId }, resolved, { messages, maxTokens, requires: needs }, registry, deps.availableProviders);
   const open = deps.openBreakers ? await deps.openBreakers.current().catch(() => new Set<string>()) : new Set<string>();
   return {
     tenantId,
@@ -88,6 +105,10 @@ export async function planCompletion(deps: PlanDeps, principal: { tenantId: stri
       ...(body.top_p !== undefined && { topP: body.top_p }),
       ...(body.stop !== undefined && { stop: typeof body.stop === 'string' ? [body.stop] : body.stop }),
     },
+    ...(tools.tools && tools.tools.length > 0 && { tools: tools.tools }),
+    ...(tools.toolChoice !== undefined && { toolChoice: tools.toolChoice }),
+    ...(tools.parallelToolCalls !== undefined && { parallelToolCalls: tools.parallelToolCalls }),
+    ...(tools.responseFormat !== undefined && tools.responseFormat.type !== 'text' && { responseFormat: tools.responseFormat }),
     maxAttempts: deps.env.PROVIDER_MAX_ATTEMPTS,
     heartbeatTimeoutMs: deps.env.ACTIVITY_HEARTBEAT_TIMEOUT_MS,
     callTimeoutMs: deps.env.PROVIDER_TIMEOUT_MS,

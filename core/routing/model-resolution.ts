@@ -17,6 +17,25 @@ export interface ModelChoice {
   maxTokens?: number | undefined;
   constraints: RouteConstraints;
   requires: Capability[];
+  /**
+   * What the request itself cannot do without (tools sent: `tools`; a JSON response format:
+   * `jsonMode`). Routing also requires them; an explicit list keeps only the models that have
+   * them, and a model named alone without them is refused (400 model_lacks_capability).
+   */
+  needs?: Capability[] | undefined;
+}
+
+/** The wire names of capabilities (what GET /v1/models and policies say). */
+const CAPABILITY_NAME: Record<Capability, string> = { tools: 'tools', vision: 'vision', jsonMode: 'json_mode', streaming: 'streaming' };
+
+function lacksCapability(id: string, missing: Capability[]): InvalidRequestError {
+  const names = missing.map((c) => CAPABILITY_NAME[c]);
+  const why = missing.includes('tools') ? 'tool calling' : 'a JSON response format';
+  return new InvalidRequestError(
+    'model_lacks_capability',
+    `Model "${id}" lacks the ${names.join(', ')} capability this request needs (${why}). Send a model whose capabilities include it (GET /v1/models), or "auto".`,
+    { model: id, capabilities: names },
+  );
 }
 
 const fromRegistry = (m: RegisteredModel): ModelCandidate => ({
@@ -58,16 +77,26 @@ export function resolveCandidates(
     return fromRegistry(known);
   };
 
+  const needs = choice.needs ?? [];
+  const missing = (id: string) => needs.filter((c) => !byId.get(id)?.capabilities[c]);
   if (choice.models) {
-    return { requestedModel: choice.models[0]!, candidates: choice.models.map(resolveOne) };
+    const candidates = choice.models.map(resolveOne);
+    // A fallback that cannot take the request is no fallback: only capable models stay.
+    const capable = candidates.filter((c) => missing(c.modelId).length === 0);
+    if (capable.length === 0) throw lacksCapability(choice.models[0]!, missing(choice.models[0]!));
+    return { requestedModel: choice.models[0]!, candidates: capable };
   }
   const model = choice.model!;
-  if (model !== AUTO) return { requestedModel: model, candidates: [resolveOne(model)] };
+  if (model !== AUTO) {
+    const candidate = resolveOne(model);
+    if (missing(model).length > 0) throw lacksCapability(model, missing(model));
+    return { requestedModel: model, candidates: [candidate] };
+  }
 
   const usable = registry.filter((m) => m.enabled && available.has(m.provider));
   const estimate = heuristicEstimator.estimate({
     messages: choice.messages,
-    requires: choice.requires,
+    requires: [...new Set([...choice.requires, ...needs])],
     ...(choice.maxTokens !== undefined && { maxTokens: choice.maxTokens }),
   });
   try {

@@ -1,3 +1,5 @@
+import type { EmulatedTool, EmulatedToolChoice, JsonSchema } from './simulated-tool-calls.ts';
+
 /**
  * The vendor-neutral view of one chat request. Each wire format parses its own JSON into this,
  * so the simulated answer is computed once and rendered twice (OpenAI and Anthropic shapes).
@@ -13,6 +15,18 @@ export interface ChatCall {
   stream: boolean;
   /** OpenAI only: `stream_options.include_usage` asks for a final usage chunk. */
   includeUsage: boolean;
+  /** Tools offered (simulated-tool-calls.ts decides which are called). */
+  tools: EmulatedTool[];
+  toolChoice: EmulatedToolChoice;
+  parallelToolCalls: boolean;
+  /** True when the last message is the user's own (not a tool result): only then are tools called. */
+  lastIsUser: boolean;
+  /** The tool results that end the conversation, when it ends with some (names resolved from the calls). */
+  toolResults: Array<{ name: string; content: string }>;
+  /** A JSON answer is asked for: `{}` for json_object, the schema for json_schema. */
+  jsonSchema: JsonSchema | undefined;
+  /** Hash of the request body: call ids derive from it, so they are deterministic. */
+  key: string;
 }
 
 /** Both vendors accept either a string or a list of typed parts; only text parts matter here. */

@@ -3,7 +3,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
 import { textOf, type ChatCall } from './chat-call.ts';
 import type { VendorError } from './fault.ts';
-import type { AnswerEnd } from './simulated-answer.ts';
+import { callIds, type AnswerEnd } from './simulated-answer.ts';
+import { requestKey, type EmulatedToolChoice } from './simulated-tool-calls.ts';
 import { describeIssue, unixSeconds, type ParsedCall, type WireFormat } from './wire-format.ts';
 
 const contentSchema = z.union([
@@ -12,9 +13,36 @@ const contentSchema = z.union([
   z.null(),
 ]);
 
+const toolCallSchema = z.object({ id: z.string(), type: z.literal('function'), function: z.object({ name: z.string(), arguments: z.string() }) });
+
+const toolSchema = z.object({
+  type: z.literal('function'),
+  function: z.object({
+    // OpenAI's own rule for function names.
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must match ^[a-zA-Z0-9_-]{1,64}$'),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+
 const requestSchema = z.object({
   model: z.string().min(1),
-  messages: z.array(z.object({ role: z.string(), content: contentSchema.optional() })).min(1),
+  messages: z
+    .array(z.object({ role: z.string(), content: contentSchema.optional(), tool_calls: z.array(toolCallSchema).optional(), tool_call_id: z.string().optional() }))
+    .min(1),
+  tools: z.array(toolSchema).optional(),
+  tool_choice: z
+    .union([z.enum(['auto', 'none', 'required']), z.object({ type: z.literal('function'), function: z.object({ name: z.string() }) })])
+    .optional(),
+  parallel_tool_calls: z.boolean().optional(),
+  response_format: z
+    .union([
+      z.object({ type: z.literal('text') }),
+      z.object({ type: z.literal('json_object') }),
+      z.object({ type: z.literal('json_schema'), json_schema: z.object({ name: z.string(), schema: z.record(z.string(), z.unknown()).optional(), strict: z.boolean().nullish() }) }),
+    ])
+    .optional(),
   // `max_tokens` is deprecated by OpenAI but still what local servers (Ollama, vLLM) read.
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
@@ -27,7 +55,20 @@ const FINISH_REASON: Record<AnswerEnd, string> = {
   complete: 'stop',
   max_tokens: 'length',
   stop_sequence: 'stop',
+  tool_use: 'tool_calls',
 };
+
+/** Results at the end of the conversation, named after the calls they answer. */
+function trailingToolResults(messages: z.infer<typeof requestSchema>['messages']): Array<{ name: string; content: string }> {
+  const names = new Map<string, string>();
+  for (const message of messages) for (const call of message.tool_calls ?? []) names.set(call.id, call.function.name);
+  const results: Array<{ name: string; content: string }> = [];
+  for (let i = messages.length - 1; i >= 0 && messages[i]?.role === 'tool'; i--) {
+    const message = messages[i]!;
+    results.unshift({ name: names.get(message.tool_call_id ?? '') ?? message.tool_call_id ?? 'tool', content: textOf(message.content) });
+  }
+  return results;
+}
 
 /** Real OpenAI `error.type` / `error.code` / message per status. */
 function errorFields(error: VendorError, model: string | undefined): { type: string; code: string | null; message: string; param: string | null } {
@@ -85,6 +126,14 @@ export const openAIWire: WireFormat = {
       }
     }
     const stop = request.stop ?? [];
+    const tools = (request.tools ?? []).map((t) => ({ name: t.function.name, parameters: t.function.parameters ?? {} }));
+    const choice = request.tool_choice;
+    const toolChoice: EmulatedToolChoice = choice === undefined ? 'auto' : typeof choice === 'string' ? choice : { name: choice.function.name };
+    // What OpenAI refuses too: a forced tool that is not offered.
+    if (typeof toolChoice === 'object' && !tools.some((t) => t.name === toolChoice.name)) {
+      return { ok: false, message: `tool_choice: no function named '${toolChoice.name}' in tools`, param: 'tool_choice' };
+    }
+    const format = request.response_format;
     const call: ChatCall = {
       model: request.model,
       promptTexts,
@@ -93,6 +142,13 @@ export const openAIWire: WireFormat = {
       stop: typeof stop === 'string' ? [stop] : stop,
       stream: request.stream === true,
       includeUsage: request.stream_options?.include_usage === true,
+      tools,
+      toolChoice,
+      parallelToolCalls: request.parallel_tool_calls !== false,
+      lastIsUser: request.messages.at(-1)?.role === 'user',
+      toolResults: trailingToolResults(request.messages),
+      jsonSchema: format?.type === 'json_object' ? {} : format?.type === 'json_schema' ? (format.json_schema.schema ?? {}) : undefined,
+      key: requestKey(body),
     };
     return { ok: true, call };
   },
@@ -110,7 +166,16 @@ export const openAIWire: WireFormat = {
       choices: [
         {
           index: 0,
-          message: { role: 'assistant', content: answer.text, refusal: null, annotations: [] },
+          message: {
+            role: 'assistant',
+            // A turn that only calls tools has null content, as OpenAI sends it.
+            content: answer.toolCalls.length > 0 ? null : answer.text,
+            refusal: null,
+            annotations: [],
+            ...(answer.toolCalls.length > 0 && {
+              tool_calls: answer.toolCalls.map((c, i) => ({ id: callIds(call, answer, 'call')[i], type: 'function', function: { name: c.name, arguments: c.arguments } })),
+            }),
+          },
           logprobs: null,
           finish_reason: FINISH_REASON[answer.end],
         },
@@ -131,8 +196,18 @@ export const openAIWire: WireFormat = {
     const frame = (choice: object): string =>
       `data: ${JSON.stringify({ ...base, choices: [{ index: 0, logprobs: null, finish_reason: null, ...choice }], ...usageNull })}\n\n`;
 
-    const frames = [frame({ delta: { role: 'assistant', content: '', refusal: null } })];
+    const calling = answer.toolCalls.length > 0;
+    const frames = [frame({ delta: { role: 'assistant', content: calling ? null : '', refusal: null } })];
     for (const delta of answer.deltas) frames.push(frame({ delta: { content: delta } }));
+    const ids = callIds(call, answer, 'call');
+    answer.toolCalls.forEach((c, index) => {
+      // As OpenAI streams a call: id and name first, then the argument text in pieces.
+      frames.push(frame({ delta: { tool_calls: [{ index, id: ids[index], type: 'function', function: { name: c.name, arguments: '' } }] } }));
+      const half = Math.ceil(c.arguments.length / 2);
+      for (const piece of [c.arguments.slice(0, half), c.arguments.slice(half)]) {
+        if (piece !== '') frames.push(frame({ delta: { tool_calls: [{ index, function: { arguments: piece } }] } }));
+      }
+    });
     frames.push(frame({ delta: {}, finish_reason: FINISH_REASON[answer.end] }));
     if (call.includeUsage) {
       const usage = { prompt_tokens: answer.inputTokens, completion_tokens: answer.outputTokens, total_tokens: answer.inputTokens + answer.outputTokens };

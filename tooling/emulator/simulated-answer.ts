@@ -5,11 +5,12 @@
  * budget and usage plumbing.
  */
 import type { ChatCall } from './chat-call.ts';
+import { objectFor, simulateToolCalls, toolResultsText, type EmulatedToolCall } from './simulated-tool-calls.ts';
 
 /** How many words of the user's message the answer echoes back. */
 const ECHO_WORDS = 24;
 
-export type AnswerEnd = 'complete' | 'max_tokens' | 'stop_sequence';
+export type AnswerEnd = 'complete' | 'max_tokens' | 'stop_sequence' | 'tool_use';
 
 export interface SimulatedAnswer {
   text: string;
@@ -20,6 +21,13 @@ export interface SimulatedAnswer {
   end: AnswerEnd;
   /** The stop sequence that ended the answer, when one did (Anthropic reports it). */
   stopSequence: string | null;
+  /** Tools called (end `tool_use`); each wire format names them with ids from `callIds`. */
+  toolCalls: EmulatedToolCall[];
+}
+
+/** Deterministic call ids: the vendor's prefix, the request's hash and the call's position. */
+export function callIds(call: ChatCall, answer: SimulatedAnswer, prefix: 'call' | 'toolu'): string[] {
+  return answer.toolCalls.map((_, i) => `${prefix}_${call.key}${i}`);
 }
 
 export function countWords(text: string): number {
@@ -34,9 +42,27 @@ export function countWords(text: string): number {
   return count;
 }
 
+function inputTokensOf(call: ChatCall): number {
+  let inputTokens = 0;
+  for (const prompt of call.promptTexts) inputTokens += countWords(prompt);
+  return Math.max(1, inputTokens);
+}
+
 export function simulateAnswer(call: ChatCall): SimulatedAnswer {
+  const toolCalls = call.lastIsUser ? simulateToolCalls(call.lastUserText, call.tools, call.toolChoice, call.parallelToolCalls) : [];
+  if (toolCalls.length > 0) {
+    let outputTokens = 0;
+    for (const c of toolCalls) outputTokens += 1 + countWords(c.arguments);
+    return { text: '', deltas: [], inputTokens: inputTokensOf(call), outputTokens, end: 'tool_use', stopSequence: null, toolCalls };
+  }
   const echoed = call.lastUserText.split(/\s+/).filter(Boolean).slice(0, ECHO_WORDS);
-  const full = echoed.length > 0 ? `[simulated] You said: ${echoed.join(' ')}` : '[simulated] You said nothing.';
+  const echo = echoed.length > 0 ? `[simulated] You said: ${echoed.join(' ')}` : '[simulated] You said nothing.';
+  let full = echo;
+  if (call.toolResults.length > 0) full = toolResultsText(call.toolResults);
+  else if (call.jsonSchema !== undefined) {
+    // json_object has no schema: the echo goes in an object of its own.
+    full = JSON.stringify(call.jsonSchema.properties === undefined ? { answer: echo } : objectFor(call.jsonSchema, call.lastUserText));
+  }
 
   let words = full.split(' ');
   let end: AnswerEnd = 'complete';
@@ -62,15 +88,13 @@ export function simulateAnswer(call: ChatCall): SimulatedAnswer {
     end = 'stop_sequence';
   }
 
-  let inputTokens = 0;
-  for (const prompt of call.promptTexts) inputTokens += countWords(prompt);
-
   return {
     text,
     deltas: text === '' ? [] : text.split(' ').map((word, i) => (i === 0 ? word : ` ${word}`)),
-    inputTokens: Math.max(1, inputTokens),
+    inputTokens: inputTokensOf(call),
     outputTokens: countWords(text),
     end,
     stopSequence,
+    toolCalls: [],
   };
 }

@@ -4,7 +4,7 @@ import { completionResult, prepareCompletion, streamPrepared, type CompletionAsk
 import { RUN_ID_HEADER } from '../openai-compatible/chat-completions.ts';
 import { POLICY_PREFIX, policyNameProblems } from '../openai-compatible/chat-request.ts';
 import { messageResponse } from './message-response.ts';
-import { MessagesRequestSchema, messagesOf, unsupportedMessagesFeature, type MessagesRequest } from './messages-request.ts';
+import { MessagesRequestSchema, messagesOf, messagesToolAsk, type MessagesRequest } from './messages-request.ts';
 import { messagesStreamFormat } from './messages-stream-format.ts';
 
 const DELIVERY_FIELDS: readonly string[] = ['stream'];
@@ -17,19 +17,18 @@ function completionAsk(body: MessagesRequest): CompletionAsk {
     ...(body.top_p !== undefined && { top_p: body.top_p }),
     ...(body.stop_sequences !== undefined && { stop: body.stop_sequences }),
     ...(body.stream && { stream: true }),
+    ...messagesToolAsk(body),
   };
 }
 
 /**
  * `POST /v1/messages`, Anthropic's shape over the same durable completion run as
- * `/v1/completions`, for Claude SDK users. Text only; errors in Anthropic's shape (anthropic-errors.ts).
+ * `/v1/completions`, for Claude SDK users. Text and tool use; errors in Anthropic's shape (anthropic-errors.ts).
  */
 export function messagesRouter(deps: CompletionRouteDeps): Router {
   const router = Router();
   router.post('/v1/messages', async (req, res) => {
     const body = parseInput(MessagesRequestSchema, req.body, undefined, policyNameProblems(req.body));
-    const unsupported = unsupportedMessagesFeature(body);
-    if (unsupported) throw unsupported;
     const ask = completionAsk(body);
     const prepared = await prepareCompletion(deps, req, ask, { messages: messagesOf(body), deliveryFields: DELIVERY_FIELDS });
     res.setHeader(RUN_ID_HEADER, prepared.runId);

@@ -15,6 +15,18 @@ export const openAiUsage = (result: CompletionResult) => ({
   total_tokens: result.usage.inputTokens + result.usage.outputTokens,
 });
 
+/** The answer as OpenAI's assistant message: `tool_calls` when the model called tools (content null when it said nothing else). */
+function assistantMessage(result: CompletionResult) {
+  const calls = result.toolCalls ?? [];
+  if (calls.length === 0) return { role: 'assistant' as const, content: result.text, refusal: null };
+  return {
+    role: 'assistant' as const,
+    content: result.text === '' ? null : result.text,
+    refusal: null,
+    tool_calls: calls.map((c) => ({ id: c.id, type: 'function' as const, function: { name: c.name, arguments: c.arguments } })),
+  };
+}
+
 /** A finished run as OpenAI's `chat.completion` object. */
 export function chatCompletionResponse(runId: string, created: number, result: CompletionResult) {
   return {
@@ -25,7 +37,7 @@ export function chatCompletionResponse(runId: string, created: number, result: C
     model: result.modelId,
     // No fingerprint: the backend configuration is not a single deterministic system.
     system_fingerprint: null,
-    choices: [{ index: 0, message: { role: 'assistant' as const, content: result.text, refusal: null }, logprobs: null, finish_reason: openAiFinishReason(result.finishReason) }],
+    choices: [{ index: 0, message: assistantMessage(result), logprobs: null, finish_reason: openAiFinishReason(result.finishReason) }],
     usage: openAiUsage(result),
   };
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { parseInput } from '../../validation.ts';
 import { completionResult, prepareCompletion, streamPrepared, type CompletionAsk, type CompletionRouteDeps } from '../completions.ts';
 import { chatCompletionResponse } from './chat-completion-response.ts';
-import { ChatCompletionRequestSchema, chatMessages, policyNameProblems, POLICY_PREFIX, unsupportedFeature, type ChatCompletionRequest } from './chat-request.ts';
+import { ChatCompletionRequestSchema, chatMessages, chatToolAsk, policyNameProblems, POLICY_PREFIX, unsupportedFeature, type ChatCompletionRequest } from './chat-request.ts';
 import { chatStreamFormat } from './chat-stream-format.ts';
 
 /** The response header naming the durable run behind an answer (GET /v1/runs/{id}). */
@@ -21,6 +21,7 @@ function completionAsk(body: ChatCompletionRequest): CompletionAsk {
     ...(body.top_p !== undefined && body.top_p !== null && { top_p: body.top_p }),
     ...(body.stop !== undefined && body.stop !== null && { stop: body.stop }),
     ...(body.stream && { stream: true }),
+    ...chatToolAsk(body),
   };
 }
 

@@ -31,8 +31,22 @@ export function chatStreamFormat(options: { runId: string; created: number; incl
       return chunk({ role: 'assistant', content: '' }, null);
     },
     delta: (text) => (ended ? '' : chunk({ content: text }, null)),
-    // Tools are refused on this route until its request maps them (chat-request.ts).
-    toolCallDelta: () => '',
+    // As OpenAI streams calls: the first piece of a call has its id, type and name.
+    toolCallDelta: (d) =>
+      ended
+        ? ''
+        : chunk(
+            {
+              tool_calls: [
+                {
+                  index: d.index,
+                  ...(d.id !== undefined && { id: d.id, type: 'function' }),
+                  function: { ...(d.name !== undefined && { name: d.name }), arguments: d.argumentsDelta },
+                },
+              ],
+            },
+            null,
+          ),
     replaced(_event, fields) {
       if (ended || !fields.discard_text) return '';
       ended = true;
