@@ -38,6 +38,8 @@ import { conversationsRouter } from './routes/conversations.ts';
 import { memoryRouter } from './routes/memory.ts';
 import { ragRouter } from './routes/rag.ts';
 import { capsulesRouter } from './routes/capsules.ts';
+import { feedbackRouter } from './routes/feedback.ts';
+import { routerRouter } from './routes/router.ts';
 import { toolsRouter } from './routes/tools.ts';
 import { secretsRouter } from './routes/secrets.ts';
 
@@ -114,6 +116,8 @@ export function createApp(deps: AppDeps): Express {
   // Anthropic-compatible ingress for Claude SDK users: the same runs in Anthropic's shapes.
   app.use(messagesRouter(completionDeps));
   app.use(runsRouter(deps.client));
+  app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
+  app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR }));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
     experimentsRouter({

@@ -5,6 +5,7 @@ import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { toolPaths, toolSchemas } from './openapi-tools.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
+import { routerPaths, routerSchemas } from './openapi-router.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { anthropicCompatiblePaths, openAiCompatiblePaths, openAiCompatibleSchemas } from './openapi-openai-compatible.ts';
 import { CompletionRequestSchema } from './routes/completions.ts';
@@ -362,6 +363,7 @@ export const openApiDocument = {
     ...toolPaths,
     ...conversationPaths,
     ...localModelPaths,
+    ...routerPaths,
     ...memoryPaths,
     ...openAiCompatiblePaths,
     ...anthropicCompatiblePaths,
@@ -381,6 +383,7 @@ export const openApiDocument = {
       ...capsuleSchemas,
       ...toolSchemas,
       ...conversationSchemas,
+      ...routerSchemas,
       ...memorySchemas,
       ...openAiCompatibleSchemas,
       ModelInput: modelInput,

@@ -25,6 +25,9 @@ import { createModelRegistryCache, type ModelRegistryCache } from '../stores/mod
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createTenantStore, type TenantStore } from '../stores/tenants.ts';
+import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
+import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
+import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
 import { createToolStore, type ToolStore } from '../stores/tools.ts';
 import { createTenantSecretStore, type TenantSecretStore } from '../stores/tenant-secrets.ts';
 import { createToolExecutionStore, type ToolExecutionStore } from '../stores/tool-executions.ts';
@@ -85,6 +88,10 @@ export interface Services {
   tools: ToolStore;
   secrets: TenantSecretStore;
   toolExecutions: ToolExecutionStore;
+  /** Measured outcomes the learned router trains on, feedback on runs, and the tenant's trained router versions. */
+  outcomes: OutcomeStore;
+  runFeedback: RunFeedbackStore;
+  routerVersions: RouterVersionStore;
   /** Flushes the metrics sink and closes the stream bus; call after the worker stopped. */
   close(): Promise<void>;
 }
@@ -121,6 +128,9 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     indexTrigger: createMemoryIndexTrigger(deps.client, env.TEMPORAL_TASK_QUEUE),
     metricsSink,
     metricsQueries: createMetricsQueries({ env, pool }),
+    outcomes: createOutcomeStore(pool),
+    runFeedback: createRunFeedbackStore(pool),
+    routerVersions: createRouterVersionStore(pool),
     streams,
     tools: createToolStore(pool),
     secrets: createTenantSecretStore(pool, payloadKeysFromEnv(env).ring),

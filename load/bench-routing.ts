@@ -11,6 +11,7 @@ import {
 import { CatalogueSchema, costUsd, type ModelSpec } from '../core/routing/model-spec.ts';
 import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD } from '../core/routing/route-decision.ts';
 import { readRoutingTasks, type RoutingTask } from './routing-tasks.ts';
+import { isOutcomeFile, runOutcomeBenchmark } from './bench-routing-outcomes.ts';
 
 // `npm run bench:routing [-- tasks.jsonl] [--explain] [--exclude=model,model]`: cost and quality
 // of `auto` routing against always using the strongest or the cheapest model, the latency of one
@@ -20,6 +21,13 @@ import { readRoutingTasks, type RoutingTask } from './routing-tasks.ts';
 // a reasoning model listed at a non-reasoning model's price.
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
+// Measured per-prompt, per-model outcome files: the honest benchmark (bench-routing-outcomes.ts).
+// Without them, what follows is the bundled rubric set: a smoke test of the heuristic whose
+// quality labels were assigned by hand, not measured.
+if (args.some((a) => !a.startsWith('--') && isOutcomeFile(a))) {
+  await runOutcomeBenchmark(args, process.env.SOMA_STATE_DIR ?? `${root}.soma`);
+  process.exit(0);
+}
 const tasksPath = args.find((a) => !a.startsWith('--')) ?? process.env.BENCH_TASKS ?? `${root}load/data/routing-tasks.jsonl`;
 const explain = args.includes('--explain');
 const excluded = new Set(args.find((a) => a.startsWith('--exclude='))?.slice('--exclude='.length).split(',') ?? []);
@@ -196,6 +204,7 @@ if (explain) {
   }
 }
 const summary = {
+  benchmark: 'smoke test: bundled rubric set (hand-assigned quality labels, not measured outcomes)',
   tasks: tasks.length,
   estimator: heuristicEstimator.name,
   cost_auto_usd: round(whole.auto.cost, 6),

@@ -218,6 +218,10 @@ export const typeScriptFieldShapes: Record<string, true> = {
   PromptTemplateVersion: true satisfies SameKeys<Sdk.CreatedPromptVersion, Required<Wire.PromptTemplateVersion>>,
   PromptRender: true satisfies SameKeys<Sdk.PromptRender, Wire.PromptRender>,
   PromptDiff: true satisfies SameKeys<Sdk.PromptDiff, Wire.PromptDiff>,
+  RunFeedback: true satisfies SameKeys<Sdk.RunFeedback, Wire.RunFeedback>,
+  OutcomeImport: true satisfies SameKeys<Sdk.OutcomeImport, Wire.OutcomeImport>,
+  OutcomeSummary: true satisfies SameKeys<Sdk.OutcomeSummary, Wire.OutcomeSummary>,
+  RouterVersion: true satisfies SameKeys<Sdk.RouterVersion, Wire.RouterVersion>,
   Error: true satisfies SameKeys<Sdk.ErrorBody, Wire.Error>,
 };
 
@@ -262,6 +266,10 @@ const PYTHON_SHAPES: Record<string, string> = {
   LabelEvent: 'LabelEvent',
   PromptRender: 'PromptRender',
   PromptDiff: 'PromptDiff',
+  RunFeedback: 'RunFeedback',
+  OutcomeImport: 'OutcomeImport',
+  OutcomeSummary: 'OutcomeSummary',
+  RouterVersion: 'RouterVersion',
 };
 
 type PropertySchema = { properties?: Record<string, PropertySchema>; items?: PropertySchema };

@@ -85,7 +85,7 @@ function runNotFound(id: string): ApiError {
  * Ownership is the run's SomaTenant search attribute, which only our API sets. Someone else's run
  * and a missing one get the same 404, so ids reveal nothing across tenants.
  */
-async function findOwnedRun(client: Client, req: Request): Promise<OwnedRun> {
+export async function findOwnedRun(client: Client, req: Request): Promise<OwnedRun> {
   const { tenantId } = principalOf(req);
   const id = String(req.params.runId);
   if (!RUN_ID.test(id)) throw runNotFound(id);

@@ -12,6 +12,8 @@ from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT
 from ._types import Timeout
 from .resources.admin import Admin, AsyncAdmin
 from .resources.budgets import AsyncBudgets, Budgets
+from .resources.feedback import AsyncFeedback, Feedback
+from .resources.router import AsyncRouter, Router
 from .resources.capsules import AsyncCapsules, Capsules
 from .resources.completions import AsyncCompletions, Completions
 from .resources.conversations import AsyncConversations, Conversations
@@ -53,6 +55,8 @@ class SomaAgent(SyncAPIClient):
     models: Models
     usage: Usage
     budgets: Budgets
+    feedback: Feedback
+    router: Router
     policies: Policies
     tools: Tools
     secrets: Secrets
@@ -88,6 +92,8 @@ class SomaAgent(SyncAPIClient):
         self.models = Models(self)
         self.usage = Usage(self)
         self.budgets = Budgets(self)
+        self.feedback = Feedback(self)
+        self.router = Router(self)
         self.policies = Policies(self)
         self.tools = Tools(self)
         self.secrets = Secrets(self)
@@ -119,6 +125,8 @@ class AsyncSomaAgent(AsyncAPIClient):
     models: AsyncModels
     usage: AsyncUsage
     budgets: AsyncBudgets
+    feedback: AsyncFeedback
+    router: AsyncRouter
     policies: AsyncPolicies
     tools: AsyncTools
     secrets: AsyncSecrets
@@ -154,6 +162,8 @@ class AsyncSomaAgent(AsyncAPIClient):
         self.models = AsyncModels(self)
         self.usage = AsyncUsage(self)
         self.budgets = AsyncBudgets(self)
+        self.feedback = AsyncFeedback(self)
+        self.router = AsyncRouter(self)
         self.policies = AsyncPolicies(self)
         self.tools = AsyncTools(self)
         self.secrets = AsyncSecrets(self)

@@ -139,7 +139,7 @@ class ChatCompletionRequest(_ChatCompletionRequestRequired, total=False):
     stream_options: Optional[Dict[str, Any]]
     response_format: Dict[str, Any]
     tools: List[Dict[str, Any]]
-    tool_choice: Union[str, Dict[str, Any]]
+    tool_choice: Union[Literal["auto", "none", "required"], Dict[str, Any]]
     parallel_tool_calls: bool
     user: str
     seed: Optional[int]
@@ -166,6 +166,7 @@ class _CompletionRequired(TypedDict):
 
 
 class Completion(_CompletionRequired, total=False):
+    tool_calls: List[Dict[str, Any]]
     routing: Dict[str, Any]
     policy: str
     conversation: str
@@ -183,6 +184,10 @@ class CompletionRequest(_CompletionRequestRequired, total=False):
     models: List[str]
     policy: str
     routing: Dict[str, Any]
+    tools: List[Dict[str, Any]]
+    tool_choice: Union[Literal["auto", "none", "required"], Dict[str, Any]]
+    parallel_tool_calls: bool
+    response_format: Dict[str, Any]
     max_tokens: int
     temperature: float
     top_p: float
@@ -465,6 +470,20 @@ class OpenAIError(_OpenAIErrorRequired, total=False):
     pass
 
 
+class _OutcomeImportRequired(TypedDict):
+    object: Literal["outcome_import"]
+    id: str
+    name: str
+    lines: int
+    prompts: int
+    outcome_rows: int
+    created_at: str
+
+
+class OutcomeImport(_OutcomeImportRequired, total=False):
+    pass
+
+
 class _OutcomeRequestRequired(TypedDict):
     subject_id: str
 
@@ -472,6 +491,19 @@ class _OutcomeRequestRequired(TypedDict):
 class OutcomeRequest(_OutcomeRequestRequired, total=False):
     value: float
     success: bool
+
+
+class _OutcomeSummaryRequired(TypedDict):
+    object: Literal["outcome_summary"]
+    prompts: int
+    outcome_rows: int
+    by_source: Dict[str, int]
+    models: List[str]
+    imports: List["OutcomeImport"]
+
+
+class OutcomeSummary(_OutcomeSummaryRequired, total=False):
+    pass
 
 
 class _PolicyRequired(TypedDict):
@@ -601,6 +633,22 @@ class RenderPromptRequest(_RenderPromptRequestRequired, total=False):
     variables: Dict[str, Any]
 
 
+class _RouterVersionRequired(TypedDict):
+    object: Literal["router_version"]
+    version: str
+    kind: str
+    status: Literal["candidate", "active", "retired"]
+    metrics: Dict[str, Any]
+    trained_on: Dict[str, Any]
+    promoted_by: Optional[str]
+    promoted_at: Optional[str]
+    created_at: str
+
+
+class RouterVersion(_RouterVersionRequired, total=False):
+    pass
+
+
 class _RunRequired(TypedDict):
     id: str
     object: Literal["run"]
@@ -614,6 +662,24 @@ class Run(_RunRequired, total=False):
     closed_at: Optional[str]
     result: Any
     error: Optional[Dict[str, Any]]
+
+
+class _RunFeedbackRequired(TypedDict):
+    object: Literal["run_feedback"]
+    id: str
+    run_id: str
+    rating: Optional[float]
+    rating_raw: Optional[float]
+    rating_scale: Optional[Literal["signed", "five_point"]]
+    corrected_output: Optional[str]
+    labels: List[str]
+    comment: Optional[str]
+    author_key_id: str
+    created_at: str
+
+
+class RunFeedback(_RunFeedbackRequired, total=False):
+    pass
 
 
 class _SearchResultRequired(TypedDict):
@@ -657,6 +723,10 @@ class TemplateCompletionRequest(_TemplateCompletionRequestRequired, total=False)
     models: List[str]
     policy: str
     routing: Dict[str, Any]
+    tools: List[Dict[str, Any]]
+    tool_choice: Union[Literal["auto", "none", "required"], Dict[str, Any]]
+    parallel_tool_calls: bool
+    response_format: Dict[str, Any]
     max_tokens: int
     temperature: float
     top_p: float
@@ -700,4 +770,4 @@ class Tool(_ToolRequired, total=False):
 ToolInput = Dict[str, Any]
 
 
-__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeRequest", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "Run", "SearchResult", "Secret", "SecretInput", "TemplateCompletionRequest", "Tenant", "Tool", "ToolInput"]
+__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeImport", "OutcomeRequest", "OutcomeSummary", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "RouterVersion", "Run", "RunFeedback", "SearchResult", "Secret", "SecretInput", "TemplateCompletionRequest", "Tenant", "Tool", "ToolInput"]

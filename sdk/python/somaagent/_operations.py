@@ -90,4 +90,12 @@ OPERATIONS: dict[str, str] = {
     "deleteDocument": "memory.documents.delete",
     "search": "memory.search",
     "ragAnswer": "rag.answer",
+    # Feedback on runs; the learned router
+    "createRunFeedback": "feedback.create",
+    "listRunFeedback": "feedback.list",
+    "getOutcomeSummary": "router.outcomes.summary",
+    "importOutcomes": "router.outcomes.import_",
+    "listRouterVersions": "router.versions.list",
+    "registerRouterVersion": "router.versions.register",
+    "promoteRouterVersion": "router.versions.promote",
 }

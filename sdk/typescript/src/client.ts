@@ -2,6 +2,8 @@ import { SomaAgentError } from './errors.js';
 import { HttpClient, type Fetch, type QueryValue, type RequestOptions } from './http-client.js';
 import { Admin } from './resources/admin.js';
 import { Budgets } from './resources/budgets.js';
+import { Feedback } from './resources/feedback.js';
+import { RouterResource } from './resources/router.js';
 import { Capsules } from './resources/capsules.js';
 import { Completions } from './resources/completions.js';
 import { Conversations } from './resources/conversations.js';
@@ -72,6 +74,10 @@ export class SomaAgent {
   readonly models: Models;
   readonly usage: Usage;
   readonly budgets: Budgets;
+  /** Feedback on runs. */
+  readonly feedback: Feedback;
+  /** The learned router: outcome imports and trained versions. */
+  readonly router: RouterResource;
   readonly policies: Policies;
   readonly tools: Tools;
   readonly secrets: Secrets;
@@ -119,6 +125,8 @@ export class SomaAgent {
     this.models = new Models(this.#http);
     this.usage = new Usage(this.#http);
     this.budgets = new Budgets(this.#http);
+    this.feedback = new Feedback(this.#http);
+    this.router = new RouterResource(this.#http);
     this.policies = new Policies(this.#http);
     this.tools = new Tools(this.#http);
     this.secrets = new Secrets(this.#http);

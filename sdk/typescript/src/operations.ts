@@ -91,4 +91,12 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   search: 'memory.search',
 
   ragAnswer: 'rag.answer',
+
+  createRunFeedback: 'feedback.create',
+  listRunFeedback: 'feedback.list',
+  getOutcomeSummary: 'router.outcomes.summary',
+  importOutcomes: 'router.outcomes.import',
+  listRouterVersions: 'router.versions.list',
+  registerRouterVersion: 'router.versions.register',
+  promoteRouterVersion: 'router.versions.promote',
 });

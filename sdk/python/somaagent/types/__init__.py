@@ -3,6 +3,7 @@
 from .._models import BaseModel, ListObject
 from .admin import ApiKey, ApiKeyRole, Tenant
 from .budgets import Budget, BudgetDeleted
+from .router import OutcomeImport, OutcomeSummary, RouterVersion, RunFeedback
 from .capsules import (
     Capsule,
     CapsuleEvaluationParam,
@@ -73,6 +74,10 @@ from .usage import CostReport, CostRow, ModelUsage, ModelUsageReport
 __all__ = [
     "BaseModel",
     "ListObject",
+    "OutcomeImport",
+    "OutcomeSummary",
+    "RouterVersion",
+    "RunFeedback",
     "ApiKey",
     "ApiKeyRole",
     "Tenant",

@@ -195,8 +195,17 @@ export interface ChatCompletion {
     index?: number;
     message?: {
       role?: "assistant";
-      content?: string;
+      /** null when the answer only calls tools */
+      content?: string | null;
       refusal?: null;
+      tool_calls?: Array<{
+        id: string;
+        type: "function";
+        function: {
+          name: string;
+          arguments: string;
+        };
+      }>;
     };
     logprobs?: null;
     finish_reason?: "stop" | "length" | "content_filter" | "tool_calls";
@@ -225,6 +234,14 @@ export interface ChatCompletionRequest {
     }> | null;
     name?: string;
     refusal?: string | null;
+    tool_calls?: Array<{
+      id: string;
+      type: "function";
+      function: {
+        name: string;
+        arguments: string;
+      };
+    }>;
   } | {
     role: "tool";
     content: string | Array<{
@@ -249,10 +266,28 @@ export interface ChatCompletionRequest {
     type: "json_object";
   } | {
     type: "json_schema";
-    json_schema: Record<string, unknown>;
+    json_schema: {
+      name: string;
+      description?: string;
+      schema?: Record<string, unknown>;
+      strict?: boolean | null;
+    };
   };
-  tools?: Array<Record<string, unknown>>;
-  tool_choice?: string | Record<string, unknown>;
+  tools?: Array<{
+    type: "function";
+    function: {
+      name: string;
+      description?: string;
+      parameters?: Record<string, unknown>;
+      strict?: boolean | null;
+    };
+  }>;
+  tool_choice?: "auto" | "none" | "required" | {
+    type: "function";
+    function: {
+      name: string;
+    };
+  };
   parallel_tool_calls?: boolean;
   user?: string;
   seed?: number | null;
@@ -270,6 +305,13 @@ export interface Completion {
   provider: "openai" | "anthropic" | "local";
   provider_model: string;
   text: string;
+  /** The calls the model asked for (finish_reason tool_calls); answer each with a tool message in the next request. */
+  tool_calls?: Array<{
+    id: string;
+    name: string;
+    /** The arguments as JSON text, exactly as the model produced them. */
+    arguments: string;
+  }>;
   finish_reason: "stop" | "length" | "content_filter" | "tool_calls" | "other";
   usage: {
     input_tokens: number;
@@ -360,9 +402,48 @@ export interface CompletionRequest {
     upgrade_allowance_usd?: number;
   };
   messages: Array<{
-    role: "system" | "user" | "assistant";
+    role: "system" | "user";
+    content: string;
+  } | {
+    role: "assistant";
+    /** Empty (or left out) for a turn that only calls tools. */
+    content?: string;
+    tool_calls?: Array<{
+      id: string;
+      name: string;
+      /** The arguments as JSON text, exactly as the model produced them. */
+      arguments: string;
+    }>;
+  } | {
+    role: "tool";
+    /** The id of the call (in an earlier assistant turn) this result answers. */
+    tool_call_id: string;
     content: string;
   }>;
+  tools?: Array<{
+    name: string;
+    description?: string;
+    /** JSON Schema (type object) of the arguments; default: no arguments. */
+    parameters?: Record<string, unknown>;
+  }>;
+  /** auto (default): the model decides; none: no calls; required: at least one call; {name}: exactly that tool. */
+  tool_choice?: "auto" | "none" | "required" | {
+    name: string;
+  };
+  parallel_tool_calls?: boolean;
+  /** json_object / json_schema need a model with the json_mode capability. */
+  response_format?: {
+    type: "text";
+  } | {
+    type: "json_object";
+  } | {
+    type: "json_schema";
+    json_schema: {
+      name: string;
+      schema: Record<string, unknown>;
+      strict?: boolean;
+    };
+  };
   max_tokens?: number;
   temperature?: number;
   top_p?: number;
@@ -725,12 +806,31 @@ export interface OpenAIError {
   };
 }
 
+export interface OutcomeImport {
+  object: "outcome_import";
+  id: string;
+  name: string;
+  lines: number;
+  prompts: number;
+  outcome_rows: number;
+  created_at: string;
+}
+
 export interface OutcomeRequest {
   subject_id: string;
   /** For a score metric: a finite number within ±1e+12. */
   value?: number;
   /** For a success metric. */
   success?: boolean;
+}
+
+export interface OutcomeSummary {
+  object: "outcome_summary";
+  prompts: number;
+  outcome_rows: number;
+  by_source: Record<string, number>;
+  models: Array<string>;
+  imports: Array<OutcomeImport>;
 }
 
 export interface Policy {
@@ -920,6 +1020,18 @@ export interface RenderPromptRequest {
   variables?: Record<string, unknown>;
 }
 
+export interface RouterVersion {
+  object: "router_version";
+  version: string;
+  kind: string;
+  status: "candidate" | "active" | "retired";
+  metrics: Record<string, unknown>;
+  trained_on: Record<string, unknown>;
+  promoted_by: string | null;
+  promoted_at: string | null;
+  created_at: string;
+}
+
 export interface Run {
   id: string;
   object: "run";
@@ -934,6 +1046,20 @@ export interface Run {
     code: string;
     message: string;
   } | null;
+}
+
+export interface RunFeedback {
+  object: "run_feedback";
+  id: string;
+  run_id: string;
+  rating: number | null;
+  rating_raw: number | null;
+  rating_scale: "signed" | "five_point" | null;
+  corrected_output: string | null;
+  labels: Array<string>;
+  comment: string | null;
+  author_key_id: string;
+  created_at: string;
 }
 
 export interface SearchResult {
@@ -985,6 +1111,30 @@ export interface TemplateCompletionRequest {
     requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
     fallbacks?: number;
     upgrade_allowance_usd?: number;
+  };
+  tools?: Array<{
+    name: string;
+    description?: string;
+    /** JSON Schema (type object) of the arguments; default: no arguments. */
+    parameters?: Record<string, unknown>;
+  }>;
+  /** auto (default): the model decides; none: no calls; required: at least one call; {name}: exactly that tool. */
+  tool_choice?: "auto" | "none" | "required" | {
+    name: string;
+  };
+  parallel_tool_calls?: boolean;
+  /** json_object / json_schema need a model with the json_mode capability. */
+  response_format?: {
+    type: "text";
+  } | {
+    type: "json_object";
+  } | {
+    type: "json_schema";
+    json_schema: {
+      name: string;
+      schema: Record<string, unknown>;
+      strict?: boolean;
+    };
   };
   max_tokens?: number;
   temperature?: number;
