@@ -1,5 +1,9 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import OpenAI from 'openai';
 import Anthropic from '@anthropic-ai/sdk';
+import { SomaAgent, type CompletionStreamEvent } from '../sdk/typescript/src/index.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -350,5 +354,52 @@ describe('Anthropic SDK through /v1/messages', () => {
     });
     expect(answer.stop_reason).toBe('end_turn');
     expect(answer.content).toEqual([{ type: 'text', text: 'Tool results: get_weather=hot' }]);
+  });
+});
+
+describe('SomaAgent SDKs', () => {
+  const messages = [{ role: 'user' as const, content: 'get_weather for city=Oslo' }];
+
+  it('TypeScript: sends tools and tool messages, returns tool_calls and streams tool_call_delta events', async () => {
+    const client = new SomaAgent({ apiKey: t.key, baseURL: p.apiUrl, maxRetries: 0 });
+    const first = await client.completions.create({ model: 'gpt-4o-mini', messages, tools: [weather], tool_choice: 'required' });
+    expect(first.finish_reason).toBe('tool_calls');
+    const call = first.tool_calls![0]!;
+    expect(JSON.parse(call.arguments)).toEqual({ city: 'Oslo' });
+    const second = await client.completions.create({
+      model: 'gpt-4o-mini',
+      tools: [weather],
+      messages: [...messages, { role: 'assistant', tool_calls: first.tool_calls! }, { role: 'tool', tool_call_id: call.id, content: 'snow' }],
+    });
+    expect(second.text).toBe('Tool results: get_weather=snow');
+
+    const stream = await client.completions.stream({ model: 'claude-haiku-4-5', messages, tools: [weather] });
+    const events: CompletionStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const deltas = events.filter((e) => e.type === 'tool_call_delta');
+    expect(deltas[0]).toMatchObject({ index: 0, name: 'get_weather' });
+    const done = events.at(-1);
+    expect(done?.type === 'completion' && done.completion.tool_calls?.[0]?.name).toBe('get_weather');
+  });
+
+  it('Python: the same round trip with the somaagent package', async () => {
+    const script = [
+      'import json, sys',
+      "sys.path.insert(0, 'sdk/python')",
+      'from somaagent import SomaAgent',
+      'from somaagent.types import ToolCallDeltaEvent',
+      'client = SomaAgent(api_key=sys.argv[1], base_url=sys.argv[2], max_retries=0)',
+      "tools = [json.loads(sys.argv[3])]",
+      "messages = [{'role': 'user', 'content': 'get_weather for city=Oslo'}]",
+      "first = client.completions.create(model='claude-haiku-4-5', messages=messages, tools=tools, tool_choice={'name': 'get_weather'})",
+      'call = first.tool_calls[0]',
+      "second = client.completions.create(model='claude-haiku-4-5', tools=tools, messages=messages + [{'role': 'assistant', 'tool_calls': [{'id': call.id, 'name': call.name, 'arguments': call.arguments}]}, {'role': 'tool', 'tool_call_id': call.id, 'content': 'fog'}])",
+      "with client.completions.stream(model='gpt-4o-mini', messages=messages, tools=tools) as stream:",
+      '    kinds = [type(e).__name__ for e in stream]',
+      'print(json.dumps({"finish": first.finish_reason, "args": json.loads(call.arguments), "text": second.text, "delta": "ToolCallDeltaEvent" in kinds}))',
+    ].join('\n');
+    const python = join(process.cwd(), '.soma', 'venv', 'bin', 'python');
+    const { stdout } = await promisify(execFile)(python, ['-c', script, t.key, p.apiUrl, JSON.stringify(weather)]);
+    expect(JSON.parse(stdout.trim().split('\n').at(-1)!)).toEqual({ finish: 'tool_calls', args: { city: 'Oslo' }, text: 'Tool results: get_weather=fog', delta: true });
   });
 });

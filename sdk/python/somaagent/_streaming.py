@@ -27,6 +27,7 @@ from .types.completions import (
     FallbackEvent,
     RetryEvent,
     RunEvent,
+    ToolCallDeltaEvent,
 )
 from .types.runs import RunHistoryEvent
 
@@ -260,6 +261,8 @@ class _CompletionEvents(_StreamBase[CompletionStreamEvent]):
         elif sse.event == "delta":
             event = DeltaEvent.construct(data)
             self._parts.append(event.text)
+        elif sse.event == "tool_call_delta":
+            event = ToolCallDeltaEvent.construct(data)
         elif sse.event in ("retry", "fallback"):
             event = RetryEvent.construct(data) if sse.event == "retry" else FallbackEvent.construct(data)
             if event.discard_text:

@@ -26,6 +26,16 @@ export interface DeltaEvent {
   text: string;
 }
 
+/** A piece of a tool call: the first piece of a call has its `id` and `name`; `arguments_delta` pieces add up to its JSON arguments. */
+export interface ToolCallDeltaEvent {
+  type: 'tool_call_delta';
+  /** Position of the call within the answer (parallel calls: 0, 1, ...). */
+  index: number;
+  id?: string;
+  name?: string;
+  arguments_delta: string;
+}
+
 /** The same model starts over. When `discard_text` is true, the text so far belongs to the failed attempt. */
 export interface RetryEvent {
   type: 'retry';
@@ -51,7 +61,7 @@ export interface CompletionEvent {
   completion: Completion;
 }
 
-export type CompletionStreamEvent = RunEvent | DeltaEvent | RetryEvent | FallbackEvent | CompletionEvent;
+export type CompletionStreamEvent = RunEvent | DeltaEvent | ToolCallDeltaEvent | RetryEvent | FallbackEvent | CompletionEvent;
 
 /** The typed events of an event-stream body; an `error` event is thrown as its APIError. */
 async function* parseEvents(response: Response): AsyncGenerator<CompletionStreamEvent> {
@@ -60,6 +70,7 @@ async function* parseEvents(response: Response): AsyncGenerator<CompletionStream
     switch (message.event) {
       case 'run':
       case 'delta':
+      case 'tool_call_delta':
       case 'retry':
       case 'fallback':
         yield { ...parseEventData(message), type: message.event } as CompletionStreamEvent;

@@ -28,6 +28,7 @@ export {
   type CompletionStreamEvent,
   type RunEvent,
   type DeltaEvent,
+  type ToolCallDeltaEvent,
   type RetryEvent,
   type FallbackEvent,
   type CompletionEvent,

@@ -13,7 +13,7 @@ from .._request import APIRequest, api_request, as_is
 from .._resource import AsyncAPIResource, SyncAPIResource, async_method, async_stream_method, request_variant, sync_method, sync_stream_method
 from .._streaming import AsyncCompletionStream, CompletionStream
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..types.completions import Completion, MessageParam, RoutingParam, TemplateParam
+from ..types.completions import AnyMessageParam, Completion, ResponseFormatParam, RoutingParam, TemplateParam, ToolChoiceParam, ToolParam
 from ..types.memory import MemoryParam
 from ..types.runs import Run
 
@@ -28,7 +28,7 @@ def _create(
     model: Union[str, NotGiven] = NOT_GIVEN,
     models: Union[Iterable[str], NotGiven] = NOT_GIVEN,
     policy: Union[str, NotGiven] = NOT_GIVEN,
-    messages: Union[Iterable[MessageParam], NotGiven] = NOT_GIVEN,
+    messages: Union[Iterable[AnyMessageParam], NotGiven] = NOT_GIVEN,
     template: Union[TemplateParam, NotGiven] = NOT_GIVEN,
     conversation: Union[str, NotGiven] = NOT_GIVEN,
     memory: Union[MemoryParam, NotGiven] = NOT_GIVEN,
@@ -37,6 +37,10 @@ def _create(
     temperature: Union[float, NotGiven] = NOT_GIVEN,
     top_p: Union[float, NotGiven] = NOT_GIVEN,
     stop: Union[str, Sequence[str], NotGiven] = NOT_GIVEN,
+    tools: Union[Iterable[ToolParam], NotGiven] = NOT_GIVEN,
+    tool_choice: Union[ToolChoiceParam, NotGiven] = NOT_GIVEN,
+    parallel_tool_calls: Union[bool, NotGiven] = NOT_GIVEN,
+    response_format: Union[ResponseFormatParam, NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[Completion]:
     """Runs a chat completion as a durable workflow and returns its answer.
@@ -49,7 +53,12 @@ def _create(
     messages come first, and the new turn and the answer are added to it. ``memory``
     (``{"collections", "sources", "k", "budget_tokens", "conversation"}``) retrieves context for
     the last user message and puts it in front of the model; ``completion.memory.injected`` says
-    what was injected.
+    what was injected. ``tools`` (``{"name", "description", "parameters"}``) lets the model call
+    functions: the answer then carries ``tool_calls`` (``finish_reason == "tool_calls"``); send
+    each result back as ``{"role": "tool", "tool_call_id", "content"}`` after the assistant turn
+    ``{"role": "assistant", "tool_calls": [...]}``. ``tool_choice`` is ``"auto"``, ``"none"``,
+    ``"required"`` or ``{"name": ...}``; ``response_format`` asks for JSON (``json_object`` or
+    ``json_schema``) from a model with the ``json_mode`` capability.
     """
     body: Dict[str, Any] = {
         "model": model,
@@ -64,6 +73,10 @@ def _create(
         "temperature": temperature,
         "top_p": top_p,
         "stop": stop if isinstance(stop, (str, NotGiven)) else list(stop),
+        "tools": tools if isinstance(tools, NotGiven) else list(tools),
+        "tool_choice": tool_choice,
+        "parallel_tool_calls": parallel_tool_calls,
+        "response_format": response_format,
     }
     return api_request("POST", "/v1/completions", model_parser(Completion), options, body=body)
 

@@ -10,6 +10,14 @@ from .memory import CompletionMemory
 
 __all__ = [
     "MessageParam",
+    "AssistantToolCallsParam",
+    "ToolMessageParam",
+    "ToolParam",
+    "ToolCallParam",
+    "NamedToolChoiceParam",
+    "ResponseFormatParam",
+    "ToolCall",
+    "ToolCallDeltaEvent",
     "RoutingParam",
     "TemplateParam",
     "Completion",
@@ -34,6 +42,61 @@ FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "other"
 class MessageParam(TypedDict):
     role: Role
     content: str
+
+
+class ToolCallParam(TypedDict):
+    """A call the model asked for, sent back in the conversation (``arguments`` is JSON text)."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+class _AssistantRole(TypedDict):
+    role: Literal["assistant"]
+
+
+class AssistantToolCallsParam(_AssistantRole, total=False):
+    """An assistant turn that called tools (``content`` may be left out)."""
+
+    content: str
+    tool_calls: List[ToolCallParam]
+
+
+class ToolMessageParam(TypedDict):
+    """A tool's result, answering the call ``tool_call_id`` of an earlier assistant turn."""
+
+    role: Literal["tool"]
+    tool_call_id: str
+    content: str
+
+
+class _ToolName(TypedDict):
+    name: str
+
+
+class ToolParam(_ToolName, total=False):
+    """A function the model may call; ``parameters`` is a JSON Schema of type object."""
+
+    description: str
+    parameters: Dict[str, Any]
+
+
+class NamedToolChoiceParam(TypedDict):
+    """``tool_choice={"name": ...}``: call exactly this tool."""
+
+    name: str
+
+
+class ResponseFormatParam(TypedDict, total=False):
+    """``{"type": "text" | "json_object"}`` or ``{"type": "json_schema", "json_schema": {"name", "schema", "strict"}}``."""
+
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: Dict[str, Any]
+
+
+AnyMessageParam = Union[MessageParam, AssistantToolCallsParam, ToolMessageParam]
+ToolChoiceParam = Union[Literal["auto", "none", "required"], NamedToolChoiceParam]
 
 
 class RoutingParam(TypedDict, total=False):
@@ -96,6 +159,16 @@ class PromptReference(BaseModel):
 
 
 @dataclass
+class ToolCall(BaseModel):
+    """A call the model asked for; answer it with a ``tool`` message carrying its ``id``."""
+
+    id: str
+    name: str
+    arguments: str
+    """The arguments as JSON text, exactly as the model produced them."""
+
+
+@dataclass
 class Completion(BaseModel):
     id: str
     """The run id (a Temporal workflow id): ``client.runs.get(id)`` shows the run."""
@@ -129,6 +202,8 @@ class Completion(BaseModel):
     """The conversation the completion continued (its turn and answer were added to it)."""
     memory: Optional[CompletionMemory] = None
     """With ``memory=`` in the request: the passages injected in front of the model (``memory.injected``)."""
+    tool_calls: Optional[List[ToolCall]] = None
+    """The calls the model asked for (``finish_reason == "tool_calls"``)."""
 
 
 @dataclass
@@ -150,6 +225,18 @@ class DeltaEvent(BaseModel):
 
     text: str
     type: Literal["delta"] = "delta"
+
+
+@dataclass
+class ToolCallDeltaEvent(BaseModel):
+    """A piece of a tool call: the first piece of a call has its ``id`` and ``name``; the
+    ``arguments_delta`` pieces of one ``index`` add up to its JSON arguments."""
+
+    index: int
+    arguments_delta: str
+    id: Optional[str] = None
+    name: Optional[str] = None
+    type: Literal["tool_call_delta"] = "tool_call_delta"
 
 
 @dataclass
@@ -188,4 +275,4 @@ class CompletionEvent(BaseModel):
     type: Literal["completion"] = "completion"
 
 
-CompletionStreamEvent = Union[RunEvent, DeltaEvent, RetryEvent, FallbackEvent, CompletionEvent]
+CompletionStreamEvent = Union[RunEvent, DeltaEvent, ToolCallDeltaEvent, RetryEvent, FallbackEvent, CompletionEvent]

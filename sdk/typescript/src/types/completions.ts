@@ -33,8 +33,37 @@ export type ModelChoice =
   | { policy: string; model?: never; models?: never }
   | { model?: never; models?: never; policy?: never };
 
+/** A function the model may call. `parameters` is a JSON Schema of type object (default: no arguments). */
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: Record<string, unknown>;
+}
+
+/** `auto` (default): the model decides; `none`: no calls; `required`: at least one; `{ name }`: exactly that tool. */
+export type ToolChoice = 'auto' | 'none' | 'required' | { name: string };
+
+/** A call the model asked for; `arguments` is JSON text exactly as the model produced it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** JSON output (needs a model with the `json_mode` capability). */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } };
+
+/** The messages of a completion: plain turns, an assistant turn that called tools, and the tools' results. */
+export type CompletionMessage =
+  | ChatMessage
+  | { role: 'assistant'; content?: string; tool_calls?: ToolCall[] }
+  | { role: 'tool'; tool_call_id: string; content: string };
+
 /** Exactly one of `messages` and `template`. */
-export type PromptChoice = { messages: ChatMessage[]; template?: never } | { template: TemplateReference; messages?: never };
+export type PromptChoice = { messages: CompletionMessage[]; template?: never } | { template: TemplateReference; messages?: never };
 
 export interface CompletionOptions {
   routing?: RoutingOptions;
@@ -46,6 +75,12 @@ export interface CompletionOptions {
   temperature?: number;
   top_p?: number;
   stop?: string | string[];
+  /** Functions the model may call: the answer then may carry `tool_calls` (finish_reason `tool_calls`). */
+  tools?: ToolDefinition[];
+  tool_choice?: ToolChoice;
+  /** False: at most one call per answer. */
+  parallel_tool_calls?: boolean;
+  response_format?: ResponseFormat;
 }
 
 /** The body of `POST /v1/completions`. */
@@ -118,6 +153,8 @@ export interface Completion {
   /** The provider's own name for the model. */
   provider_model: string;
   text: string;
+  /** The calls the model asked for (finish_reason `tool_calls`); answer each with a `tool` message. */
+  tool_calls?: ToolCall[];
   finish_reason: FinishReason;
   usage: { input_tokens: number; output_tokens: number };
   /** True when the provider emulator answered, not a real model. */
