@@ -38,6 +38,11 @@ import { conversationsRouter } from './routes/conversations.ts';
 import { memoryRouter } from './routes/memory.ts';
 import { ragRouter } from './routes/rag.ts';
 import { capsulesRouter } from './routes/capsules.ts';
+import { opsAlertsRouter } from './routes/ops-alerts.ts';
+import { opsSlosRouter } from './routes/ops-slos.ts';
+import { createAlertIntake } from '../core/ops/alert-intake.ts';
+import { prometheusQueryFromEnv } from '../core/ops/prometheus-query.ts';
+import { loadSloDefinitions } from '../core/ops/slo-spec-files.ts';
 import { feedbackRouter } from './routes/feedback.ts';
 import { routerRouter } from './routes/router.ts';
 import { toolsRouter } from './routes/tools.ts';
@@ -97,6 +102,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: deps.env.MAX_BODY_BYTES, strict: true }));
   // Depth, NUL and lone surrogates in every JSON body, before anything recursive reads it.
   app.use(checkBody);
+  // Alertmanager's webhook has an operator bearer of its own, so it sits before the API-key check.
+  app.use(opsAlertsRouter({ intake: createAlertIntake({ client: deps.client, taskQueue: deps.env.TEMPORAL_TASK_QUEUE }), token: deps.env.SOMA_ALERT_WEBHOOK_TOKEN }));
   app.use('/v1', auth.authenticate);
   // A read-only key changes nothing, replays included: refused before any other step.
   app.use('/v1', guardReadOnlyKeys);
@@ -178,6 +185,8 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(toolsRouter({ tools: services.tools }));
   app.use(secretsRouter({ secrets: services.secrets }));
+
+  app.use(opsSlosRouter({ slos: loadSloDefinitions, prometheus: prometheusQueryFromEnv(deps.env) }));
 
   app.use(methodNotAllowed(app));
   app.use((req: Request) => {

@@ -5,6 +5,7 @@ import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { toolPaths, toolSchemas } from './openapi-tools.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
+import { opsPaths } from './openapi-ops.ts';
 import { routerPaths, routerSchemas } from './openapi-router.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { anthropicCompatiblePaths, openAiCompatiblePaths, openAiCompatibleSchemas } from './openapi-openai-compatible.ts';
@@ -363,6 +364,7 @@ export const openApiDocument = {
     ...toolPaths,
     ...conversationPaths,
     ...localModelPaths,
+    ...opsPaths,
     ...routerPaths,
     ...memoryPaths,
     ...openAiCompatiblePaths,

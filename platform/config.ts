@@ -165,6 +165,19 @@ const EnvSchema = z.object({
   PROVIDER_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /**
+   * The bearer Alertmanager sends to POST /v1/ops/alerts (its http_config authorization). An
+   * operator credential of its own, never a tenant's API key; unset, the webhook answers 503.
+   * `npm start` generates one into SOMA_STATE_DIR/alert-webhook-token (0600) when unset.
+   */
+  SOMA_ALERT_WEBHOOK_TOKEN: optionalString.pipe(z.string().min(16, 'at least 16 characters').optional()),
+  /** The Prometheus whose query API GET /v1/ops/slos reads (operator config: its host is allowed through the outbound policy). */
+  PROMETHEUS_URL: optionalString.pipe(z.string().url().optional()),
+  /** An existing Alertmanager: `npm start` then runs none of its own (and no Prometheus when PROMETHEUS_URL is set too). */
+  ALERTMANAGER_URL: optionalString.pipe(z.string().url().optional()),
+  /** Ports of the Prometheus and Alertmanager `npm start` runs (loopback only). */
+  PROMETHEUS_PORT: port(9090),
+  ALERTMANAGER_PORT: port(9093),
   /** Period of the anomaly detector's Temporal Schedule (docs/docs/operations/anomaly-detection.md). */
   ANOMALY_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /** PromQL expressions the anomaly detector watches on PROMETHEUS_URL, one per line or separated by `;;`. */
