@@ -32,6 +32,8 @@ import { createInstalledModels } from '../core/local-models/installed-models.ts'
 import { usageRouter } from './routes/usage.ts';
 import { budgetsRouter } from './routes/budgets.ts';
 import { runsRouter } from './routes/runs.ts';
+import { agentsRouter } from './routes/agents.ts';
+import { agentRunsRouter } from './routes/agent-runs.ts';
 import { codecAllowedOrigins, codecRouter } from './routes/codec.ts';
 import { policiesRouter } from './routes/policies.ts';
 import { conversationsRouter } from './routes/conversations.ts';
@@ -123,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   // Anthropic-compatible ingress for Claude SDK users: the same runs in Anthropic's shapes.
   app.use(messagesRouter(completionDeps));
   app.use(runsRouter(deps.client));
+  app.use(agentRunsRouter({ client: deps.client, agents: services.agents }));
+  app.use(agentsRouter({ client: deps.client, env: deps.env, agents: services.agents, prompts: prompts.renderer, plan: { env: deps.env, availableProviders, models, budgets, policies, openBreakers } }));
   app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
   app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR }));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));

@@ -3,6 +3,7 @@ import { CodecBodySchema } from './routes/codec.ts';
 import { promptPaths, promptSchemas } from './openapi-prompts.ts';
 import { capsulePaths, capsuleSchemas } from './openapi-capsules.ts';
 import { toolPaths, toolSchemas } from './openapi-tools.ts';
+import { agentPaths, agentSchemas } from './openapi-agents.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
 import { opsPaths } from './openapi-ops.ts';
@@ -362,6 +363,7 @@ export const openApiDocument = {
     ...promptPaths,
     ...capsulePaths,
     ...toolPaths,
+    ...agentPaths,
     ...conversationPaths,
     ...localModelPaths,
     ...opsPaths,
@@ -384,6 +386,7 @@ export const openApiDocument = {
       ...promptSchemas,
       ...capsuleSchemas,
       ...toolSchemas,
+      ...agentSchemas,
       ...conversationSchemas,
       ...routerSchemas,
       ...memorySchemas,

@@ -25,6 +25,7 @@ import { createModelRegistryCache, type ModelRegistryCache } from '../stores/mod
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createTenantStore, type TenantStore } from '../stores/tenants.ts';
+import { createAgentStore, type AgentStore } from '../stores/agents.ts';
 import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
 import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
 import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
@@ -53,6 +54,8 @@ export interface ServicesDeps {
  * embedded worker shares one of each (one breaker cache, one stream bus, one embedder).
  */
 export interface Services {
+  /** The configuration the services were built from (activities plan model turns with it). */
+  env: Env;
   /** The process's /metrics registry (the worker's workflow outcome counter goes there too). */
   registry: Registry;
   providers: ProviderSet;
@@ -84,6 +87,8 @@ export interface Services {
   metricsQueries: MetricsQueries;
   /** Streamed runs: workers publish tokens, the API subscribes. */
   streams: RunStreamBus;
+  /** Agent definitions (versions, labels) and the approval audit trail. */
+  agents: AgentStore;
   /** The tenant tool registry, its secrets (encrypted with a key derived from the payload keys) and the record of completed tool calls. */
   tools: ToolStore;
   secrets: TenantSecretStore;
@@ -106,6 +111,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
   const metricsSink = createMetricsSink({ env, pool, registry: deps.registry, logger });
   const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
   return {
+    env,
     registry: deps.registry,
     providers,
     availableProviders: new Set(providers.keys()),
@@ -132,6 +138,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     runFeedback: createRunFeedbackStore(pool),
     routerVersions: createRouterVersionStore(pool),
     streams,
+    agents: createAgentStore(pool),
     tools: createToolStore(pool),
     secrets: createTenantSecretStore(pool, payloadKeysFromEnv(env).ring),
     toolExecutions: createToolExecutionStore(pool),

@@ -7,6 +7,7 @@ import { createExperimentActivities } from '../activities/prompts/create-experim
 import { createBreakerGate } from '../activities/completion/breaker-gate.ts';
 import { createMemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import { createToolActivities } from '../activities/tools/create-tool-activities.ts';
+import { createAgentActivities } from '../activities/agents/create-agent-activities.ts';
 import type { Services } from '../composition/services.ts';
 import type { MemoryIndexTrigger } from '../composition/memory-index-trigger.ts';
 import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
@@ -66,6 +67,11 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
       outbound: services.memory.outbound,
       search: services.memorySearch,
       renderer: services.prompts.renderer,
+    }),
+    ...createAgentActivities({
+      plan: { env: services.env, availableProviders: services.availableProviders, models: services.models, budgets: services.budgets, policies: services.policies, openBreakers: services.openBreakers },
+      agents: services.agents,
+      prompts: services.prompts.renderer,
     }),
     // The anomaly detector raises alerts through the same intake as Alertmanager's webhook.
     ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),

@@ -21,6 +21,10 @@ export interface AgentToolCallContext {
   tool: AgentTool;
   /** What is left of the run's cost limit (Infinity without one): a child's slice must fit. */
   remainingUsd: number;
+  /** Calls of the same kind in this turn, this one included (parallel children share the budget). */
+  siblings?: number;
+  /** Handoffs the run has made so far (to bound transfer chains). */
+  handoffsSoFar?: number;
 }
 
 /** A tool call's result as the model will read it; `costUsd` adds to the run's cost. */

@@ -5,5 +5,6 @@ export { promptExperiment } from './prompt-experiment.ts';
 export { ingestDocuments } from './ingest-documents.ts';
 export { memoryIndexer } from './memory-indexer.ts';
 export { rag } from './rag.ts';
+export { agent } from './agent.ts';
 export { alert } from './alert.ts';
 export { anomalyDetector } from './anomaly-detector.ts';

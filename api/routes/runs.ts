@@ -18,6 +18,8 @@ import type { RagResult } from '../../workflows/rag.ts';
 import { historyPage, isClosingEvent, type RunEvent } from '../run-events.ts';
 import { snakeCaseKeys } from '../schemas/snake-case-keys.ts';
 import type { RunJson } from '../schemas/runs.ts';
+import { AGENT_KIND, type AgentResult } from '../../core/agents/agent-types.ts';
+import { agentResultJson } from './agent-runs.ts';
 
 export const RUN_ID = /^[a-z][a-z0-9-]{0,40}-[A-Za-z0-9_-]{1,120}$/;
 export const HANDLER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,99}$/;
@@ -72,6 +74,8 @@ function resultJson(kind: string, runId: string, result: unknown): unknown {
       return ingestionJson(runId, result as IngestProgress);
     case 'rag':
       return ragResponse(runId, result as RagResult);
+    case AGENT_KIND:
+      return agentResultJson(result as AgentResult);
     default:
       return snakeCaseKeys(result);
   }

@@ -66,6 +66,10 @@ export interface AgentTool {
   timeoutMs: number;
   /** For `handoff` tools: the agent the conversation moves to. */
   target?: string;
+  /** The registry reference executeTool runs (`name@version`, pinned when the run resolved it). */
+  ref?: string;
+  /** For built-ins: which one (`memory_search`, `rag_answer`, ...). */
+  builtin?: string;
 }
 
 /**
@@ -82,6 +86,11 @@ export interface AgentSnapshot {
   prompt?: string;
   modelChoice: AgentModelChoice;
   tools: AgentTool[];
+  /**
+   * Tool names (`name`, `name@3`, `name@label`) still to resolve: the workflow resolves them
+   * through the tool registry's resolveTools activity when it starts, then fills `tools`.
+   */
+  toolNames?: string[];
   maxSteps: number;
   /** Null: no cost limit beyond the tenant's budgets. */
   maxCostUsd: number | null;
@@ -261,4 +270,6 @@ export interface AgentState extends AgentStatus {
   pending: PendingApproval[];
   transcript: ChatMessage[];
   output?: string;
+  /** Why the run failed, when it did. */
+  error?: { code: string; message: string };
 }

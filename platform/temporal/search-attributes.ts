@@ -15,4 +15,7 @@ export const PROMPT = defineSearchAttributeKey('SomaPrompt', SearchAttributeType
 export const SLO = defineSearchAttributeKey('SomaSlo', SearchAttributeType.KEYWORD);
 export const SEVERITY = defineSearchAttributeKey('SomaSeverity', SearchAttributeType.KEYWORD);
 
-export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL, PROMPT, SLO, SEVERITY] as const;
+/** The agent an `agent` run (or a swarm's child run) executes, so the Web UI filters runs by agent. */
+export const AGENT = defineSearchAttributeKey('SomaAgent', SearchAttributeType.KEYWORD);
+
+export const CUSTOM_SEARCH_ATTRIBUTES = [TENANT, KIND, MODEL, PROMPT, SLO, SEVERITY, AGENT] as const;

@@ -23,6 +23,7 @@ from .resources.models import AsyncModels, Models
 from .resources.policies import AsyncPolicies, Policies
 from .resources.secrets import AsyncSecrets, Secrets
 from .resources.tools import AsyncTools, Tools
+from .resources.agents import Agents, AsyncAgents
 from .resources.prompts import AsyncPrompts, Prompts
 from .resources.rag import AsyncRag, Rag
 from .resources.runs import AsyncRuns, Runs
@@ -59,6 +60,7 @@ class SomaAgent(SyncAPIClient):
     router: Router
     policies: Policies
     tools: Tools
+    agents: Agents
     secrets: Secrets
     capsules: Capsules
     admin: Admin
@@ -96,6 +98,7 @@ class SomaAgent(SyncAPIClient):
         self.router = Router(self)
         self.policies = Policies(self)
         self.tools = Tools(self)
+        self.agents = Agents(self)
         self.secrets = Secrets(self)
         self.capsules = Capsules(self)
         self.admin = Admin(self)
@@ -129,6 +132,7 @@ class AsyncSomaAgent(AsyncAPIClient):
     router: AsyncRouter
     policies: AsyncPolicies
     tools: AsyncTools
+    agents: AsyncAgents
     secrets: AsyncSecrets
     capsules: AsyncCapsules
     admin: AsyncAdmin
@@ -166,6 +170,7 @@ class AsyncSomaAgent(AsyncAPIClient):
         self.router = AsyncRouter(self)
         self.policies = AsyncPolicies(self)
         self.tools = AsyncTools(self)
+        self.agents = AsyncAgents(self)
         self.secrets = AsyncSecrets(self)
         self.capsules = AsyncCapsules(self)
         self.admin = AsyncAdmin(self)

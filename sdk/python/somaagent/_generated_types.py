@@ -3,6 +3,105 @@
 from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
 
 
+class _AgentRequired(TypedDict):
+    object: Literal["agent"]
+    name: str
+    description: str
+    latest_version: int
+    labels: Dict[str, int]
+    version: int
+    definition: Dict[str, Any]
+    note: Optional[str]
+    created_by: Optional[str]
+    created_at: str
+    updated_at: str
+
+
+class Agent(_AgentRequired, total=False):
+    pass
+
+
+class _AgentEventRequired(TypedDict):
+    seq: int
+    type: Literal["run_started", "step_started", "model_text_delta", "tool_call", "tool_result", "approval_needed", "approval_resolved", "handoff", "final", "error"]
+    at: str
+    data: Dict[str, Any]
+
+
+class AgentEvent(_AgentEventRequired, total=False):
+    step: int
+
+
+class _AgentInputRequired(TypedDict):
+    name: str
+    instructions: Union[str, Dict[str, Any]]
+
+
+class AgentInput(_AgentInputRequired, total=False):
+    description: str
+    model: str
+    models: List[str]
+    policy: str
+    tools: List[str]
+    handoffs: List[str]
+    max_steps: int
+    max_cost_usd: Optional[float]
+    approval_timeout: Dict[str, Any]
+    output_schema: Dict[str, Any]
+    max_tokens: int
+    temperature: float
+    labels: List[str]
+    note: str
+
+
+class _AgentRunRequestRequired(TypedDict):
+    input: Union[str, List[Dict[str, Any]]]
+
+
+class AgentRunRequest(_AgentRunRequestRequired, total=False):
+    version: int
+    label: str
+    variables: Dict[str, Any]
+    stream: bool
+    wait: bool
+
+
+class _AgentRunStateRequired(TypedDict):
+    object: Literal["agent_run"]
+    id: str
+    status: Literal["running", "waiting_approval", "completed", "failed", "cancelled"]
+    agent: str
+    version: int
+    step: int
+    max_steps: int
+    cost_usd: float
+    max_cost_usd: Optional[float]
+    pending_approvals: int
+    steps: List[Dict[str, Any]]
+    pending: List[Dict[str, Any]]
+    transcript: List[Dict[str, Any]]
+
+
+class AgentRunState(_AgentRunStateRequired, total=False):
+    stop_reason: Literal["final", "max_steps", "max_cost", "cancelled", "failed"]
+    output: str
+    error: Dict[str, Any]
+
+
+class _AgentVersionRequired(TypedDict):
+    object: Literal["agent_version"]
+    name: str
+    version: int
+    definition: Dict[str, Any]
+    note: Optional[str]
+    created_by: Optional[str]
+    created_at: str
+
+
+class AgentVersion(_AgentVersionRequired, total=False):
+    pass
+
+
 class _ApiKeyRequired(TypedDict):
     id: str
     object: Literal["api_key"]
@@ -19,13 +118,25 @@ class ApiKey(_ApiKeyRequired, total=False):
     key: Optional[str]
 
 
+class _ApprovalListRequired(TypedDict):
+    object: Literal["list"]
+    run_id: str
+    pending: List[Dict[str, Any]]
+    decided: List[Dict[str, Any]]
+
+
+class ApprovalList(_ApprovalListRequired, total=False):
+    pass
+
+
 class _ApprovalRequestRequired(TypedDict):
-    decision: Literal["approve", "reject"]
+    call_id: str
+    decision: Literal["approve", "edit", "reject"]
 
 
 class ApprovalRequest(_ApprovalRequestRequired, total=False):
-    variant: str
-    comment: str
+    arguments: Dict[str, Any]
+    reason: str
 
 
 class _AssignmentRequestRequired(TypedDict):
@@ -770,4 +881,4 @@ class Tool(_ToolRequired, total=False):
 ToolInput = Dict[str, Any]
 
 
-__all__ = ["ApiKey", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeImport", "OutcomeRequest", "OutcomeSummary", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "RouterVersion", "Run", "RunFeedback", "SearchResult", "Secret", "SecretInput", "TemplateCompletionRequest", "Tenant", "Tool", "ToolInput"]
+__all__ = ["Agent", "AgentEvent", "AgentInput", "AgentRunRequest", "AgentRunState", "AgentVersion", "ApiKey", "ApprovalList", "ApprovalRequest", "AssignmentRequest", "Budget", "Capsule", "CapsuleInstall", "CapsuleManifest", "CapsuleVersion", "ChatCompletion", "ChatCompletionRequest", "Completion", "CompletionRequest", "Conversation", "ConversationMessage", "CreateExperimentRequest", "CreatePromptTemplateRequest", "CreatePromptVersionRequest", "Document", "EmbeddingList", "EmbeddingRequest", "Error", "Experiment", "ExperimentAssignment", "ExperimentResults", "Ingestion", "LabelEvent", "Model", "ModelInput", "MoveLabelRequest", "OpenAIError", "OutcomeImport", "OutcomeRequest", "OutcomeSummary", "Policy", "PolicyInput", "PromptDiff", "PromptLabel", "PromptRender", "PromptTemplate", "PromptTemplateVersion", "RagAnswer", "RenderPromptRequest", "RouterVersion", "Run", "RunFeedback", "SearchResult", "Secret", "SecretInput", "TemplateCompletionRequest", "Tenant", "Tool", "ToolInput"]

@@ -68,6 +68,18 @@ OPERATIONS: dict[str, str] = {
     "putPolicy": "policies.put",
     "deletePolicy": "policies.delete",
     # Tools and secrets
+    # Agents
+    "createAgent": "agents.create",
+    "listAgents": "agents.list",
+    "getAgent": "agents.get",
+    "listAgentVersions": "agents.versions",
+    "setAgentLabel": "agents.set_label",
+    "deleteAgentLabel": "agents.delete_label",
+    "runAgent": "agents.run",
+    "getAgentRun": "agents.get_run",
+    "listAgentEvents": "agents.events",
+    "listApprovals": "agents.approvals",
+    "decideApproval": "agents.decide",
     "listTools": "tools.list",
     "createTool": "tools.create",
     "getTool": "tools.get",

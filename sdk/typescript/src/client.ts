@@ -13,6 +13,7 @@ import { Models } from './resources/models.js';
 import { Policies } from './resources/policies.js';
 import { Secrets } from './resources/secrets.js';
 import { Tools } from './resources/tools.js';
+import { Agents } from './resources/agents.js';
 import { Prompts } from './resources/prompts.js';
 import { Rag } from './resources/rag.js';
 import { Runs } from './resources/runs.js';
@@ -80,6 +81,8 @@ export class SomaAgent {
   readonly router: RouterResource;
   readonly policies: Policies;
   readonly tools: Tools;
+  /** Agent definitions and durable agent runs (events, approvals). */
+  readonly agents: Agents;
   readonly secrets: Secrets;
   readonly capsules: Capsules;
   readonly admin: Admin;
@@ -129,6 +132,7 @@ export class SomaAgent {
     this.router = new RouterResource(this.#http);
     this.policies = new Policies(this.#http);
     this.tools = new Tools(this.#http);
+    this.agents = new Agents(this.#http);
     this.secrets = new Secrets(this.#http);
     this.capsules = new Capsules(this.#http);
     this.admin = new Admin(this.#http);

@@ -34,6 +34,7 @@ export {
   type CompletionEvent,
 } from './completion-stream.js';
 export { RunEventStream } from './run-event-stream.js';
+export { AgentEventStream } from './agent-event-stream.js';
 export { SSEDecoder, readServerSentEvents, type ServerSentEvent } from './sse.js';
 export { retryAfterMs, retryDelayMs, shouldRetryStatus } from './retries.js';
 export type { Completions } from './resources/completions.js';
@@ -50,6 +51,7 @@ export type { Memory, MemoryDocuments } from './resources/memory.js';
 export type { Rag } from './resources/rag.js';
 export type { Policies } from './resources/policies.js';
 export type { Tools } from './resources/tools.js';
+export type { Agents, AgentApprovals, AgentLabels } from './resources/agents.js';
 export type { Secrets } from './resources/secrets.js';
 export type { Capsules, CapsuleVersions } from './resources/capsules.js';
 export type { Admin, AdminTenants, AdminKeys, AdminModels, AdminBudgets } from './resources/admin.js';
@@ -66,6 +68,7 @@ export * from './types/prompts.js';
 export * from './types/experiments.js';
 export * from './types/policies.js';
 export * from './types/tools.js';
+export * from './types/agents.js';
 export * from './types/conversations.js';
 export * from './types/capsules.js';
 export * from './types/memory.js';

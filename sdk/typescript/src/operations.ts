@@ -62,6 +62,18 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   putPolicy: 'policies.put',
   deletePolicy: 'policies.delete',
 
+  createAgent: 'agents.create',
+  listAgents: 'agents.list',
+  getAgent: 'agents.get',
+  listAgentVersions: 'agents.versions',
+  setAgentLabel: 'agents.labels.set',
+  deleteAgentLabel: 'agents.labels.delete',
+  runAgent: 'agents.run',
+  getAgentRun: 'agents.getRun',
+  listAgentEvents: 'agents.events',
+  listApprovals: 'agents.approvals.list',
+  decideApproval: 'agents.approvals.decide',
+
   listTools: 'tools.list',
   createTool: 'tools.create',
   getTool: 'tools.get',

@@ -73,6 +73,22 @@ from .memory import (
 from .models import Model, ModelCapabilities, ModelCapabilitiesParam, ModelLocalFile, ModelPricing, ModelPricingParam
 from .policies import Policy, PolicyDeleted, PolicyParametersParam
 from .tools import Secret, SecretDeleted, Tool, ToolDeleted
+from .agents import (
+    Agent,
+    AgentEvent,
+    AgentEventList,
+    AgentRunAccepted,
+    AgentRunState,
+    AgentStep,
+    AgentToolCall,
+    AgentVersion,
+    ApprovalAccepted,
+    ApprovalDecision,
+    ApprovalList,
+    ApprovalRecord,
+    ApprovalRequest,
+    PendingApproval,
+)
 from .prompts import ChatMessage, LabelEvent, PromptDiff, PromptLabel, PromptRender, PromptTemplate, PromptTemplateVersion
 from .rag import RagAnswer, RagCitation, RagPassage
 from .runs import Run, RunCancelResult, RunError, RunHistoryEvent, RunQueryResult, RunSignalResult, RunStatus
@@ -105,6 +121,20 @@ __all__ = [
     "SecretDeleted",
     "Tool",
     "ToolDeleted",
+    "Agent",
+    "AgentEvent",
+    "AgentEventList",
+    "AgentRunAccepted",
+    "AgentRunState",
+    "AgentStep",
+    "AgentToolCall",
+    "AgentVersion",
+    "ApprovalAccepted",
+    "ApprovalDecision",
+    "ApprovalList",
+    "ApprovalRecord",
+    "ApprovalRequest",
+    "PendingApproval",
     "AttemptRecord",
     "BudgetDowngrade",
     "Completion",

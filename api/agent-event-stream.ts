@@ -1,0 +1,67 @@
+import type { Request, Response } from 'express';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { AgentEvent } from '../core/agents/agent-types.ts';
+import { agentEventsQuery } from '../workflows/agent.ts';
+import { snakeCaseKeys } from './schemas/snake-case-keys.ts';
+import { toApiError } from './temporal-errors.ts';
+
+/** Idle polls back off from the first to the last interval; a new event resets them. */
+const POLL_MS = [25, 50, 100, 200, 400] as const;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+
+/** The run's closing event: `final` (completed, limits, cancelled) or `error` (failed). */
+const isLast = (event: AgentEvent) => event.type === 'final' || event.type === 'error';
+
+export function openEventStream(res: Response): (event: string, data: unknown) => void {
+  res.status(200).setHeader('content-type', 'text/event-stream; charset=utf-8').setHeader('cache-control', 'no-cache').setHeader('x-accel-buffering', 'no');
+  res.flushHeaders();
+  return (event, data) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+/**
+ * Relays an agent run's events as Server-Sent Events (`event: <type>`, data: the event) until
+ * its closing event, then `end`. The events are the workflow's own record (its `events` query),
+ * read after a sequence number, so a client that reconnects with `after` misses nothing, the
+ * stream survives worker restarts and continueAsNew, and nothing is lost between the run's
+ * start and the first read.
+ */
+export async function relayAgentEvents(req: Request, res: Response, handle: WorkflowHandle, afterSeq: number, alreadyOpen?: (event: string, data: unknown) => void): Promise<void> {
+  const send = alreadyOpen ?? openEventStream(res);
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  let after = afterSeq;
+  let idle = 0;
+  let done = false;
+  try {
+    while (!done && !abort.signal.aborted) {
+      const events = await handle.query(agentEventsQuery, after);
+      for (const event of events) {
+        send(event.type, snakeCaseKeys(event));
+        after = event.seq;
+        done ||= isLast(event);
+      }
+      if (done) break;
+      if (events.length > 0) idle = 0;
+      else if (++idle % 20 === 0) {
+        // A run that closed without a closing event (terminated, timed out) ends the stream too.
+        const description = await handle.describe();
+        if (description.status.name !== 'RUNNING') break;
+      }
+      await sleep(POLL_MS[Math.min(idle, POLL_MS.length - 1)]!, abort.signal);
+    }
+    if (!abort.signal.aborted) send('end', { id: handle.workflowId, last_seq: after });
+  } catch (err) {
+    if (abort.signal.aborted) return;
+    const apiError = toApiError(err);
+    send('error', { status: apiError.status, error: { type: apiError.type, code: apiError.code, message: apiError.message, request_id: req.requestId } });
+  }
+  res.end();
+}

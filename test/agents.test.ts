@@ -1,0 +1,330 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { readSse, type SseEvent } from './support/sse.ts';
+
+/**
+ * The durable `agent` workflow against the real stack: the emulator calls the tools named in
+ * the user's message and answers `Tool results: …` once they came back; the HTTP tool reaches a
+ * local test server the operator opted in through the outbound allow-list.
+ */
+
+let p: TestPlatform;
+let server: ReturnType<typeof createServer>;
+let port: number;
+/** What the test server saw: one entry per request, with its query and Idempotency-Key. */
+const hits: Array<{ q: string | null; key: string | undefined }> = [];
+
+const A: { tenantId: string; admin: string; approver: { key: string; id: string; name: string }; member: string } = {} as never;
+const B: { tenantId: string; admin: string } = {} as never;
+
+function expectStatus(res: { status: number; body: unknown }, status: number) {
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+}
+
+async function defineTool(key: string, name: string, requiresApproval: boolean) {
+  const res = await p.call('/v1/tools', {
+    key,
+    body: {
+      name,
+      kind: 'http',
+      description: 'Looks a word up in the test wiki',
+      input_schema: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] },
+      requires_approval: requiresApproval,
+      timeout_ms: 5_000,
+      http: { method: 'GET', url: `http://127.0.0.1:${port}/lookup?q={q}`, allow_private_network: true },
+    },
+  });
+  expect([200, 201], JSON.stringify(res.body)).toContain(res.status);
+}
+
+async function defineAgent(key: string, body: Record<string, unknown>) {
+  const res = await p.call('/v1/agents', { key, body: { model: 'gpt-4o-mini', instructions: 'You are a careful research assistant.', ...body } });
+  expectStatus(res, 201);
+  return res.body;
+}
+
+async function runAgent(key: string, name: string, input: string, extra: Record<string, unknown> = {}) {
+  return p.call(`/v1/agents/${name}/runs`, { key, body: { input, ...extra } });
+}
+
+/** Polls the run's agent state until `done` says so (or fails after ~15 s). */
+async function waitFor(key: string, runId: string, done: (state: any) => boolean): Promise<any> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await p.call(`/v1/runs/${runId}/agent`, { key });
+    if (res.status === 200 && done(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`timed out waiting on ${runId}: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const ended = (s: any) => ['completed', 'failed', 'cancelled'].includes(s.status);
+const waiting = (s: any) => s.pending.length > 0;
+
+beforeAll(async () => {
+  server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    hits.push({ q: url.searchParams.get('q'), key: req.headers['idempotency-key'] as string | undefined });
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ answer: `facts about ${url.searchParams.get('q')}` }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  port = (server.address() as AddressInfo).port;
+  p = await startTestPlatform({ env: { OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${port}` } });
+
+  const a = await p.newTenant('agents-a', { role: 'admin' });
+  A.tenantId = a.tenantId;
+  A.admin = a.key;
+  const approver = await p.call(`/v1/admin/tenants/${a.tenantId}/keys`, { key: p.adminKey, body: { name: 'on-call approver', role: 'approver' } });
+  expectStatus(approver, 201);
+  A.approver = { key: approver.body.key, id: approver.body.id, name: 'on-call approver' };
+  A.member = (await p.call(`/v1/admin/tenants/${a.tenantId}/keys`, { key: p.adminKey, body: { name: 'member', role: 'member' } })).body.key;
+  const b = await p.newTenant('agents-b', { role: 'admin' });
+  B.tenantId = b.tenantId;
+  B.admin = b.key;
+
+  await defineTool(A.admin, 'lookup', false);
+  await defineTool(A.admin, 'guarded_lookup', true);
+  await defineAgent(A.admin, { name: 'researcher', tools: ['lookup'], labels: ['production'] });
+  await defineAgent(A.admin, { name: 'careful', tools: ['guarded_lookup'], approval_timeout: { action: 'reject', after_seconds: 120 } });
+}, 120_000);
+
+afterAll(async () => {
+  await p?.close();
+  server?.close();
+});
+
+describe('agent definitions', () => {
+  it('versions are immutable and numbered; labels point at them; bad definitions are 400s', async () => {
+    const v1 = await defineAgent(A.admin, { name: 'versioned', instructions: 'first' });
+    expect(v1).toMatchObject({ object: 'agent', name: 'versioned', version: 1, latest_version: 1 });
+    const v2 = await defineAgent(A.admin, { name: 'versioned', instructions: 'second', max_steps: 3 });
+    expect(v2).toMatchObject({ version: 2, latest_version: 2, definition: { instructions: 'second', max_steps: 3 } });
+    const label = await p.call('/v1/agents/versioned/labels/production', { key: A.admin, method: 'PUT', body: { version: 1 } });
+    expectStatus(label, 200);
+    // The production label wins over the latest version when a run or a read names neither.
+    const read = await p.call('/v1/agents/versioned', { key: A.admin });
+    expect(read.body).toMatchObject({ version: 1, labels: { production: 1 }, definition: { instructions: 'first' } });
+    expect((await p.call('/v1/agents/versioned?version=2', { key: A.admin })).body.definition.instructions).toBe('second');
+    expect((await p.call('/v1/agents/versioned/versions', { key: A.admin })).body.data.map((v: any) => v.version)).toEqual([1, 2]);
+
+    const bad = await p.call('/v1/agents', { key: A.admin, body: { name: 'Bad Name!', instructions: 'x' } });
+    expectStatus(bad, 400);
+    expect(bad.body.error.code).toBe('validation_failed');
+    const both = await p.call('/v1/agents', { key: A.admin, body: { name: 'both', instructions: 'x', model: 'auto', policy: 'p' } });
+    expectStatus(both, 400);
+    const schema = await p.call('/v1/agents', { key: A.admin, body: { name: 'schema', instructions: 'x', output_schema: { type: 'object', properties: { a: { type: 'string', pattern: '(a+)+$' } } } } });
+    expectStatus(schema, 400);
+    expect(schema.body.error.code).toBe('invalid_output_schema');
+    expectStatus(await p.call('/v1/agents/nobody', { key: A.admin }), 404);
+    expectStatus(await runAgent(A.admin, 'nobody', 'hi'), 404);
+  });
+});
+
+describe('the agent loop', () => {
+  it('a 2-step agent calls the HTTP tool and reaches a final answer; steps, cost and transcript are queryable', async () => {
+    const before = hits.length;
+    const res = await runAgent(A.admin, 'researcher', 'Please lookup q=paris for me', { wait: true });
+    expectStatus(res, 200);
+    const state = res.body;
+    expect(state).toMatchObject({ object: 'agent_run', status: 'completed', stop_reason: 'final', agent: 'researcher', version: 1, step: 2 });
+    expect(state.output).toContain('Tool results: lookup=');
+    expect(state.output).toContain('facts about paris');
+    expect(state.steps).toHaveLength(2);
+    const [first, second] = state.steps;
+    expect(first.tool_calls).toHaveLength(1);
+    expect(first.tool_calls[0]).toMatchObject({ name: 'lookup', status: 'succeeded', arguments: '{"q":"paris"}' });
+    expect(first.cost_usd).toBeGreaterThan(0);
+    expect(second.tool_calls).toEqual([]);
+    expect(state.cost_usd).toBeCloseTo(first.cost_usd + second.cost_usd, 10);
+    // The transcript: system, user, assistant (tool call), tool result, assistant answer.
+    expect(state.transcript.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant']);
+    expect(state.transcript[3].tool_call_id).toBe(first.tool_calls[0].call_id);
+    // One downstream call, carrying the idempotency key `${workflowId}:${callId}`.
+    expect(hits.slice(before)).toEqual([{ q: 'paris', key: `${state.id}:${first.tool_calls[0].call_id}` }]);
+    // Each model turn is an ordinary completion run of the tenant's.
+    const turn = await p.call(`/v1/runs/${first.completion_run_id}`, { key: A.admin });
+    expect(turn.body).toMatchObject({ kind: 'completion', status: 'completed' });
+    // The generic run endpoint reads the agent's result too, and the named queries answer.
+    const run = await p.call(`/v1/runs/${state.id}`, { key: A.admin });
+    expect(run.body).toMatchObject({ kind: 'agent', status: 'completed', result: { stop_reason: 'final', agent: 'researcher' } });
+    const cost = await p.call(`/v1/runs/${state.id}/query/cost`, { key: A.admin, body: {} });
+    expect(cost.body.result.cost_usd).toBeCloseTo(state.cost_usd, 10);
+    const status = await p.call(`/v1/runs/${state.id}/query/status`, { key: A.admin, body: {} });
+    expect(status.body.result).toMatchObject({ status: 'completed', step: 2, max_steps: 10 });
+  });
+
+  it('max_steps stops the loop with the limit as the reason', async () => {
+    await defineAgent(A.admin, { name: 'short', tools: ['lookup'], max_steps: 1 });
+    const res = await runAgent(A.admin, 'short', 'lookup q=rome', { wait: true });
+    expect(res.body).toMatchObject({ status: 'completed', stop_reason: 'max_steps', step: 1 });
+    expect(res.body.steps[0].tool_calls[0].status).toBe('succeeded');
+  });
+
+  it('max_cost stops the loop once the spend reaches it, and reports the spend', async () => {
+    await defineAgent(A.admin, { name: 'thrifty', tools: ['lookup'], max_cost_usd: 0.000_000_1 });
+    const before = hits.length;
+    const res = await runAgent(A.admin, 'thrifty', 'lookup q=oslo', { wait: true });
+    expect(res.body).toMatchObject({ status: 'completed', stop_reason: 'max_cost', step: 1 });
+    expect(res.body.cost_usd).toBeGreaterThan(0.000_000_1);
+    // Over the limit after the first turn: its tool call never ran.
+    expect(hits.length).toBe(before);
+  });
+
+  it('an output schema is enforced: the answer must be JSON matching it, else one corrective turn, then the run fails', async () => {
+    await defineAgent(A.admin, { name: 'structured', output_schema: { type: 'object', required: ['city'], properties: { city: { type: 'string' } } } });
+    const res = await runAgent(A.admin, 'structured', 'Name a city', { wait: true });
+    expect(res.body).toMatchObject({ status: 'failed', error: { code: 'guardrail_failed' } });
+    expect(res.body.steps).toHaveLength(2);
+    expect(res.body.steps[1].corrective).toBe(true);
+  });
+});
+
+describe('approvals', () => {
+  async function waitingRun(input = 'guarded_lookup q=berlin') {
+    const started = await runAgent(A.admin, 'careful', input);
+    expectStatus(started, 202);
+    const runId: string = started.body.id;
+    const state = await waitFor(A.admin, runId, waiting);
+    expect(state.status).toBe('waiting_approval');
+    const listed = await p.call(`/v1/runs/${runId}/approvals`, { key: A.admin });
+    expect(listed.body.pending).toHaveLength(1);
+    const [pending] = listed.body.pending;
+    expect(pending).toMatchObject({ tool_name: 'guarded_lookup', arguments: '{"q":"berlin"}', timeout_action: 'reject' });
+    return { runId, callId: pending.call_id as string };
+  }
+
+  it('approve: the call runs once decided, and the approver is the key that decided (member keys may not)', async () => {
+    const { runId, callId } = await waitingRun();
+    const before = hits.length;
+    const denied = await p.call(`/v1/runs/${runId}/approvals`, { key: A.member, body: { call_id: callId, decision: 'approve' } });
+    expectStatus(denied, 403);
+    expect(denied.body.error.code).toBe('insufficient_role');
+    expect(hits.length).toBe(before);
+    // A payload naming someone else changes nothing: the body is strict, and who decided is the key.
+    const forged = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: callId, decision: 'approve', by: 'ceo' } });
+    expectStatus(forged, 400);
+    const ok = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: callId, decision: 'approve', reason: 'looks fine' } });
+    expectStatus(ok, 202);
+    expect(ok.body.approver).toEqual({ key_id: A.approver.id, key_name: A.approver.name });
+    const state = await waitFor(A.admin, runId, ended);
+    expect(state).toMatchObject({ status: 'completed', stop_reason: 'final' });
+    expect(state.output).toContain('facts about berlin');
+    expect(state.steps[0].tool_calls[0].approval).toMatchObject({ decision: 'approve', by: { key_id: A.approver.id, key_name: A.approver.name }, reason: 'looks fine', timed_out: false });
+    expect(hits.slice(before).map((h) => h.q)).toEqual(['berlin']);
+    const decided = await p.call(`/v1/runs/${runId}/approvals`, { key: A.admin });
+    expect(decided.body).toMatchObject({ pending: [], decided: [{ call_id: callId, decision: 'approve', approver: { key_id: A.approver.id }, reason: 'looks fine', timed_out: false }] });
+    // Deciding again: nothing is waiting any more.
+    const again = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: callId, decision: 'reject' } });
+    expectStatus(again, 409);
+  });
+
+  it('edit: the call runs with the approver\'s arguments, and the model\'s are kept beside them', async () => {
+    const { runId, callId } = await waitingRun();
+    const before = hits.length;
+    const res = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: callId, decision: 'edit', arguments: { q: 'munich' }, reason: 'wrong city' } });
+    expectStatus(res, 202);
+    const state = await waitFor(A.admin, runId, ended);
+    expect(state.output).toContain('facts about munich');
+    expect(state.steps[0].tool_calls[0]).toMatchObject({ arguments: '{"q":"munich"}', original_arguments: '{"q":"berlin"}', approval: { decision: 'edit' } });
+    expect(hits.slice(before).map((h) => h.q)).toEqual(['munich']);
+    const noArgs = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: callId, decision: 'edit' } });
+    expectStatus(noArgs, 400);
+  });
+
+  it('reject: the call never runs and the model reads the refusal with its reason', async () => {
+    const { runId, callId } = await waitingRun();
+    const before = hits.length;
+    // Through the generic signal endpoint: the same approval signal, bound to the key as well.
+    const res = await p.call(`/v1/runs/${runId}/signal/approval`, { key: A.approver.key, body: { args: [{ callId, decision: 'reject', reason: 'not today', by: { keyId: 'forged' } }] } });
+    expectStatus(res, 202);
+    const state = await waitFor(A.admin, runId, ended);
+    expect(state.status).toBe('completed');
+    expect(state.steps[0].tool_calls[0]).toMatchObject({ status: 'rejected', approval: { decision: 'reject', by: { key_id: A.approver.id }, reason: 'not today' } });
+    expect(state.output).toContain('rejected');
+    expect(hits.length).toBe(before);
+  });
+
+  it('time-out: the definition\'s policy decides when nobody does (reject; or fail the run)', async () => {
+    await defineAgent(A.admin, { name: 'impatient', tools: ['guarded_lookup'], approval_timeout: { action: 'reject', after_seconds: 1 } });
+    const before = hits.length;
+    const res = await runAgent(A.admin, 'impatient', 'guarded_lookup q=lima', { wait: true });
+    expect(res.body).toMatchObject({ status: 'completed', stop_reason: 'final' });
+    expect(res.body.steps[0].tool_calls[0]).toMatchObject({ status: 'rejected', approval: { decision: 'reject', by: null, timed_out: true } });
+    expect(hits.length).toBe(before);
+
+    await defineAgent(A.admin, { name: 'strict', tools: ['guarded_lookup'], approval_timeout: { action: 'fail', after_seconds: 1 } });
+    const failed = await runAgent(A.admin, 'strict', 'guarded_lookup q=lima', { wait: true });
+    expect(failed.body).toMatchObject({ status: 'failed', error: { code: 'approval_timeout' } });
+  });
+
+  it('cancel: a run waiting for approval stops cleanly and reports cancelled', async () => {
+    const { runId } = await waitingRun();
+    const cancel = await p.call(`/v1/runs/${runId}/cancel`, { key: A.admin, body: {} });
+    expectStatus(cancel, 202);
+    const state = await waitFor(A.admin, runId, ended);
+    expect(state).toMatchObject({ status: 'cancelled', stop_reason: 'cancelled', pending: [] });
+    expect(state.steps[0].tool_calls[0].status).toBe('cancelled');
+    const run = await p.call(`/v1/runs/${runId}`, { key: A.admin });
+    expect(run.body.status).toBe('cancelled');
+  });
+});
+
+describe('streaming', () => {
+  it('stream: true relays the run\'s events in order over SSE, approvals included', async () => {
+    const res = await fetch(`${p.apiUrl}/v1/agents/careful/runs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${A.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: 'guarded_lookup q=kyiv', stream: true }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const events: SseEvent[] = [];
+    let runId = '';
+    for await (const event of readSse(res.body!)) {
+      events.push(event);
+      const data = event.data as any;
+      if (event.event === 'run') runId = data.id;
+      if (event.event === 'approval_needed') {
+        const ok = await p.call(`/v1/runs/${runId}/approvals`, { key: A.approver.key, body: { call_id: data.data.call_id, decision: 'approve' } });
+        expectStatus(ok, 202);
+      }
+    }
+    expect(events.map((e) => e.event)).toEqual([
+      'run', 'run_started', 'step_started', 'tool_call', 'approval_needed', 'approval_resolved', 'tool_result', 'step_started', 'final', 'end',
+    ]);
+    const seqs = events.filter((e) => !['run', 'end'].includes(e.event)).map((e) => (e.data as any).seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect((events.find((e) => e.event === 'final')!.data as any).data).toMatchObject({ stop_reason: 'final' });
+    // The same events, read afterwards from any point.
+    const later = await p.call(`/v1/runs/${runId}/agent/events?after=${seqs[2]}`, { key: A.admin });
+    expect(later.body.data.map((e: any) => e.seq)).toEqual(seqs.slice(3));
+  });
+});
+
+describe('tenant isolation', () => {
+  it("another tenant can neither see, read, stream nor approve a tenant's agents and runs", async () => {
+    const started = await runAgent(A.admin, 'careful', 'guarded_lookup q=athens');
+    const runId: string = started.body.id;
+    const state = await waitFor(A.admin, runId, waiting);
+    const callId = state.pending[0].call_id;
+
+    expect((await p.call('/v1/agents', { key: B.admin })).body.data).toEqual([]);
+    expectStatus(await p.call('/v1/agents/careful', { key: B.admin }), 404);
+    expectStatus(await runAgent(B.admin, 'careful', 'hi'), 404);
+    for (const path of [`/v1/runs/${runId}/agent`, `/v1/runs/${runId}/approvals`, `/v1/runs/${runId}/agent/events`, `/v1/runs/${runId}`]) {
+      const res = await p.call(path, { key: B.admin });
+      expectStatus(res, 404);
+      expect(res.body.error.code).toBe('run_not_found');
+    }
+    const approve = await p.call(`/v1/runs/${runId}/approvals`, { key: B.admin, body: { call_id: callId, decision: 'approve' } });
+    expectStatus(approve, 404);
+    const signal = await p.call(`/v1/runs/${runId}/signal/approval`, { key: B.admin, body: { args: [{ callId, decision: 'approve' }] } });
+    expectStatus(signal, 404);
+    // Still waiting: nothing B did reached the run.
+    expect((await p.call(`/v1/runs/${runId}/agent`, { key: A.admin })).body.pending).toHaveLength(1);
+    await p.call(`/v1/runs/${runId}/cancel`, { key: A.admin, body: {} });
+  });
+});
