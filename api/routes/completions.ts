@@ -113,10 +113,12 @@ function routingJson(d: RouteDecision): NonNullable<CompletionJson['routing']> {
 
 /** Our wire messages as the providers' shared shape. */
 export function chatMessagesOf(messages: CompletionMessage[]): ChatMessage[] {
+  // The schema has checked the role rules (tool_call_id on tool messages, content where required).
   return messages.map((m): ChatMessage => {
-    if (m.role === 'tool') return { role: 'tool', content: m.content, toolCallId: m.tool_call_id };
-    if (m.role === 'assistant' && m.tool_calls) return { role: 'assistant', content: m.content, toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) };
-    return { role: m.role, content: m.content };
+    const content = m.content ?? '';
+    if (m.role === 'tool') return { role: 'tool', content, toolCallId: m.tool_call_id ?? '' };
+    if (m.role === 'assistant' && m.tool_calls) return { role: 'assistant', content, toolCalls: m.tool_calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) };
+    return { role: m.role, content };
   });
 }
 

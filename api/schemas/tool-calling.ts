@@ -51,24 +51,25 @@ export const ToolCallSchema = z
 
 const CONTENT = z.string().max(1_000_000);
 
-/** The messages of a completion request: tool results answer an earlier assistant turn's calls. */
-export const CompletionMessageSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.enum(['system', 'user']), content: CONTENT }).strict(),
-  z
-    .object({
-      role: z.literal('assistant'),
-      content: CONTENT.default('').describe('Empty (or left out) for a turn that only calls tools.'),
-      tool_calls: z.array(ToolCallSchema).min(1).max(128).optional(),
-    })
-    .strict(),
-  z
-    .object({
-      role: z.literal('tool'),
-      tool_call_id: z.string().min(1).max(200).describe('The id of the call (in an earlier assistant turn) this result answers.'),
-      content: CONTENT,
-    })
-    .strict(),
-]);
+/**
+ * A message of a completion request. One object rather than a union by role, so a request with
+ * several mistakes (an unknown role and a bad content) hears of all of them at once; the rules
+ * that depend on the role are checked after.
+ */
+export const CompletionMessageSchema = z
+  .object({
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    content: CONTENT.optional().describe('Required, except on an assistant turn that only calls tools.'),
+    tool_calls: z.array(ToolCallSchema).min(1).max(128).optional().describe('Assistant turns: the calls the model made (answered by later tool messages).'),
+    tool_call_id: z.string().min(1).max(200).optional().describe('Tool messages (required there): the id of the call, in an earlier assistant turn, this result answers.'),
+  })
+  .strict()
+  .superRefine((m, ctx) => {
+    if (m.content === undefined && !(m.role === 'assistant' && m.tool_calls)) ctx.addIssue({ code: 'custom', path: ['content'], message: 'content is required (only an assistant turn with tool_calls may leave it out)' });
+    if (m.role === 'tool' && m.tool_call_id === undefined) ctx.addIssue({ code: 'custom', path: ['tool_call_id'], message: 'a tool message needs the tool_call_id it answers' });
+    if (m.role !== 'tool' && m.tool_call_id !== undefined) ctx.addIssue({ code: 'custom', path: ['tool_call_id'], message: 'only tool messages carry tool_call_id' });
+    if (m.role !== 'assistant' && m.tool_calls !== undefined) ctx.addIssue({ code: 'custom', path: ['tool_calls'], message: 'only assistant turns carry tool_calls' });
+  });
 
 export type CompletionMessage = z.infer<typeof CompletionMessageSchema>;
 

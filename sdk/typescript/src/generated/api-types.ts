@@ -600,23 +600,18 @@ export interface CompletionRequest {
     upgrade_allowance_usd?: number;
   };
   messages: Array<{
-    role: "system" | "user";
-    content: string;
-  } | {
-    role: "assistant";
-    /** Empty (or left out) for a turn that only calls tools. */
+    role: "system" | "user" | "assistant" | "tool";
+    /** Required, except on an assistant turn that only calls tools. */
     content?: string;
+    /** Assistant turns: the calls the model made (answered by later tool messages). */
     tool_calls?: Array<{
       id: string;
       name: string;
       /** The arguments as JSON text, exactly as the model produced them. */
       arguments: string;
     }>;
-  } | {
-    role: "tool";
-    /** The id of the call (in an earlier assistant turn) this result answers. */
-    tool_call_id: string;
-    content: string;
+    /** Tool messages (required there): the id of the call, in an earlier assistant turn, this result answers. */
+    tool_call_id?: string;
   }>;
   tools?: Array<{
     name: string;
