@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createBm25, CONVERSATIONS_SCOPE, type Bm25 } from '../core/memory/bm25.ts';
+import { createBm25, CONVERSATIONS_SCOPE, DEFAULT_BM25, type Bm25 } from '../core/memory/bm25.ts';
 import { createPool, type Pool } from '../platform/db/pool.ts';
 import { createDocumentStore, type DocumentStore } from '../stores/documents.ts';
 import { createTenantStore } from '../stores/tenants.ts';
@@ -38,23 +38,32 @@ describe('BM25 in Postgres', () => {
     const t = await tenant('exact');
     for (const [i, text] of CORPUS.entries()) await put(t, 'c', `d${i}`, [text]);
     // N = 3, lengths 2, 3, 4: avgdl = 3. df(zebra) = 2, df(tiger) = 2, df(wolf) = 1.
-    const zebra = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10 });
+    const lucene = { k1: 1.2, b: 0.75 };
+    const zebra = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10, parameters: lucene });
     expect(zebra.map((h) => h.score)).toEqual([
       expect.closeTo(idf(3, 2) * termScore(2, 3, 3), 9),
       expect.closeTo(idf(3, 2) * termScore(1, 2, 3), 9),
     ]);
     expect(zebra[0]!.id).toMatch(/-0$/);
     // Two terms add up; a rare term (wolf) outweighs a common one (tiger).
-    const both = await bm25.chunks({ tenantId: t, query: 'tiger wolf', limit: 10 });
+    const both = await bm25.chunks({ tenantId: t, query: 'tiger wolf', limit: 10, parameters: lucene });
     expect(both[0]!.score).toBeCloseTo(idf(3, 2) * termScore(1, 4, 3) + idf(3, 1) * termScore(1, 4, 3), 9);
     expect(both[1]!.score).toBeCloseTo(idf(3, 2) * termScore(1, 3, 3), 9);
     // A repeated query term counts twice; stop words and unknown terms add nothing.
-    const twice = await bm25.chunks({ tenantId: t, query: 'the zebra and zebra, unicorn', limit: 1 });
+    const twice = await bm25.chunks({ tenantId: t, query: 'the zebra and zebra, unicorn', limit: 1, parameters: lucene });
     expect(twice[0]!.score).toBeCloseTo(2 * idf(3, 2) * termScore(2, 3, 3), 9);
+    // Without parameters: the defaults (k1 0.9, b 0.4).
+    expect(DEFAULT_BM25).toEqual({ k1: 0.9, b: 0.4 });
+    const byDefault = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 1 });
+    expect(byDefault[0]!.score).toBeCloseTo(idf(3, 2) * termScore(2, 3, 3, 0.9, 0.4), 9);
+    // Punctuation separates words ("zebra-lion" is zebra and lion), in documents and queries alike.
+    await put(t, 'p', 'punct', ['zebra-lion/tiger.wolf']);
+    expect(await bm25.statistics(t, 'p', ['zebra', 'lion', 'tiger', 'wolf', 'zebra-lion'])).toEqual({ n: 1, totalLength: 4, df: { zebra: 1, lion: 1, tiger: 1, wolf: 1 } });
+    expect(await bm25.chunks({ tenantId: t, query: 'lion:tiger', limit: 5, collections: ['p'] })).toHaveLength(1);
     // k1 and b are the caller's: b = 0 ignores length, k1 = 0 only counts presence.
-    const noLength = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10, parameters: { k1: 1.2, b: 0 } });
+    const noLength = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10, collections: ['c'], parameters: { k1: 1.2, b: 0 } });
     expect(noLength.map((h) => h.score)).toEqual([expect.closeTo(idf(3, 2) * termScore(2, 3, 3, 1.2, 0), 9), expect.closeTo(idf(3, 2) * termScore(1, 2, 3, 1.2, 0), 9)]);
-    const presence = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10, parameters: { k1: 0, b: 0.75 } });
+    const presence = await bm25.chunks({ tenantId: t, query: 'zebra', limit: 10, collections: ['c'], parameters: { k1: 0, b: 0.75 } });
     expect(presence.map((h) => h.score)).toEqual([expect.closeTo(idf(3, 2), 9), expect.closeTo(idf(3, 2), 9)]);
     await expect(bm25.chunks({ tenantId: t, query: 'zebra', limit: 1, parameters: { k1: 1, b: 2 } })).rejects.toThrow(RangeError);
   });
@@ -75,7 +84,7 @@ describe('BM25 in Postgres', () => {
     // Deleting a document (its chunks go by cascade) removes them from N, lengths and df.
     await documents.delete(t, ids[1]!);
     expect(await bm25.statistics(t, 'c', ['zebra', 'tiger', 'koala'])).toEqual({ n: 2, totalLength: 6, df: { koala: 1 } });
-    const hits = await bm25.chunks({ tenantId: t, query: 'koala', limit: 5 });
+    const hits = await bm25.chunks({ tenantId: t, query: 'koala', limit: 5, parameters: { k1: 1.2, b: 0.75 } });
     expect(hits).toHaveLength(1);
     expect(hits[0]!.score).toBeCloseTo(idf(2, 1) * termScore(4, 4, 3), 9);
     // The last document gone: the scope is gone, and nothing is found.
@@ -103,7 +112,7 @@ describe('BM25 in Postgres', () => {
     expect(all).toHaveLength(3);
     // Each collection scores with its own statistics: the 'other' chunk is alone there (N = 1, df = 1).
     const other = all.find((h) => h.id.includes('-0') && !before.some((x) => x.id === h.id))!;
-    expect(other.score).toBeCloseTo(idf(1, 1) * termScore(1, 3, 3), 9);
+    expect(other.score).toBeCloseTo(idf(1, 1) * termScore(1, 3, 3, DEFAULT_BM25.k1, DEFAULT_BM25.b), 9);
   });
 
   it('scores conversation messages with their own per-tenant statistics', async () => {
@@ -114,7 +123,7 @@ describe('BM25 in Postgres', () => {
     // A document with the same words does not touch the messages' scope.
     await put(t, 'c', 'doc', ['zebra zebra zebra']);
     expect(await bm25.statistics(t, CONVERSATIONS_SCOPE, ['zebra'])).toEqual({ n: 3, totalLength: 9, df: { zebra: 2 } });
-    const hits = await bm25.messages({ tenantId: t, query: 'zebra', limit: 10, conversationId: conversation.id });
+    const hits = await bm25.messages({ tenantId: t, query: 'zebra', limit: 10, conversationId: conversation.id, parameters: { k1: 1.2, b: 0.75 } });
     expect(hits.map((h) => h.score)).toEqual([expect.closeTo(idf(3, 2) * termScore(2, 3, 3), 9), expect.closeTo(idf(3, 2) * termScore(1, 2, 3), 9)]);
     await conversations.delete(t, conversation.id);
     expect(await bm25.statistics(t, CONVERSATIONS_SCOPE, ['zebra'])).toEqual({ n: 0, totalLength: 0, df: {} });

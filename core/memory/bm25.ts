@@ -13,7 +13,9 @@ import { filterToSql } from '../../stores/vectors/metadata-filter-sql.ts';
  * N, df and avgdl are the scope's own; |D| counts the item's terms (stop words excluded). The
  * IDF is Lucene's (never negative, unlike the original Robertson–Spärck Jones form that
  * rank_bm25 uses with an epsilon floor); a query term that repeats counts that many times, as
- * in Anserini's bag-of-words queries. Terms are Postgres's 'english' lexemes (see the migration).
+ * in Anserini's bag-of-words queries. Terms are Postgres's 'english' lexemes of the text with
+ * ASCII punctuation turned into spaces (soma_search_text, migrations 021-022): lowercased, stop
+ * words dropped, Snowball-stemmed. Queries are tokenised the same way.
  */
 export interface Bm25Parameters {
   /** Term-frequency saturation: 0 = presence only; larger = more weight to repetitions. */
@@ -22,8 +24,12 @@ export interface Bm25Parameters {
   b: number;
 }
 
-/** Lucene's and Elasticsearch's defaults; see docs/docs/memory/documents-and-search.md for the measurement. */
-export const DEFAULT_BM25: Bm25Parameters = { k1: 1.2, b: 0.75 };
+/**
+ * Chosen on the development set (docs/docs/memory/documents-and-search.md): k1 0.9, b 0.4
+ * measured above Lucene's 1.2 / 0.75 with every tokenisation tried; they are also Anserini's
+ * BEIR baseline settings. Callers may pass others.
+ */
+export const DEFAULT_BM25: Bm25Parameters = { k1: 0.9, b: 0.4 };
 
 /** The scope of a tenant's conversation messages ('#' never appears in a collection name). */
 export const CONVERSATIONS_SCOPE = '#conversations';
@@ -34,10 +40,13 @@ export interface Bm25Hit {
 }
 
 /** Query terms with their counts, as the documents were tokenised. */
-const QUERY_TERMS = `SELECT l.lexeme AS term, coalesce(array_length(l.positions, 1), 1) AS qtf FROM unnest(to_tsvector('english', $2)) AS l`;
+const QUERY_TERMS = `SELECT l.lexeme AS term, coalesce(array_length(l.positions, 1), 1) AS qtf FROM unnest(to_tsvector('english', soma_search_text($2))) AS l`;
 
 /**
- * Per-term weight: qtf · idf, with the scope's average length beside it. Terms the scope has
+ * Per-term weight (qtf · idf) with the scope's average length, then each item's score. The
+ * term and scope lists are repeated as `= ANY(ARRAY(...))` conditions so that every lookup is
+ * an index range scan on (tenant, scope, term) whatever the planner's row estimates are (left
+ * to itself on fresh, unanalysed tables it scanned a scope's every posting). Terms the scope has
  * never seen drop out (they match nothing there).
  */
 const weights = (scopeFilter: string) => `
@@ -45,10 +54,11 @@ const weights = (scopeFilter: string) => `
   s AS (SELECT scope, item_count::float8 AS n, total_length::float8 / greatest(item_count, 1) AS avgdl
           FROM bm25_scopes WHERE tenant_id = $1 AND ${scopeFilter}),
   w AS (SELECT t.scope, t.term, q.qtf * ln(1 + (s.n - t.df + 0.5) / (t.df + 0.5)) AS weight, greatest(s.avgdl, 1e-9) AS avgdl
-          FROM bm25_terms t JOIN q ON q.term = t.term JOIN s ON s.scope = t.scope WHERE t.tenant_id = $1),
+          FROM bm25_terms t JOIN q ON q.term = t.term JOIN s ON s.scope = t.scope
+         WHERE t.tenant_id = $1 AND t.scope = ANY(ARRAY(SELECT scope FROM s)) AND t.term = ANY(ARRAY(SELECT term FROM q))),
   scored AS (SELECT p.item_id, sum(w.weight * p.tf * ($3::float8 + 1) / (p.tf + $3::float8 * (1 - $4::float8 + $4::float8 * p.item_length / w.avgdl))) AS score
                FROM bm25_postings p JOIN w ON p.scope = w.scope AND p.term = w.term
-              WHERE p.tenant_id = $1
+              WHERE p.tenant_id = $1 AND p.scope = ANY(ARRAY(SELECT scope FROM s)) AND p.term = ANY(ARRAY(SELECT term FROM q))
               GROUP BY p.item_id)`;
 
 export interface ChunkBm25Query {

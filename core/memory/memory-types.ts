@@ -36,6 +36,13 @@ export interface IngestProgress {
   chunksTotal: number;
   chunksEmbedded: number;
   documents: DocumentProgress[];
+  /** Workflow time (ms since the epoch) the run started, and of its last step. */
+  startedAtMs?: number;
+  updatedAtMs?: number;
+  /** Chunks already embedded when the run found them (unchanged or resumed documents). */
+  chunksAtStart?: number;
+  /** Set once every document is done. */
+  finished?: boolean;
 }
 
 export interface PreparedDocument {
