@@ -7,6 +7,7 @@ import { agentPaths, agentSchemas } from './openapi-agents.ts';
 import { conversationPaths, conversationSchemas } from './openapi-conversations.ts';
 import { localModelPaths } from './openapi-local-models.ts';
 import { opsPaths } from './openapi-ops.ts';
+import { onCallPaths } from './openapi-oncall.ts';
 import { routerPaths, routerSchemas } from './openapi-router.ts';
 import { memoryPaths, memorySchemas } from './openapi-memory.ts';
 import { anthropicCompatiblePaths, openAiCompatiblePaths, openAiCompatibleSchemas } from './openapi-openai-compatible.ts';
@@ -367,6 +368,7 @@ export const openApiDocument = {
     ...conversationPaths,
     ...localModelPaths,
     ...opsPaths,
+    ...onCallPaths,
     ...routerPaths,
     ...memoryPaths,
     ...openAiCompatiblePaths,

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { whoIsOnCall, nextHandoff, handoffsBetween } from '../core/ops/oncall/schedule-math.ts';
 import { localParts, localToInstant } from '../core/ops/oncall/time-zone.ts';
 import { OnCallScheduleSpecSchema, type OnCallScheduleSpec, type OverrideWindow } from '../core/ops/oncall/oncall-types.ts';
@@ -109,4 +110,92 @@ describe('on-call schedule maths', () => {
     expect(OnCallScheduleSpecSchema.safeParse({ ...daily, layers: [{ ...daily.layers[0], start_date: '2027-02-30' }] }).success).toBe(false);
     expect(OnCallScheduleSpecSchema.safeParse({ ...daily, layers: [{ ...daily.layers[0], handoff_time: '24:00' }] }).success).toBe(false);
   });
+});
+
+describe('on-call API', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await startTestPlatform();
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.close();
+  });
+
+  const scheduleBody = {
+    name: 'primary',
+    time_zone: NY,
+    layers: [{ name: 'follow-the-day', rotation: 'daily', handoff_time: '09:00', start_date: '2027-01-04', users: ['ana', 'bo', 'cy'] }],
+  };
+
+  it('admin creates a schedule; any key of the tenant asks who is on call now and next; overrides apply', async () => {
+    const admin = await platform.newTenant('oncall', { role: 'admin' });
+    const created = await platform.call('/v1/ops/oncall/schedules', { method: 'POST', key: admin.key, body: scheduleBody });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ object: 'oncall_schedule', name: 'primary', time_zone: NY });
+    const id = created.body.id as string;
+
+    const member = await platform.call(`/v1/admin/tenants/${admin.tenantId}/keys`, { method: 'POST', key: admin.key, body: { name: 'dev' } });
+    expect(member.status).toBe(201);
+    const memberKey = member.body.key as string;
+
+    const now = await platform.call(`/v1/ops/oncall?at=${encodeURIComponent('2027-03-13T15:00:00Z')}`, { key: memberKey });
+    expect(now.status).toBe(200);
+    expect(now.body.data).toHaveLength(1);
+    expect(now.body.data[0]).toMatchObject({ schedule_id: id, now: { source: 'follow-the-day' }, next: { at: '2027-03-14T13:00:00.000Z' } });
+    const current = now.body.data[0].now.user as string;
+
+    const override = await platform.call(`/v1/ops/oncall/schedules/${id}/overrides`, { method: 'POST', key: admin.key, body: { user: 'sub', start: '2027-03-13T16:00:00Z', end: '2027-03-13T18:00:00Z' } });
+    expect(override.status).toBe(201);
+    const during = await platform.call(`/v1/ops/oncall?schedule_id=${id}&at=2027-03-13T17:00:00Z`, { key: admin.key });
+    expect(during.body.data[0]).toMatchObject({ now: { user: 'sub', source: 'override' }, next: { at: '2027-03-13T18:00:00.000Z', user: current } });
+    const before = await platform.call(`/v1/ops/oncall?at=2027-03-13T15:00:00Z`, { key: admin.key });
+    expect(before.body.data[0].next).toMatchObject({ at: '2027-03-13T16:00:00.000Z', user: 'sub', source: 'override' });
+
+    // Writes need an admin key; the identity comes from the key, never the body.
+    expect((await platform.call('/v1/ops/oncall/schedules', { method: 'POST', key: memberKey, body: { ...scheduleBody, name: 'x' } })).status).toBe(403);
+    // Another tenant sees nothing of it.
+    const other = await platform.newTenant('oncall-other', { role: 'admin' });
+    expect((await platform.call(`/v1/ops/oncall/schedules/${id}`, { key: other.key })).status).toBe(404);
+    expect((await platform.call('/v1/ops/oncall', { key: other.key })).body.data).toEqual([]);
+
+    // Escalation policies: levels with time-outs, targets must exist in the tenant.
+    const policy = await platform.call('/v1/ops/oncall/escalation-policies', {
+      method: 'POST',
+      key: admin.key,
+      body: { name: 'default', levels: [{ targets: [{ type: 'schedule', id }], timeout_minutes: 15 }, { targets: [{ type: 'user', id: 'lead' }], timeout_minutes: 30 }] },
+    });
+    expect(policy.status).toBe(201);
+    expect(policy.body).toMatchObject({ object: 'escalation_policy', repeat: 0 });
+    const foreign = await platform.call('/v1/ops/oncall/escalation-policies', { method: 'POST', key: other.key, body: { name: 'steal', levels: [{ targets: [{ type: 'schedule', id }], timeout_minutes: 5 }] } });
+    expect(foreign.status).toBe(400);
+    expect(foreign.body.error.code).toBe('validation_failed');
+
+    expect((await platform.call(`/v1/ops/oncall/schedules/${id}`, { method: 'DELETE', key: admin.key })).status).toBe(200);
+    expect((await platform.call(`/v1/ops/oncall/schedules/${id}`, { key: admin.key })).status).toBe(404);
+  }, 60_000);
+
+  it('bad input is a 4xx with a code, never a 500', async () => {
+    const admin = await platform.newTenant('oncall-bad', { role: 'admin' });
+    const post = (body: unknown) => platform.call('/v1/ops/oncall/schedules', { method: 'POST', key: admin.key, body });
+    for (const body of [
+      { ...scheduleBody, time_zone: 'Mars/Olympus' },
+      { ...scheduleBody, layers: [] },
+      { ...scheduleBody, layers: [{ ...scheduleBody.layers[0], handoff_time: '9am' }] },
+      { ...scheduleBody, layers: [{ ...scheduleBody.layers[0], start_date: '2027-02-30' }] },
+      { ...scheduleBody, tenant_id: 'someone-else' },
+    ]) {
+      const r = await post(body);
+      expect(r.status).toBe(400);
+      expect(r.body.error.code).toBe('validation_failed');
+    }
+    expect((await post(scheduleBody)).status).toBe(201);
+    const dup = await post(scheduleBody);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error.code).toBe('name_taken');
+    expect((await platform.call('/v1/ops/oncall?at=yesterday', { key: admin.key })).status).toBe(400);
+    expect((await platform.call('/v1/ops/oncall/schedules/not-an-id', { key: admin.key })).status).toBe(404);
+    const id = (await platform.call('/v1/ops/oncall/schedules', { key: admin.key })).body.data[0].id as string;
+    const backwards = await platform.call(`/v1/ops/oncall/schedules/${id}/overrides`, { method: 'POST', key: admin.key, body: { user: 'x', start: '2027-01-02T00:00:00Z', end: '2027-01-01T00:00:00Z' } });
+    expect(backwards.status).toBe(400);
+  }, 60_000);
 });

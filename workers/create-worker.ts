@@ -14,6 +14,7 @@ import { failFastOnBadData } from '../activities/fail-fast-on-bad-data.ts';
 import { createAlertActivities } from '../activities/ops/create-alert-activities.ts';
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
 import { createAnomalyActivities } from '../activities/ops/anomaly-activities.ts';
+import { prometheusSourceFromEnv } from '../core/ops/anomaly/prometheus-series.ts';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -75,8 +76,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     }),
     // The anomaly detector raises alerts through the same intake as Alertmanager's webhook.
     ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),
-    // The scheduled anomaly scan reads the metrics store (Prometheus too once PROMETHEUS_URL is wired).
-    ...createAnomalyActivities({ metrics: services.metricsQueries }),
+    // The scheduled anomaly scan reads the metrics store (and Prometheus when configured).
+    ...createAnomalyActivities({ metrics: services.metricsQueries, prometheus: prometheusSourceFromEnv(services.env) }),
   };
   return Worker.create({
     connection: deps.connection,

@@ -1,16 +1,15 @@
 import type { MetricsQueries } from '../../stores/metrics/metrics-queries.ts';
-import type { OutboundClient } from '../../platform/outbound/outbound-client.ts';
 import type { AnomalyScanInput, AnomalyScanResult, MetricSeries } from '../../core/ops/anomaly/anomaly-types.ts';
 import { scanSeries } from '../../core/ops/anomaly/anomaly-scan.ts';
 import { modelMetricSeries } from '../../core/ops/anomaly/model-metric-series.ts';
-import { prometheusSeries } from '../../core/ops/anomaly/prometheus-series.ts';
+import { prometheusSeries, type PrometheusSource } from '../../core/ops/anomaly/prometheus-series.ts';
 import { ApplicationFailure } from '@temporalio/common';
 import { BAD_DATA_FAILURE } from '../../platform/temporal/bad-data-failure.ts';
 
 export interface AnomalyActivitiesDeps {
   metrics: MetricsQueries;
   /** Prometheus' query API and the PromQL expressions to watch (PROMETHEUS_URL, ANOMALY_PROMQL); absent = model metrics only. */
-  prometheus?: { outbound: OutboundClient; baseUrl: string; queries: readonly string[] };
+  prometheus?: PrometheusSource | undefined;
 }
 
 /** A scan request no retry can fix: fail the step at once. */

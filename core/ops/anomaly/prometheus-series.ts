@@ -1,9 +1,11 @@
 // Series from a Prometheus server's query API (query_range), for the PromQL expressions the
 // operator lists in ANOMALY_PROMQL. The request goes through platform/outbound like every
-// server-side fetch; the operator's Prometheus host is operator config, so it is reachable
-// when it is allowed by the outbound policy (OUTBOUND_ALLOW_HOSTS for a loopback/private one).
+// server-side fetch; PROMETHEUS_URL's host is operator config, so that one host:port is added
+// to the allowed hosts (a loopback or intranet Prometheus), and nothing else.
 import { z } from 'zod';
-import type { OutboundClient } from '../../../platform/outbound/outbound-client.ts';
+import type { Env } from '../../../platform/config.ts';
+import { createOutboundClient, type OutboundClient } from '../../../platform/outbound/outbound-client.ts';
+import { outboundPolicyFrom, parseAllowedHost } from '../../../platform/outbound/outbound-policy.ts';
 import type { MetricSeries } from './anomaly-types.ts';
 import { seriesKey } from './anomaly-scan.ts';
 
@@ -42,4 +44,23 @@ export async function prometheusSeries(outbound: OutboundClient, options: Promet
     }
   }
   return out;
+}
+
+export interface PrometheusSource {
+  readonly outbound: OutboundClient;
+  readonly baseUrl: string;
+  readonly queries: readonly string[];
+}
+
+/**
+ * PROMETHEUS_URL's query API for the expressions of ANOMALY_PROMQL: the environment's outbound
+ * policy plus that one operator-named host:port (as GET /v1/ops/slos does), nothing else newly
+ * reachable. Undefined when either is unset.
+ */
+export function prometheusSourceFromEnv(env: Env): PrometheusSource | undefined {
+  if (!env.PROMETHEUS_URL || env.ANOMALY_PROMQL.length === 0) return undefined;
+  const url = new URL(env.PROMETHEUS_URL);
+  const allowed = parseAllowedHost(url.port ? `${url.hostname}:${url.port}` : url.hostname);
+  const policy = outboundPolicyFrom(env, { allowHosts: [...env.OUTBOUND_ALLOW_HOSTS, ...(allowed ? [allowed] : [])], maxRedirects: 0 });
+  return { outbound: createOutboundClient(policy), baseUrl: env.PROMETHEUS_URL, queries: env.ANOMALY_PROMQL };
 }
