@@ -187,6 +187,7 @@ export function createApp(deps: AppDeps): Express {
       policies,
       models,
       availableProviders,
+      tools: services.tools,
     }),
   );
 

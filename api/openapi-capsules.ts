@@ -100,10 +100,15 @@ export const capsulePaths = {
   '/v1/capsules/{name}/install': {
     post: {
       operationId: 'installCapsule',
-      summary: "Install a capsule version into this tenant: its prompt templates and its model policy",
+      summary: "Install a capsule version into this tenant: its prompt templates, its model policy and its tools",
       parameters: [capsuleParam],
       requestBody: { required: false, content: json(z.toJSONSchema(InstallBodySchema, { io: 'input' })) },
-      responses: { '200': { description: 'Installed', content: json(ref('CapsuleInstall')) }, '404': errorResponse('No such capsule (capsule_not_found)'), ...common },
+      responses: {
+        '200': { description: 'Installed', content: json(ref('CapsuleInstall')) },
+        '403': errorResponse('The capsule installs tools, which needs an admin key (admin_required); a read-only key is refused (insufficient_role)'),
+        '404': errorResponse('No such capsule (capsule_not_found)'),
+        ...common,
+      },
     },
   },
 };

@@ -1,4 +1,9 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -340,5 +345,96 @@ describe('executing HTTP tools', () => {
     expect(await exec(admin.tenantId, 'start_agent', { agent: 'a', input: 'b' })).toMatchObject({ ok: false, error: { code: 'executed_by_workflow' } });
     expect(await exec(admin.tenantId, 'rag_answer', { question: 'q' })).toMatchObject({ ok: false, error: { code: 'executed_by_workflow' } });
     expect(await exec(admin.tenantId, 'memory_search', { query: 'anything', k: 2 })).toMatchObject({ ok: true, content: '[]' });
+  });
+});
+
+describe('the CLI', () => {
+  const CLI = fileURLToPath(new URL('../cli/bin/somaagent.mjs', import.meta.url));
+  const cli = (args: string[], input = '') =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const home = mkdtempSync(join(tmpdir(), 'soma-tools-cli-'));
+      const env: NodeJS.ProcessEnv = {};
+      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SOMAAGENT_')) env[k] = v;
+      const child = spawn(process.execPath, [CLI, ...args], {
+        env: { ...env, HOME: home, SOMAAGENT_CONFIG: join(home, 'config.json'), SOMAAGENT_API_KEY: admin.key, SOMAAGENT_BASE_URL: p.apiUrl, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.stdin.end(input);
+    });
+
+  it('tools create|list|show|delete and secrets set|list|delete, the value read from stdin and never printed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soma-tool-spec-'));
+    const file = join(dir, 'weather.json');
+    writeFileSync(file, JSON.stringify(httpTool('weather', { url: `${base()}/echo/weather/{id}`, auth: { type: 'bearer', secret: 'weather.key' } })));
+    const created = await cli(['tools', 'create', file, '--json']);
+    expect(created.code, created.stderr).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ name: 'weather', version: 1 });
+    const listed = await cli(['tools', 'list']);
+    expect(listed.stdout).toMatch(/weather\s+1\s+http/);
+    const shown = await cli(['tools', 'show', 'weather@1']);
+    expect(shown.stdout).toContain('bearer from secret "weather.key"');
+    expect((await cli(['tools', 'show', 'nope'])).code).toBe(4);
+
+    const value = 'cli-secret-value-9f8e7d';
+    const set = await cli(['secrets', 'set', 'weather.key', '--stdin'], `${value}\n`);
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout + set.stderr).not.toContain(value);
+    const noValue = await cli(['secrets', 'set', 'weather.key']);
+    expect(noValue.code).toBe(2);
+    const secrets = await cli(['secrets', 'list', '--json']);
+    expect(JSON.parse(secrets.stdout).data.map((s: { name: string }) => s.name)).toContain('weather.key');
+    expect(secrets.stdout).not.toContain(value);
+    // The value arrived without its trailing newline: the tool sends exactly it.
+    expect(await exec(admin.tenantId, 'weather', { id: 'x' })).toMatchObject({ ok: true });
+    expect(down.requests.at(-1)!.headers.authorization).toBe(`Bearer ${value}`);
+
+    expect((await cli(['secrets', 'delete', 'weather.key'])).code).toBe(0);
+    expect((await cli(['tools', 'delete', 'weather'])).code).toBe(0);
+    expect((await p.call('/v1/tools/weather', { key: admin.key })).status).toBe(404);
+  });
+});
+
+describe('capsules ship tools', () => {
+  const capsule = (version: string, tools: unknown[]) => ({ name: `toolbox-${Date.now().toString(36)}`, version, model_policy: { model: 'gpt-4o-mini' }, tools });
+
+  it('refuses a capsule that carries a credential or a schema Ajv cannot compile', async () => {
+    const withHeader = capsule('1.0.0', [httpTool('leaky', { url: `${base()}/echo/x`, headers: { Authorization: 'Bearer sk-123' } })]);
+    expect((await p.call('/v1/capsules', { key: admin.key, body: withHeader })).status).toBe(400);
+    const withQuery = capsule('1.0.0', [httpTool('leaky', { url: `${base()}/echo/x?api_key=sk-123` })]);
+    expect((await p.call('/v1/capsules', { key: admin.key, body: withQuery })).status).toBe(400);
+    const badSchema = capsule('1.0.0', [httpTool('bad', { url: `${base()}/echo/x` }, { input_schema: { type: 'object', properties: { a: { type: 'wat' } } } })]);
+    const refused = await p.call('/v1/capsules', { key: admin.key, body: badSchema });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('invalid_tool_schema');
+  });
+
+  it('installs its tools into the registry (admin keys only), once per content, with secrets by name', async () => {
+    const manifest = capsule('1.0.0', [
+      httpTool('box_lookup', { url: `${base()}/echo/box/{id}`, auth: { type: 'bearer', secret: 'box.token' } }),
+      { name: 'box_search', kind: 'builtin', builtin: 'memory_search', requires_approval: true },
+    ]);
+    expect((await p.call('/v1/capsules', { key: admin.key, body: manifest })).status).toBe(201);
+    expect((await p.call(`/v1/capsules/${manifest.name}/install`, { key: member.key, body: {} })).status).toBe(403);
+    const installed = await p.call(`/v1/capsules/${manifest.name}/install`, { key: admin.key, body: {} });
+    expect(installed.status, JSON.stringify(installed.body)).toBe(200);
+    expect(installed.body.tools).toEqual([
+      { name: 'box_lookup', version: 1, created: true },
+      { name: 'box_search', version: 1, created: true },
+    ]);
+    expect((await p.call(`/v1/capsules/${manifest.name}/install`, { key: admin.key, body: {} })).body.tools.map((t: { created: boolean }) => t.created)).toEqual([false, false]);
+    const tool = await p.call('/v1/tools/box_lookup', { key: admin.key });
+    expect(tool.body).toMatchObject({ source: `${manifest.name}@1.0.0`, http: { auth: { type: 'bearer', secret: 'box.token' } } });
+    // The installing tenant provides the secret itself.
+    expect(await exec(admin.tenantId, 'box_lookup', { id: '7' })).toMatchObject({ ok: false, error: { code: 'secret_missing' } });
+    expect((await p.call('/v1/secrets/box.token', { key: admin.key, method: 'PUT', body: { value: 'box-secret-1' } })).status).toBe(201);
+    expect(await exec(admin.tenantId, 'box_lookup', { id: '7' })).toMatchObject({ ok: true });
+    expect(down.requests.at(-1)!.headers.authorization).toBe('Bearer box-secret-1');
+    const [search] = await activities.resolveTools({ tenantId: admin.tenantId, names: ['box_search'] });
+    expect(search).toMatchObject({ kind: 'builtin', builtin: 'memory_search', requiresApproval: true, executor: 'activity' });
   });
 });

@@ -5,7 +5,7 @@ import { CAPSULE_NAME, CapsuleManifestSchema, SEMVER, versionSortKey } from '../
 import { createHash } from 'node:crypto';
 import type { CapsuleInstall, CapsuleSummary, CapsuleVersion } from '../../stores/capsules.ts';
 import { ApiError, notFound } from '../api-error.ts';
-import { installCapsule, type CapsuleInstallDeps } from '../../core/capsules/capsule-install.ts';
+import { checkToolSchemas, installCapsule, type CapsuleInstallDeps } from '../../core/capsules/capsule-install.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { checkDefinition, toDefinition } from '../../core/prompts/template-definition.ts';
 import { parseInput } from '../validation.ts';
@@ -52,6 +52,7 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     const manifest = parseInput(CapsuleManifestSchema, req.body);
     // A capsule with a broken template is refused at publish, not at someone's install.
     for (const p of manifest.prompts) checkDefinition(deps.engine, p.name, toDefinition(p));
+    checkToolSchemas(manifest.tools ?? []);
     const hash = createHash('sha256').update(canonicalJson(manifest)).digest('hex');
     const { outcome, version } = await deps.capsules.publish(tenantId, manifest, hash, versionSortKey(manifest.version));
     switch (outcome) {
@@ -96,11 +97,16 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     const body = parseInput(InstallBodySchema, req.body ?? {});
     const capsule = await deps.capsules.getVersion(name, body.version);
     if (!capsule) throw notFound('capsule_not_found', body.version ? `No capsule ${name}@${body.version}.` : `No capsule "${name}".`);
+    // Tools decide where the platform sends requests: writing them is an admin's, through a capsule too.
+    if ((capsule.manifest.tools ?? []).length > 0 && !principalOf(req).isAdmin) {
+      throw new ApiError(403, 'permission_error', 'admin_required', `${name}@${capsule.version} installs tools, which needs an admin API key.`);
+    }
     const installed = await installCapsule(deps, tenantId, keyId, capsule);
     const answer: CapsuleInstallJson = {
       ...installJson(installed.install),
       prompts: installed.prompts,
       policy: installed.policy,
+      tools: installed.tools,
       required_tools: capsule.manifest.required_tools,
     };
     res.json(answer);

@@ -37,6 +37,10 @@ export const CapsuleInstallSchema = z.object({
     .optional()
     .describe('Each template and the version it now has (new, or the identical one it already had).'),
   policy: z.string().optional().describe('The model policy the install created (named after the capsule).'),
+  tools: z
+    .array(z.object({ name: z.string(), version: z.number().int(), created: z.boolean() }))
+    .optional()
+    .describe("Each tool the capsule wrote into the tenant's registry and the version it now has."),
   required_tools: z.array(z.string()).optional(),
 });
 

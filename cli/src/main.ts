@@ -14,6 +14,8 @@ import { registerLogs } from './commands/logs.ts';
 import { registerModels } from './commands/models.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSecrets } from './commands/secrets.ts';
+import { registerTools } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
 import { installInterruptHandling } from './interrupt.ts';
 import { reportError } from './report-error.ts';
@@ -55,6 +57,8 @@ function buildProgram(): Command {
   registerCompletions(program);
   registerCapsules(program);
   registerModels(program);
+  registerTools(program);
+  registerSecrets(program);
   return program;
 }
 

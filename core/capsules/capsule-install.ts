@@ -6,6 +6,9 @@ import type { CapsuleVersion, CapsuleStore, CapsuleInstall } from '../../stores/
 import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import type { PromptTemplateStore } from '../../stores/prompt-templates.ts';
+import type { ToolStore } from '../../stores/tools.ts';
+import { InvalidRequestError } from '../errors/domain-error.ts';
+import { inputSchemaProblems } from '../tools/tool-input-schema.ts';
 import { checkModelIds } from '../routing/model-resolution.ts';
 
 export interface CapsuleInstallDeps {
@@ -16,6 +19,8 @@ export interface CapsuleInstallDeps {
   policies: ModelPolicyStore;
   models: ModelRegistryCache;
   availableProviders: ReadonlySet<ProviderId>;
+  /** The tenant tool registry the capsule's tools go to. */
+  tools: ToolStore;
 }
 
 export interface InstalledCapsule {
@@ -23,6 +28,8 @@ export interface InstalledCapsule {
   /** Each template and the version it now has (new, or the identical one it already had). */
   prompts: Array<{ name: string; version: number; created: boolean; labels: string[] }>;
   policy: string;
+  /** Each tool and the version it now has (new, or the identical one it already had). */
+  tools: Array<{ name: string; version: number; created: boolean }>;
 }
 
 /**
@@ -36,6 +43,7 @@ export async function installCapsule(deps: CapsuleInstallDeps, tenantId: string,
   // Check everything before changing anything: a capsule that cannot work here changes nothing.
   checkModelIds(manifest.model_policy.models ?? [manifest.model_policy.model!], await deps.models.models(), deps.availableProviders);
   const checked = manifest.prompts.map((prompt) => ({ prompt, definition: checkDefinition(deps.engine, prompt.name, toDefinition(prompt)) }));
+  checkToolSchemas(manifest.tools ?? []);
 
   const prompts: InstalledCapsule['prompts'] = [];
   const note = `installed from capsule ${capsule.name}@${capsule.version}`;
@@ -59,6 +67,18 @@ export async function installCapsule(deps: CapsuleInstallDeps, tenantId: string,
     prompts.push({ name: prompt.name, version: number, created, labels: [...new Set(prompt.labels)] });
   }
   await deps.policies.put(tenantId, capsule.name, manifest.model_policy, false);
+  // Tools remember the capsule version that wrote them; an identical reinstall writes nothing.
+  const tools: InstalledCapsule['tools'] = [];
+  for (const { name, ...spec } of manifest.tools ?? []) {
+    const tool = await deps.tools.create(tenantId, name, spec, { source: `${capsule.name}@${capsule.version}` });
+    tools.push({ name, version: tool.version, created: tool.created });
+  }
   const install = await deps.capsules.recordInstall(tenantId, capsule.name, capsule.version);
-  return { install, prompts, policy: capsule.name };
+  return { install, prompts, policy: capsule.name, tools };
+}
+
+/** Input schemas Ajv cannot compile are refused at publish and again here, before anything changes. */
+export function checkToolSchemas(tools: NonNullable<CapsuleVersion['manifest']['tools']>): void {
+  const problems = tools.flatMap((t, i) => inputSchemaProblems(t.input_schema).map((p) => ({ path: `tools.${i}.input_schema${p.path.replaceAll('/', '.')}`, code: 'invalid_json_schema', message: p.message })));
+  if (problems.length > 0) throw new InvalidRequestError('invalid_tool_schema', `A tool's input schema is invalid (first: ${problems[0]!.path}: ${problems[0]!.message}).`, problems);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../prompts/template-definition.ts';
 import { ModelPolicySpecSchema, POLICY_NAME } from '../policies/model-policy.ts';
+import { NamedToolSpecSchema } from '../tools/tool-spec.ts';
 
 /** Capsule names double as the name of the model policy an install creates. */
 export const CAPSULE_NAME = POLICY_NAME;
@@ -26,6 +27,28 @@ const EvaluationCaseSchema = z
   })
   .strict();
 
+/** A header or query name that carries a credential: a capsule may only name a secret, through `auth`. */
+const CREDENTIAL_NAME = /authorization|api[-_]?key|token|secret|password|passwd|session|cookie/i;
+
+/**
+ * A tool a capsule ships, installed into the tenant's registry. Capsules are shared between
+ * tenants, so they never carry a credential: auth names a secret each installing tenant sets
+ * itself, and headers or query parameters that look like credentials are refused.
+ */
+const CapsuleToolSchema = NamedToolSpecSchema.superRefine((tool, ctx) => {
+  if (tool.kind !== 'http') return;
+  for (const header of Object.keys(tool.http.headers ?? {})) {
+    if (CREDENTIAL_NAME.test(header)) ctx.addIssue({ code: 'custom', path: ['http', 'headers', header], message: 'a capsule carries no credentials: use "auth" with a secret name' });
+  }
+  const query = tool.http.url.split('?')[1] ?? '';
+  for (const pair of query.split('&')) {
+    const [name = '', value = ''] = pair.split('=');
+    if (CREDENTIAL_NAME.test(name) && value !== '' && !/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(value)) {
+      ctx.addIssue({ code: 'custom', path: ['http', 'url'], message: `a capsule carries no credentials: query parameter "${name}" has a literal value` });
+    }
+  }
+});
+
 /**
  * A capsule: a versioned, shareable bundle of an agent — its prompt templates, its model
  * policy, the tools it needs and an evaluation set.
@@ -42,10 +65,13 @@ export const CapsuleManifestSchema = z
     prompts: z.array(CapsulePromptSchema).max(50).default([]),
     model_policy: ModelPolicySpecSchema,
     required_tools: z.array(z.string().regex(/^[a-z0-9_.-]{1,100}$/, 'a tool name')).max(50).default([]),
+    // Optional without a default, so manifests published before tools existed keep their content hash.
+    tools: z.array(CapsuleToolSchema).max(50).optional().describe("Tools the install writes into the tenant's registry (secrets by name only)."),
     evaluation: z.object({ cases: z.array(EvaluationCaseSchema).max(500).default([]) }).strict().default({ cases: [] }),
   })
   .strict()
-  .refine((m) => new Set(m.prompts.map((p) => p.name)).size === m.prompts.length, { message: 'prompt template names must be unique', path: ['prompts'] });
+  .refine((m) => new Set(m.prompts.map((p) => p.name)).size === m.prompts.length, { message: 'prompt template names must be unique', path: ['prompts'] })
+  .refine((m) => new Set((m.tools ?? []).map((t) => t.name)).size === (m.tools ?? []).length, { message: 'tool names must be unique', path: ['tools'] });
 
 export type CapsuleManifest = z.infer<typeof CapsuleManifestSchema>;
 

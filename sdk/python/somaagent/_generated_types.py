@@ -187,6 +187,7 @@ class _CapsuleInstallRequired(TypedDict):
 class CapsuleInstall(_CapsuleInstallRequired, total=False):
     prompts: List[Dict[str, Any]]
     policy: str
+    tools: List[Dict[str, Any]]
     required_tools: List[str]
 
 
@@ -200,6 +201,7 @@ class CapsuleManifest(_CapsuleManifestRequired, total=False):
     description: str
     prompts: List[Dict[str, Any]]
     required_tools: List[str]
+    tools: List[Dict[str, Any]]
     evaluation: Dict[str, Any]
 
 
@@ -218,7 +220,7 @@ class _CapsuleVersionRequired(TypedDict):
 
 
 class CapsuleVersion(_CapsuleVersionRequired, total=False):
-    pass
+    tools: List[Dict[str, Any]]
 
 
 class _ChatCompletionRequired(TypedDict):

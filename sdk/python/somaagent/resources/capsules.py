@@ -3,7 +3,7 @@ name owns it; versions are immutable), read, and install a capsule into itself."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Union
 
 from .._models import ListObject, list_parser, model_parser
 from .._request import APIRequest, api_request, path_param
@@ -36,6 +36,7 @@ def _publish(
     description: Union[str, NotGiven] = NOT_GIVEN,
     prompts: Union[Iterable[CapsulePromptParam], NotGiven] = NOT_GIVEN,
     required_tools: Union[Iterable[str], NotGiven] = NOT_GIVEN,
+    tools: Union[Iterable[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
     evaluation: Union[CapsuleEvaluationParam, NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[CapsuleVersion]:
@@ -49,6 +50,7 @@ def _publish(
         "prompts": prompts if isinstance(prompts, NotGiven) else list(prompts),
         "model_policy": model_policy,
         "required_tools": required_tools if isinstance(required_tools, NotGiven) else list(required_tools),
+        "tools": tools if isinstance(tools, NotGiven) else [dict(t) for t in tools],
         "evaluation": evaluation,
     }
     return api_request("POST", "/v1/capsules", model_parser(CapsuleVersion), options, body=body)

@@ -75,6 +75,8 @@ class CapsuleVersion(BaseModel):
     description: str = ""
     prompts: List[Dict[str, Any]] = field(default_factory=list)
     required_tools: List[str] = field(default_factory=list)
+    tools: Optional[List[Dict[str, Any]]] = None
+    """Tool specs the install writes into the tenant's registry."""
     evaluation: Optional[Dict[str, Any]] = None
 
 
@@ -97,3 +99,5 @@ class CapsuleInstall(BaseModel):
     policy: Optional[str] = None
     """From ``install``: the model policy it created (named after the capsule)."""
     required_tools: Optional[List[str]] = None
+    tools: Optional[List[Dict[str, Any]]] = None
+    """From ``install``: each tool (name, version, created) it wrote into the registry."""

@@ -268,6 +268,12 @@ export interface CapsuleInstall {
   }>;
   /** The model policy the install created (named after the capsule). */
   policy?: string;
+  /** Each tool the capsule wrote into the tenant's registry and the version it now has. */
+  tools?: Array<{
+    name: string;
+    version: number;
+    created: boolean;
+  }>;
   required_tools?: Array<string>;
 }
 
@@ -309,6 +315,56 @@ export interface CapsuleManifest {
     };
   };
   required_tools?: Array<string>;
+  /** Tools the install writes into the tenant's registry (secrets by name only). */
+  tools?: Array<{
+    description?: string;
+    input_schema?: Record<string, unknown>;
+    /** The agent workflow waits for a human decision before each call. */
+    requires_approval?: boolean;
+    timeout_ms?: number;
+    kind: "http";
+    http: {
+      method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+      /** URL template: `{var}` fills a path segment or query value (percent-encoded), `{?a,b}` appends the present ones as a query string. */
+      url: string;
+      /** Header templates; `{var}` is replaced by the argument. */
+      headers?: Record<string, string>;
+      /** The JSON body: `arguments` (the whole arguments object; default for POST, PUT, PATCH), `none` (default for GET, DELETE), or `{template}` where a string that is exactly `{var}` becomes the argument with its type and other strings interpolate. */
+      body?: "arguments" | "none" | {
+        /** Any JSON value: a string that is exactly `{var}` becomes the argument, other strings interpolate `{var}`. */
+        template: unknown;
+      };
+      auth?: {
+        type: "bearer";
+        secret: string;
+      } | {
+        type: "header";
+        header: string;
+        secret: string;
+      } | {
+        type: "basic";
+        username: string;
+        /** Holds the password. */
+        secret: string;
+      };
+      /** Hosts the call may reach, redirects included. Default: the URL template's host only. */
+      allowed_hosts?: Array<string>;
+      /** Allow private, loopback or link-local targets. Effective only for hosts or ranges the operator allowed too (OUTBOUND_ALLOW_HOSTS / OUTBOUND_ALLOW_CIDRS). */
+      allow_private_network?: boolean;
+      max_response_bytes?: number;
+    };
+    name: string;
+  } | {
+    description?: string;
+    input_schema?: Record<string, unknown>;
+    /** The agent workflow waits for a human decision before each call. */
+    requires_approval?: boolean;
+    timeout_ms?: number;
+    kind: "builtin";
+    /** The built-in it runs; the arguments' schema is the built-in's own (input_schema is ignored). */
+    builtin: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
+    name: string;
+  }>;
   evaluation?: {
     cases?: Array<{
       name: string;
@@ -363,6 +419,56 @@ export interface CapsuleVersion {
     };
   };
   required_tools: Array<string>;
+  /** Tools the install writes into the tenant's registry (secrets by name only). */
+  tools?: Array<{
+    description: string;
+    input_schema: Record<string, unknown>;
+    /** The agent workflow waits for a human decision before each call. */
+    requires_approval: boolean;
+    timeout_ms: number;
+    kind: "http";
+    http: {
+      method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+      /** URL template: `{var}` fills a path segment or query value (percent-encoded), `{?a,b}` appends the present ones as a query string. */
+      url: string;
+      /** Header templates; `{var}` is replaced by the argument. */
+      headers?: Record<string, string>;
+      /** The JSON body: `arguments` (the whole arguments object; default for POST, PUT, PATCH), `none` (default for GET, DELETE), or `{template}` where a string that is exactly `{var}` becomes the argument with its type and other strings interpolate. */
+      body?: "arguments" | "none" | {
+        /** Any JSON value: a string that is exactly `{var}` becomes the argument, other strings interpolate `{var}`. */
+        template: unknown;
+      };
+      auth?: {
+        type: "bearer";
+        secret: string;
+      } | {
+        type: "header";
+        header: string;
+        secret: string;
+      } | {
+        type: "basic";
+        username: string;
+        /** Holds the password. */
+        secret: string;
+      };
+      /** Hosts the call may reach, redirects included. Default: the URL template's host only. */
+      allowed_hosts?: Array<string>;
+      /** Allow private, loopback or link-local targets. Effective only for hosts or ranges the operator allowed too (OUTBOUND_ALLOW_HOSTS / OUTBOUND_ALLOW_CIDRS). */
+      allow_private_network: boolean;
+      max_response_bytes: number;
+    };
+    name: string;
+  } | {
+    description: string;
+    input_schema: Record<string, unknown>;
+    /** The agent workflow waits for a human decision before each call. */
+    requires_approval: boolean;
+    timeout_ms: number;
+    kind: "builtin";
+    /** The built-in it runs; the arguments' schema is the built-in's own (input_schema is ignored). */
+    builtin: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
+    name: string;
+  }>;
   evaluation: {
     cases: Array<{
       name: string;

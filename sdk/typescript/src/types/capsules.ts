@@ -2,6 +2,10 @@ import type * as Wire from '../generated/api-types.js';
 import type { ChatMessage } from './shared.js';
 import type { ModelPolicySpec } from './policies.js';
 import type { PromptVersionInput } from './prompts.js';
+import type { ToolCreateParams } from './tools.js';
+
+/** A tool a capsule ships: a tool spec with its name (auth names a secret each tenant sets itself). */
+export type CapsuleTool = Omit<ToolCreateParams, 'labels'>;
 
 /** A prompt template a capsule carries; the install points `labels` at its version. */
 export type CapsulePrompt = PromptVersionInput & {
@@ -27,6 +31,8 @@ export interface CapsuleManifest {
   prompts?: CapsulePrompt[];
   model_policy: ModelPolicySpec;
   required_tools?: string[];
+  /** Tools the install writes into the tenant's registry (installing them needs an admin key). */
+  tools?: CapsuleTool[];
   evaluation?: { cases?: CapsuleEvaluationCase[] };
 }
 
@@ -38,6 +44,7 @@ export interface CapsuleVersion {
   prompts: CapsulePrompt[];
   model_policy: ModelPolicySpec;
   required_tools: string[];
+  tools?: CapsuleTool[];
   evaluation: { cases: CapsuleEvaluationCase[] };
   content_hash: string;
   publisher_tenant_id: string;
