@@ -32,6 +32,12 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Agents',
+      collapsed: false,
+      items: ['agents/swarms'],
+    },
+    {
+      type: 'category',
       label: 'SDKs',
       collapsed: false,
       items: ['sdks/typescript', 'sdks/python'],

@@ -2,7 +2,7 @@
  * The agent loop's two extension points, kept apart from the loop (workflows/agent.ts) so the
  * swarm code can fill them in its own files: a tool call of kind `agent` (start_agent: run a
  * child agent) and of kind `handoff` (transfer_to_<name>: continue with another agent).
- * Until the swarm code provides them, such calls answer the model with a `not_supported` error.
+ * workflows/agent-swarm.ts provides them.
  *
  * Deterministic: runs inside the workflow.
  */
@@ -44,12 +44,5 @@ export interface AgentHooks {
   handoff(context: AgentToolCallContext): Promise<HandoffOutcome | undefined>;
 }
 
-const notSupported = (what: string): AgentToolOutcome => ({
-  ok: false,
-  error: { code: 'not_supported', message: `${what} is not available on this platform version.` },
-});
-
-export const agentHooks: AgentHooks = {
-  subAgent: async () => notSupported('Starting another agent'),
-  handoff: async () => undefined,
-};
+/** The swarm code fills them in (workflows/agent-swarm.ts): child agents and handoffs. */
+export { swarmHooks as agentHooks } from './agent-swarm.ts';

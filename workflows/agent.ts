@@ -42,6 +42,7 @@ import {
   type ToolCallRecord,
 } from '../core/agents/agent-types.ts';
 import type { CompletionInput, CompletionResult } from '../core/completions/completion-types.ts';
+import { withHandoffTools } from '../core/agents/handoff.ts';
 import { TOOL_NON_RETRYABLE_FAILURES, toolIdempotencyKey, type ResolvedTool, type ToolActivityContract } from '../core/tools/tool-activity-contract.ts';
 import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 import { KIND, TENANT } from '../platform/temporal/search-attributes.ts';
@@ -94,10 +95,10 @@ export function agentToolOf(tool: ResolvedTool): AgentTool {
 /** Resolves a snapshot's tool names through the registry (once, when a run or a handoff starts). */
 export async function withResolvedTools(tenantId: string, agent: AgentSnapshot): Promise<AgentSnapshot> {
   const names = agent.toolNames ?? [];
-  if (names.length === 0) return agent;
-  const resolved = await resolveTools({ tenantId, names });
+  const resolved = names.length === 0 ? [] : await resolveTools({ tenantId, names });
   const { toolNames: _resolved, ...rest } = agent;
-  return { ...rest, tools: [...agent.tools, ...resolved.map(agentToolOf)] };
+  // Each `handoffs` entry becomes a transfer_to_<name> tool (core/agents/handoff.ts).
+  return { ...rest, tools: withHandoffTools({ ...rest, tools: [...agent.tools, ...resolved.map(agentToolOf)] }) };
 }
 
 function failureOf(err: unknown): { code: string; message: string } {
@@ -324,6 +325,7 @@ export async function agent(input: AgentRunInput): Promise<AgentResult> {
 
   /** One model turn through the completion workflow; the assistant message joins the transcript. */
   async function modelTurn(step: AgentStep): Promise<CompletionResult> {
+    const tools = current.tools.map((t) => t.definition);
     const plan = await planAgentTurn({
       tenantId: input.tenantId,
       apiKeyId: input.apiKeyId,
@@ -331,8 +333,8 @@ export async function agent(input: AgentRunInput): Promise<AgentResult> {
       messages: transcript(),
       ...(current.maxTokens !== undefined && { maxTokens: current.maxTokens }),
       ...(current.temperature !== undefined && { temperature: current.temperature }),
+      ...(tools.length > 0 && { tools }),
     });
-    const tools = current.tools.map((t) => t.definition);
     const childInput: CompletionInput = { ...plan, messages: transcript(), ...(tools.length > 0 && { tools, toolChoice: 'auto' as const }) };
     const result = await executeChild(completion, {
       workflowId: step.completionRunId,
