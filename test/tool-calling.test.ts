@@ -48,7 +48,8 @@ async function register(id: string, body: Record<string, unknown>) {
 beforeAll(async () => {
   // Stored conversation messages are embedded in this process (the first time loads the model,
   // busy for seconds on a shared CPU): a roomier heartbeat keeps a model call from timing out then.
-  p = await startTestPlatform({ env: { PROVIDER_MAX_ATTEMPTS: '1', ACTIVITY_HEARTBEAT_TIMEOUT_MS: '15000' } });
+  // localModels: the local adapter (OpenAI-compatible servers) is served by this suite's emulator.
+  p = await startTestPlatform({ localModels: true, env: { PROVIDER_MAX_ATTEMPTS: '1', ACTIVITY_HEARTBEAT_TIMEOUT_MS: '15000' } });
   t = await p.newTenant('tool-calling');
   await register(NO_TOOLS, { provider: 'openai', provider_model: 'gpt-4o-mini', capabilities: { tools: false, vision: false, json_mode: false, streaming: true }, quality: 0.99 });
   await register(CLAUDE_JSON, { provider: 'anthropic', provider_model: 'claude-haiku-4-5', capabilities: { tools: true, vision: false, json_mode: true, streaming: true }, quality: 0.5 });
@@ -168,6 +169,25 @@ describe.each([
     });
     expect(second.status, JSON.stringify(second.body)).toBe(200);
     expect(second.body.text).toBe('Tool results: get_weather=rain; get_time=12:00');
+  });
+});
+
+describe('local models (OpenAI-compatible servers)', () => {
+  it('map tools like OpenAI; a local model without tools is refused', async () => {
+    const messages = [{ role: 'user', content: 'get_weather for city=Kyiv' }];
+    const first = await complete({ model: 'local/llama3.2', messages, tools: [weather] });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body.provider).toBe('local');
+    expect(first.body.tool_calls[0].id.startsWith('call_')).toBe(true);
+    const second = await complete({
+      model: 'local/llama3.2',
+      tools: [weather],
+      messages: [...messages, { role: 'assistant', tool_calls: first.body.tool_calls }, { role: 'tool', tool_call_id: first.body.tool_calls[0].id, content: 'mild' }],
+    });
+    expect(second.body.text).toBe('Tool results: get_weather=mild');
+    const refused = await complete({ model: 'local/smollm2-135m', messages, tools: [weather] });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('model_lacks_capability');
   });
 });
 
