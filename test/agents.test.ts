@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { readSse, type SseEvent } from './support/sse.ts';
+import { SomaAgent, type AgentEvent } from '../sdk/typescript/src/index.ts';
 
 /**
  * The durable `agent` workflow against the real stack: the emulator calls the tools named in
@@ -326,5 +331,97 @@ describe('tenant isolation', () => {
     // Still waiting: nothing B did reached the run.
     expect((await p.call(`/v1/runs/${runId}/agent`, { key: A.admin })).body.pending).toHaveLength(1);
     await p.call(`/v1/runs/${runId}/cancel`, { key: A.admin, body: {} });
+  });
+});
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** A child process (the CLI, the Python SDK) without blocking this process, where the API runs. */
+function spawnText(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('SDKs and CLI', () => {
+  it('TypeScript: agents.run streams the events and onApproval decides the waiting call', async () => {
+    const client = new SomaAgent({ apiKey: A.admin, baseURL: p.apiUrl, maxRetries: 0 });
+    const seen: string[] = [];
+    const stream = await client.agents.run('careful', {
+      input: 'guarded_lookup q=quito',
+      stream: true,
+      onApproval: (request) => {
+        seen.push(`${request.tool}:${String(request.arguments.q)}`);
+        return { decision: 'edit', arguments: { q: 'lima' }, reason: 'prefer lima' };
+      },
+    });
+    const events: AgentEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(seen).toEqual(['guarded_lookup:quito']);
+    expect(events.at(-1)).toMatchObject({ type: 'final', data: { stop_reason: 'final' } });
+    expect(String(events.at(-1)!.data.output)).toContain('facts about lima');
+    const state = await client.agents.getRun(stream.runId!);
+    expect(state.steps[0]!.tool_calls[0]!.approval).toMatchObject({ decision: 'edit', reason: 'prefer lima' });
+    const listed = await client.agents.list();
+    expect(listed.data.map((a) => a.name)).toContain('careful');
+  });
+
+  it('Python: client.agents.run iterates the events and on_approval approves', async () => {
+    const python = join(resolve(ROOT, process.env.SOMA_STATE_DIR ?? '.soma'), 'venv', 'bin', 'python');
+    const script = [
+      'import json, sys',
+      'from somaagent import SomaAgent',
+      'from somaagent.types import ApprovalDecision',
+      'client = SomaAgent(api_key=sys.argv[1], base_url=sys.argv[2], max_retries=0)',
+      'asked = []',
+      'def on_approval(request):',
+      '    asked.append(request.tool)',
+      '    return ApprovalDecision.approve("fine")',
+      'stream = client.agents.run("careful", input="guarded_lookup q=cairo", on_approval=on_approval)',
+      'types = [event.type for event in stream]',
+      'state = client.agents.get_run(stream.run_id)',
+      'print(json.dumps({"types": types, "asked": asked, "output": stream.final.data.get("output"), "status": state.status, "by": state.steps[0].tool_calls[0].approval["by"]}))',
+    ].join('\n');
+    const res = await spawnText(python, ['-c', script, A.admin, p.apiUrl], { PYTHONPATH: join(ROOT, 'sdk', 'python') });
+    expect(res.code, res.stderr).toBe(0);
+    const out = JSON.parse(res.stdout.trim().split('\n').at(-1)!);
+    expect(out.asked).toEqual(['guarded_lookup']);
+    expect(out.types).toEqual(['run_started', 'step_started', 'tool_call', 'approval_needed', 'approval_resolved', 'tool_result', 'step_started', 'final']);
+    expect(out.status).toBe('completed');
+    expect(out.output).toContain('facts about cairo');
+    expect(out.by.key_name).toBe('test');
+  });
+
+  it('CLI: agents list, run --detach, approvals, approve (as the approver key) and show', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'soma-agents-cli-'));
+    const cli = (key: string, args: string[]) =>
+      spawnText(process.execPath, [join(ROOT, 'cli', 'bin', 'somaagent.mjs'), ...args], { SOMAAGENT_API_KEY: key, SOMAAGENT_BASE_URL: p.apiUrl, SOMAAGENT_CONFIG: join(home, 'config.json'), HOME: home, NO_COLOR: '1' });
+    const listed = await cli(A.admin, ['agents', 'list', '--json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).data.map((a: any) => a.name)).toContain('careful');
+    const started = await cli(A.admin, ['agents', 'run', 'careful', 'guarded_lookup', 'q=tunis', '--detach']);
+    expect(started.code, started.stderr).toBe(0);
+    const runId = started.stdout.trim();
+    const state = await waitFor(A.admin, runId, waiting);
+    const callId: string = state.pending[0].call_id;
+    const pending = await cli(A.admin, ['agents', 'approvals', runId]);
+    expect(pending.stdout).toContain(callId);
+    const refused = await cli(A.member, ['agents', 'approve', runId, callId]);
+    expect(refused.code).toBe(3);
+    const approved = await cli(A.approver.key, ['agents', 'approve', runId, callId, '--reason', 'cli ok']);
+    expect(approved.code, approved.stderr).toBe(0);
+    expect(approved.stdout).toContain('on-call approver');
+    await waitFor(A.admin, runId, ended);
+    const shown = await cli(A.admin, ['agents', 'show', runId]);
+    expect(shown.code, shown.stderr).toBe(0);
+    expect(shown.stdout).toContain('completed');
+    expect(shown.stdout).toContain('facts about tunis');
+    expect(shown.stdout).toContain('approve by on-call approver');
   });
 });

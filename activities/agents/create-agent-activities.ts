@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { planCompletion, type PlanDeps, type PlannedCompletion } from '../../core/completions/completion-plan.ts';
-import type { ChatMessage } from '../../core/providers/provider.ts';
+import type { ChatMessage, ToolDefinition } from '../../core/providers/provider.ts';
 import { DomainError } from '../../core/errors/domain-error.ts';
 import { agentSnapshot, type AgentSelector, type SnapshotDeps } from '../../core/agents/agent-snapshot.ts';
 import type { AgentModelChoice, AgentSnapshot, ApprovalRecord } from '../../core/agents/agent-types.ts';
@@ -29,6 +29,8 @@ export interface PlanAgentTurnInput {
   messages: ChatMessage[];
   maxTokens?: number;
   temperature?: number;
+  /** The tools this turn offers: routing and fallbacks keep only models that can call tools. */
+  tools?: ToolDefinition[];
 }
 
 /** The side effects of the agent workflow (workflows/agent.ts) other than tool calls and model calls. */
@@ -52,6 +54,7 @@ export function createAgentActivities(deps: AgentActivityDeps) {
             background: true,
           },
           input.messages,
+          input.tools && input.tools.length > 0 ? { tools: input.tools, toolChoice: 'auto' } : {},
         ),
       );
     },

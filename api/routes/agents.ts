@@ -161,7 +161,10 @@ export function agentsRouter(deps: AgentRouteDeps): Router {
     const messages: ChatMessage[] = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : body.input;
     // The first turn's plan, made here only to refuse what every turn would refuse (no such
     // policy, no model, budget exhausted) with a 4xx now rather than a failed run later.
-    await planCompletion(deps.plan, { tenantId, keyId }, snapshot.modelChoice, [{ role: 'system', content: snapshot.instructions }, ...messages]);
+    // With tools, only models that can call them qualify (a named one that cannot: 400 model_lacks_capability).
+    const needsTools = (snapshot.toolNames?.length ?? 0) > 0 || (snapshot.handoffs?.length ?? 0) > 0;
+    const probe = needsTools ? { tools: [{ name: 'probe', parameters: { type: 'object' } }] } : {};
+    await planCompletion(deps.plan, { tenantId, keyId }, snapshot.modelChoice, [{ role: 'system', content: snapshot.instructions }, ...messages], probe);
     const input: AgentRunInput = { tenantId, apiKeyId: keyId, agent: snapshot, messages };
     const idempotencyKey = runIdempotencyKeyOf(req);
     const runId = runIdFor(AGENT_KIND, tenantId, idempotencyKey);

@@ -4,6 +4,7 @@
  * 130 interrupted).
  */
 import { Command, CommanderError } from 'commander';
+import { registerAgents } from './commands/agents.ts';
 import { registerCapsules } from './commands/capsules.ts';
 import { registerCompletions } from './commands/completions.ts';
 import { registerDeploy } from './commands/deploy.ts';
@@ -56,6 +57,7 @@ function buildProgram(): Command {
   registerRuns(program);
   registerCompletions(program);
   registerCapsules(program);
+  registerAgents(program);
   registerModels(program);
   registerTools(program);
   registerSecrets(program);
