@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DOCUMENT_ID, IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
+import { DOCUMENT_ID, INGESTION_ID, IngestRequestSchema, SearchRequestSchema } from './routes/memory.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { withModelChoiceRule } from './openapi-model-choice.ts';
 import { RagRequestSchema } from './routes/rag.ts';
@@ -15,6 +15,7 @@ const errorResponse = (description: string) => ({ description, content: json(ref
 const common = { '400': errorResponse('Invalid input (validation_failed, ...)'), '401': errorResponse('Missing or invalid API key') };
 const documentParam = pathParam('documentId', DOCUMENT_ID, 'doc_...');
 const missing = { '404': errorResponse('No such document for this tenant (document_not_found)') };
+const ingestionParam = pathParam('ingestionId', INGESTION_ID, 'ingest-... (the run id POST /v1/memory/documents answered)');
 
 export const memorySchemas = {
   // Derived from the zod schemas the serializers are typed by (api/schemas/memory.ts).
@@ -46,6 +47,18 @@ export const memoryPaths = {
       responses: { '200': { description: 'Documents', content: json({ type: 'object', properties: { object: { const: 'list' }, data: { type: 'array', items: ref('Document') }, has_more: { type: 'boolean' } } }) }, ...common },
     },
   },
+  '/v1/memory/ingestions/{ingestionId}': {
+    get: {
+      operationId: 'getIngestion',
+      summary: "An ingestion run's progress: documents and chunks done, rate (chunks/s) and ETA while it runs; its summary once done",
+      parameters: [ingestionParam],
+      responses: {
+        '200': { description: 'The ingestion', content: json(ref('Ingestion')) },
+        '404': errorResponse('No such ingestion for this tenant (ingestion_not_found)'),
+        ...common,
+      },
+    },
+  },
   '/v1/memory/documents/{documentId}': {
     get: { operationId: 'getDocument', summary: 'One document', parameters: [documentParam], responses: { '200': { description: 'The document', content: json(ref('Document')) }, ...missing, ...common } },
     delete: { operationId: 'deleteDocument', summary: 'Delete a document, its chunks and its vectors', parameters: [documentParam], responses: { '200': { description: 'Deleted' }, ...missing, ...common } },
@@ -53,7 +66,7 @@ export const memoryPaths = {
   '/v1/search': {
     post: {
       operationId: 'search',
-      summary: 'Search documents and/or conversations: dense, keyword or hybrid (reciprocal rank fusion), with filters',
+      summary: 'Search documents and/or conversations: dense (cosine), keyword (Okapi BM25) or hybrid (reciprocal rank or weighted score fusion), with filters',
       requestBody: { required: true, content: json(z.toJSONSchema(SearchRequestSchema, { io: 'input' })) },
       responses: { '200': { description: 'Results, best first', content: json({ type: 'object', properties: { object: { const: 'list' }, mode: { type: 'string' }, data: { type: 'array', items: ref('SearchResult') } } }) }, ...common },
     },

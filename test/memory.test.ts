@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
@@ -103,5 +108,102 @@ describe('memory: ingestion and search', () => {
     expect(badFilter.status).toBe(400);
     expect((await p.call('/v1/search', { key: t.key, body: { query: '' } })).status).toBe(400);
     expect((await p.call('/v1/memory/documents/doc_nope', { key: t.key })).status).toBe(404);
+    // BM25 and fusion parameters are checked too.
+    expect((await p.call('/v1/search', { key: t.key, body: { query: 'x', bm25: { k1: -1 } } })).body.error.code).toBe('validation_failed');
+    expect((await p.call('/v1/search', { key: t.key, body: { query: 'x', fusion: { method: 'max' } } })).status).toBe(400);
+    expect((await p.call('/v1/search', { key: t.key, body: { query: 'x', fusion: { alpha: 2 } } })).status).toBe(400);
+  });
+
+  it('fuses with RRF by default, or with weighted normalised scores when asked; keyword scores are BM25', async () => {
+    const body = { query: 'worker crash retries heartbeat', sources: ['documents'], collections: ['guides'], k: 5 };
+    const rrf = await search(body);
+    // RRF of ranks: 1/(60 + dense rank) + 1/(60 + keyword rank).
+    for (const h of rrf) expect(h.score).toBeCloseTo((h.ranks.dense ? 1 / (60 + h.ranks.dense) : 0) + (h.ranks.keyword ? 1 / (60 + h.ranks.keyword) : 0), 5);
+    const weighted = await search({ ...body, fusion: { method: 'weighted', alpha: 0.5 } });
+    expect(weighted[0]!.score).toBeGreaterThan(0.5);
+    expect(weighted.every((h) => h.score <= 1)).toBe(true);
+    // alpha 1: dense alone decides the order.
+    const denseOnly = await search({ ...body, fusion: { method: 'weighted', alpha: 1 } });
+    const dense = await search({ ...body, mode: 'dense' });
+    expect(denseOnly.filter((h) => h.ranks.dense).map((h) => h.id)).toEqual(dense.map((h) => h.id).filter((id) => denseOnly.some((h) => h.id === id)));
+    // Keyword hits carry their BM25 score, best first; k1 and b move them.
+    const keyword = await search({ ...body, mode: 'keyword' });
+    expect(keyword.length).toBeGreaterThan(0);
+    expect(keyword.map((h) => h.score)).toEqual([...keyword.map((h) => h.score)].sort((a, b) => b - a));
+    const flat = await search({ ...body, mode: 'keyword', bm25: { k1: 0, b: 0 } });
+    expect(flat[0]!.score).not.toBeCloseTo(keyword[0]!.score, 3);
+  });
+});
+
+describe('memory: ingestion progress', () => {
+  const many = Array.from({ length: 12 }, (_, i) => ({
+    source: `progress/doc-${i}.md`,
+    text: `# Document ${i}\n\n${Array.from({ length: 30 }, (_, j) => `Paragraph ${j} of document ${i} explains durable ingestion step ${j * i} in plain words.`).join('\n\n')}`,
+  }));
+
+  it('answers GET on the ingestion run with documents and chunks done, rate and ETA, advancing to 100%', async () => {
+    const started = await p.call('/v1/memory/documents', { key: t.key, body: { collection: 'progress', documents: many } });
+    expect(started.status).toBe(202);
+    const id = started.body.id as string;
+    const seen: Array<{ status: string; done: number; chunks_embedded: number; progress: number }> = [];
+    let last: any;
+    await expect
+      .poll(
+        async () => {
+          const res = await p.call(`/v1/memory/ingestions/${id}`, { key: t.key });
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          last = res.body;
+          seen.push(res.body);
+          return res.body.status;
+        },
+        { timeout: 120_000, interval: 100 },
+      )
+      .toBe('completed');
+    expect(seen.some((s) => s.status === 'running')).toBe(true);
+    // Monotonic: nothing ever goes backwards.
+    for (let i = 1; i < seen.length; i++) {
+      expect(seen[i]!.done).toBeGreaterThanOrEqual(seen[i - 1]!.done);
+      expect(seen[i]!.chunks_embedded).toBeGreaterThanOrEqual(seen[i - 1]!.chunks_embedded);
+      expect(seen[i]!.progress).toBeGreaterThanOrEqual(seen[i - 1]!.progress);
+    }
+    expect(last).toMatchObject({ id, object: 'ingestion', status: 'completed', total: 12, done: 12, progress: 1, eta_seconds: 0 });
+    expect(last.chunks_embedded).toBe(last.chunks_total);
+    expect(last.chunks_total).toBeGreaterThan(12);
+    expect(last.chunks_per_second).toBeGreaterThan(0);
+    expect(last.documents.every((d: { status: string }) => d.status === 'ready')).toBe(true);
+    // Another tenant, or an id that is not an ingestion, is a 404.
+    const other = await p.newTenant('memory-progress-other');
+    expect((await p.call(`/v1/memory/ingestions/${id}`, { key: other.key })).body.error.code).toBe('ingestion_not_found');
+    expect((await p.call('/v1/memory/ingestions/not-an-ingestion', { key: t.key })).status).toBe(404);
+    expect((await p.call('/v1/memory/ingestions/ingest-ten_x-nope', { key: t.key })).status).toBe(404);
+  });
+
+  it('shows a progress bar in the CLI and ends with the summary', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'soma-memory-cli-'));
+    const files = many.slice(0, 4).map((d, i) => {
+      const file = join(dir, `cli-${i}.md`);
+      writeFileSync(file, d.text.replace('Document', 'CLI document'));
+      return file;
+    });
+    const cli = fileURLToPath(new URL('../cli/bin/somaagent.mjs', import.meta.url));
+    const result = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const env: NodeJS.ProcessEnv = {};
+      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SOMAAGENT_')) env[k] = v;
+      const child = spawn(process.execPath, [cli, 'memory', 'ingest', '--collection', 'cli', '--interval', '100', ...files], {
+        env: { ...env, HOME: dir, SOMAAGENT_CONFIG: join(dir, 'config.json'), SOMAAGENT_BASE_URL: p.apiUrl, SOMAAGENT_API_KEY: t.key, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(result.code, result.stderr).toBe(0);
+    // Not a terminal: one bar line per change, the last one full.
+    const bars = result.stderr.split('\n').filter((l) => l.startsWith('['));
+    expect(bars.length).toBeGreaterThan(0);
+    expect(bars.at(-1)).toMatch(/^\[#{24}\] 100% {2}docs 4\/4 {2}chunks (\d+)\/\1/);
+    expect(result.stdout).toMatch(/completed, 4 ready; \d+ chunks in/);
   });
 });

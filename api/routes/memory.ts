@@ -1,9 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { KIND, TENANT } from '../../platform/temporal/search-attributes.ts';
+import { progressFigures } from '../../core/memory/ingest-progress.ts';
 import type { IngestInput, IngestItem, IngestProgress } from '../../core/memory/memory-types.ts';
 import { MetadataFilterSchema } from '../../core/memory/metadata-filter.ts';
 import type { MemorySearch } from '../../core/memory/memory-search.ts';
+import { DEFAULT_BM25 } from '../../core/memory/bm25.ts';
+import { DEFAULT_FUSION } from '../../core/memory/fusion.ts';
 import type { DocumentStore, StoredDocument } from '../../stores/documents.ts';
 import type { VectorStore } from '../../stores/vectors/vector-store.ts';
 import { ApiError, notFound } from '../api-error.ts';
@@ -12,7 +16,7 @@ import { checkUrl, type OutboundPolicy } from '../../platform/outbound/outbound-
 import { idempotencyKeyReused, requestHash, runIdempotencyKeyOf } from '../middleware/idempotency.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { acceptedRun, runIdFor, startRun } from '../start-run.ts';
-import { ingestDocuments } from '../../workflows/ingest-documents.ts';
+import { ingestDocuments, ingestProgressQuery } from '../../workflows/ingest-documents.ts';
 import { toApiError } from '../temporal-errors.ts';
 import { parseInput } from '../validation.ts';
 import { CONVERSATION_ID } from './conversations.ts';
@@ -58,6 +62,19 @@ export const SearchRequestSchema = z
     to: z.iso.datetime({ offset: true }).transform((v) => new Date(v)).optional().describe('Messages up to this time (ISO 8601).'),
     /** Over the documents' metadata (equality, $in, $gte, ... $and / $or). */
     metadata: MetadataFilterSchema.optional(),
+    bm25: z
+      .object({ k1: z.number().min(0).max(10).default(DEFAULT_BM25.k1), b: z.number().min(0).max(1).default(DEFAULT_BM25.b) })
+      .strict()
+      .optional()
+      .describe(`Okapi BM25's parameters for keyword and hybrid search (default k1 ${DEFAULT_BM25.k1}, b ${DEFAULT_BM25.b}).`),
+    fusion: z
+      .object({
+        method: z.enum(['rrf', 'weighted']).default(DEFAULT_FUSION.method).describe('rrf: reciprocal rank fusion (k = 60); weighted: alpha x dense + (1 - alpha) x BM25, each min-max normalised.'),
+        alpha: z.number().min(0).max(1).default(DEFAULT_FUSION.alpha).describe('Weight of the dense list in weighted fusion.'),
+      })
+      .strict()
+      .optional()
+      .describe(`How hybrid search fuses dense and BM25 (default ${DEFAULT_FUSION.method}).`),
   })
   .strict();
 
@@ -79,16 +96,37 @@ export const documentJson = (d: StoredDocument): DocumentJson => ({
   updated_at: d.updatedAt.toISOString(),
 });
 
-export const ingestionJson = (runId: string, p: IngestProgress): IngestionJson => ({
-  id: runId,
-  object: 'ingestion',
-  collection: p.collection,
-  total: p.total,
-  done: p.done,
-  chunks_total: p.chunksTotal,
-  chunks_embedded: p.chunksEmbedded,
-  documents: p.documents.map((d) => ({ source: d.source, document_id: d.documentId ?? null, status: d.status, chunks: d.chunks, embedded: d.embedded, error: d.error ?? null })),
-});
+/** An ingestion run as the API shows it; `status` from Temporal when known, else from the progress. */
+export const ingestionJson = (runId: string, p: IngestProgress, status?: IngestionJson['status']): IngestionJson => {
+  // Runs started before progress carried times have none: no rate or ETA for them.
+  const figures = p.startedAtMs === undefined ? undefined : progressFigures({
+    startedAtMs: p.startedAtMs, nowMs: p.updatedAtMs ?? p.startedAtMs, documentsDone: p.done, documentsTotal: p.total,
+    chunksDone: p.chunksEmbedded, chunksTotal: p.chunksTotal, chunksAtStart: p.chunksAtStart ?? 0,
+  });
+  return {
+    id: runId,
+    object: 'ingestion',
+    status: status ?? (p.finished || p.done >= p.total ? 'completed' : 'running'),
+    collection: p.collection,
+    total: p.total,
+    done: p.done,
+    chunks_total: p.chunksTotal,
+    chunks_embedded: p.chunksEmbedded,
+    progress: figures ? figures.fraction : p.total === 0 ? 1 : p.done / p.total,
+    chunks_per_second: figures?.chunksPerSecond ?? null,
+    eta_seconds: figures?.etaSeconds ?? null,
+    elapsed_seconds: figures?.elapsedSeconds ?? null,
+    started_at: p.startedAtMs === undefined ? null : new Date(p.startedAtMs).toISOString(),
+    updated_at: p.updatedAtMs === undefined ? null : new Date(p.updatedAtMs).toISOString(),
+    documents: p.documents.map((d) => ({ source: d.source, document_id: d.documentId ?? null, status: d.status, chunks: d.chunks, embedded: d.embedded, error: d.error ?? null })),
+  };
+};
+
+export const INGESTION_ID = /^ingest-[A-Za-z0-9_-]{1,160}$/;
+
+function ingestionNotFound(id: string): ApiError {
+  return notFound('ingestion_not_found', `No ingestion "${id}" for this tenant.`);
+}
 
 export interface MemoryRouteDeps {
   client: Client;
@@ -158,6 +196,34 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
     }
   });
 
+  // Progress of an ingestion run: the workflow's `progress` query while it runs, its result after.
+  router.get('/v1/memory/ingestions/:ingestionId', async (req, res) => {
+    const { tenantId } = principalOf(req);
+    const id = String(req.params.ingestionId);
+    if (!INGESTION_ID.test(id)) throw ingestionNotFound(id);
+    const handle = deps.client.workflow.getHandle(id);
+    let description: WorkflowExecutionDescription;
+    try {
+      description = await handle.describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw ingestionNotFound(id);
+      throw err;
+    }
+    // Another tenant's run and a missing one answer the same 404.
+    if (description.typedSearchAttributes.get(TENANT) !== tenantId || description.typedSearchAttributes.get(KIND) !== 'ingestion') throw ingestionNotFound(id);
+    const state = description.status.name;
+    try {
+      if (state === 'COMPLETED') {
+        res.json(ingestionJson(id, (await handle.result()) as IngestProgress, 'completed'));
+        return;
+      }
+      const progress = await handle.query(ingestProgressQuery);
+      res.json(ingestionJson(id, progress, state === 'RUNNING' ? 'running' : 'failed'));
+    } catch (err) {
+      throw toApiError(err);
+    }
+  });
+
   router.get('/v1/memory/documents', async (req, res) => {
     const { tenantId } = principalOf(req);
     const query = parseInput(ListQuerySchema, req.query, 'query string');
@@ -200,6 +266,8 @@ export function memoryRouter(deps: MemoryRouteDeps): Router {
       from: body.from,
       to: body.to,
       metadata: body.metadata,
+      bm25: body.bm25,
+      fusion: body.fusion,
     });
     res.json({ object: 'list', mode: body.mode, data: hits.map((h): SearchResultJson => ({ object: 'search_result', ...h })) });
   });

@@ -26,11 +26,18 @@ export const DocumentSchema = z.object({
 export const IngestionSchema = z.object({
   id: z.string().describe('The ingestion run id.'),
   object: z.literal('ingestion'),
+  status: z.enum(['running', 'completed', 'failed']).describe('failed: the run itself ended in error (cancelled, terminated); a failed document is in documents.'),
   collection: z.string(),
-  total: z.number().int(),
-  done: z.number().int(),
-  chunks_total: z.number().int(),
+  total: z.number().int().describe('Documents in the run.'),
+  done: z.number().int().describe('Documents finished (ready, unchanged or failed).'),
+  chunks_total: z.number().int().describe('Chunks of the documents read so far.'),
   chunks_embedded: z.number().int(),
+  progress: z.number().min(0).max(1).describe('0..1: documents done, refined by the chunks of documents under way.'),
+  chunks_per_second: z.number().nullable().describe('Chunks embedded per second since the start (already-embedded chunks not counted).'),
+  eta_seconds: z.number().int().nullable().describe('Seconds left at the current rate; null until a rate is known.'),
+  elapsed_seconds: z.number().nullable(),
+  started_at: timestamp().nullable(),
+  updated_at: timestamp().nullable().describe('When the run last made progress (its figures are as of then).'),
   documents: z.array(
     z.object({
       source: z.string(),

@@ -12,6 +12,7 @@ import { registerDev } from './commands/dev.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLogin } from './commands/login.ts';
 import { registerLogs } from './commands/logs.ts';
+import { registerMemory } from './commands/memory.ts';
 import { registerModels } from './commands/models.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
@@ -57,6 +58,7 @@ function buildProgram(): Command {
   registerRuns(program);
   registerCompletions(program);
   registerCapsules(program);
+  registerMemory(program);
   registerAgents(program);
   registerModels(program);
   registerTools(program);

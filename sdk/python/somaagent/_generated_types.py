@@ -501,11 +501,18 @@ class ExperimentResults(_ExperimentResultsRequired, total=False):
 class _IngestionRequired(TypedDict):
     id: str
     object: Literal["ingestion"]
+    status: Literal["running", "completed", "failed"]
     collection: str
     total: int
     done: int
     chunks_total: int
     chunks_embedded: int
+    progress: float
+    chunks_per_second: Optional[float]
+    eta_seconds: Optional[int]
+    elapsed_seconds: Optional[float]
+    started_at: Optional[str]
+    updated_at: Optional[str]
     documents: List[Dict[str, Any]]
 
 

@@ -99,6 +99,7 @@ OPERATIONS: dict[str, str] = {
     "ingestDocuments": "memory.documents.ingest",
     "listDocuments": "memory.documents.list",
     "getDocument": "memory.documents.get",
+    "getIngestion": "memory.ingestions.get",
     "deleteDocument": "memory.documents.delete",
     "search": "memory.search",
     "ragAnswer": "rag.answer",

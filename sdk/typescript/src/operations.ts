@@ -100,6 +100,7 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   listDocuments: 'memory.documents.list',
   getDocument: 'memory.documents.get',
   deleteDocument: 'memory.documents.delete',
+  getIngestion: 'memory.ingestions.get',
   search: 'memory.search',
 
   ragAnswer: 'rag.answer',

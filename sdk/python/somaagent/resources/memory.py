@@ -3,7 +3,7 @@ them and over conversations (``memory.search``). ``client.rag`` answers question
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Literal, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Union
 
 from .._models import ListObject, list_parser, model_parser
 from .._request import APIRequest, api_request, path_param
@@ -42,7 +42,7 @@ def _start_ingest(
 ) -> APIRequest[Run]:
     """Starts an ingestion and returns its ``Run`` at once (HTTP 202), for large ones.
 
-    Its progress: ``client.runs.query(run.id, "progress")``; its end: ``client.runs.get(run.id)``.
+    Its progress: ``client.memory.ingestions.get(run.id)``; its end: ``client.runs.get(run.id)``.
     Takes the same arguments as ``ingest``.
     """
     body = {"collection": collection, "documents": list(documents)}
@@ -80,6 +80,11 @@ def _delete(document_id: str, **options: Unpack[RequestOptions]) -> APIRequest[M
     return api_request("DELETE", _document_path(document_id), model_parser(MemoryDocumentDeleted), options)
 
 
+def _get_ingestion(ingestion_id: str, **options: Unpack[RequestOptions]) -> APIRequest[Ingestion]:
+    """An ingestion run (``ingest-...``): documents and chunks done, rate (chunks/s) and ETA while it runs; its summary once done."""
+    return api_request("GET", f"/v1/memory/ingestions/{path_param('ingestion_id', ingestion_id)}", model_parser(Ingestion), options)
+
+
 def _parse_search(data: Any) -> SearchResults:
     if not isinstance(data, dict) or not isinstance(data.get("data"), list):
         raise TypeError("expected a JSON list object of SearchResult")
@@ -99,6 +104,8 @@ def _search(
     from_: Union[str, NotGiven] = NOT_GIVEN,
     to: Union[str, NotGiven] = NOT_GIVEN,
     metadata: Union[MetadataFilter, NotGiven] = NOT_GIVEN,
+    bm25: Union[Dict[str, float], NotGiven] = NOT_GIVEN,
+    fusion: Union[Dict[str, Any], NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[SearchResults]:
     """Searches documents and/or conversation messages, best first.
@@ -106,7 +113,9 @@ def _search(
     ``mode``: ``hybrid`` (default), ``dense`` or ``keyword``; ``k`` results (1-100, default 10);
     ``sources``: ``documents``, ``conversations`` (default both). Documents: ``collections``, and
     a ``metadata`` filter (``{"year": {"$gte": 2025}}``). Messages: one ``conversation``, a
-    ``role``, and a time range ``from_`` / ``to`` (ISO 8601 with an offset).
+    ``role``, and a time range ``from_`` / ``to`` (ISO 8601 with an offset). ``keyword`` is Okapi
+    BM25: ``bm25={"k1": 0.9, "b": 0.4}`` (the defaults); ``fusion={"method": "rrf"}`` (default) or
+    ``{"method": "weighted", "alpha": 0.5}`` for hybrid.
     """
     body = {
         "query": query,
@@ -119,6 +128,8 @@ def _search(
         "from": from_,
         "to": to,
         "metadata": metadata,
+        "bm25": bm25,
+        "fusion": fusion,
     }
     return api_request("POST", "/v1/search", _parse_search, options, body=body)
 
@@ -131,12 +142,17 @@ class Documents(SyncAPIResource):
     delete = sync_method(_delete)
 
 
+class Ingestions(SyncAPIResource):
+    get = sync_method(_get_ingestion)
+
+
 class Memory(SyncAPIResource):
     search = sync_method(_search)
 
     def __init__(self, client: SomaAgent) -> None:
         super().__init__(client)
         self.documents = Documents(client)
+        self.ingestions = Ingestions(client)
 
 
 class AsyncDocuments(AsyncAPIResource):
@@ -147,9 +163,14 @@ class AsyncDocuments(AsyncAPIResource):
     delete = async_method(_delete)
 
 
+class AsyncIngestions(AsyncAPIResource):
+    get = async_method(_get_ingestion)
+
+
 class AsyncMemory(AsyncAPIResource):
     search = async_method(_search)
 
     def __init__(self, client: AsyncSomaAgent) -> None:
         super().__init__(client)
         self.documents = AsyncDocuments(client)
+        self.ingestions = AsyncIngestions(client)

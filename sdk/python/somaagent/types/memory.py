@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 SearchMode = Literal["hybrid", "dense", "keyword"]
-"""``dense`` (vectors), ``keyword`` (Postgres full text), or ``hybrid`` (both, fused by reciprocal rank)."""
+"""``dense`` (vectors, cosine), ``keyword`` (Okapi BM25), or ``hybrid`` (both, fused; reciprocal rank fusion by default)."""
 MemorySource = Literal["documents", "conversations"]
 """What search and RAG retrieve from."""
 MetadataValue = Union[str, int, float, bool, List[str]]
@@ -86,17 +86,30 @@ class IngestedDocument(BaseModel):
 
 @dataclass
 class Ingestion(BaseModel):
-    """The summary of a finished ingestion (also the ``progress`` query of its run)."""
+    """An ingestion run: its summary once done, its progress while it runs (``memory.ingestions.get``)."""
 
     id: str
     """The ingestion run id."""
     object: Literal["ingestion"]
+    status: Literal["running", "completed", "failed"]
     collection: str
     total: int
+    """Documents in the run."""
     done: int
+    """Documents finished (ready, unchanged or failed)."""
     chunks_total: int
     chunks_embedded: int
+    progress: float
+    """0..1."""
     documents: List[IngestedDocument]
+    chunks_per_second: Optional[float] = None
+    """Chunks embedded per second since the start; None until known."""
+    eta_seconds: Optional[int] = None
+    """Seconds left at the current rate; None until known."""
+    elapsed_seconds: Optional[float] = None
+    started_at: Optional[str] = None
+    updated_at: Optional[str] = None
+    """When the run last made progress (its figures are as of then)."""
 
 
 @dataclass

@@ -1008,11 +1008,26 @@ export interface Ingestion {
   /** The ingestion run id. */
   id: string;
   object: "ingestion";
+  /** failed: the run itself ended in error (cancelled, terminated); a failed document is in documents. */
+  status: "running" | "completed" | "failed";
   collection: string;
+  /** Documents in the run. */
   total: number;
+  /** Documents finished (ready, unchanged or failed). */
   done: number;
+  /** Chunks of the documents read so far. */
   chunks_total: number;
   chunks_embedded: number;
+  /** 0..1: documents done, refined by the chunks of documents under way. */
+  progress: number;
+  /** Chunks embedded per second since the start (already-embedded chunks not counted). */
+  chunks_per_second: number | null;
+  /** Seconds left at the current rate; null until a rate is known. */
+  eta_seconds: number | null;
+  elapsed_seconds: number | null;
+  started_at: string | null;
+  /** When the run last made progress (its figures are as of then). */
+  updated_at: string | null;
   documents: Array<{
     source: string;
     document_id: string | null;

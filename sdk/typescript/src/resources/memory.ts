@@ -19,7 +19,7 @@ export class MemoryDocuments extends APIResource {
   /**
    * Ingests documents into a collection (chunk, embed, index), idempotent by content hash. With
    * `wait: true` it answers with the ingestion's summary; without, at once with the run (its
-   * `progress` query: `runs.query(id, 'progress')`).
+   * progress: `memory.ingestions.get(run.id)`).
    */
   ingest(body: DocumentIngestParamsWait, options?: RequestOptions): Promise<Ingestion>;
   ingest(body: DocumentIngestParamsBackground, options?: RequestOptions): Promise<BackgroundRun<'ingestion'>>;
@@ -43,9 +43,18 @@ export class MemoryDocuments extends APIResource {
   }
 }
 
+/** Ingestion runs: their progress while they run, their summary once done. */
+export class MemoryIngestions extends APIResource {
+  /** Documents and chunks done, rate (chunks/s) and ETA of an ingestion started without `wait` (`ingest-...`). */
+  get(ingestionId: string, options?: RequestOptions): Promise<Ingestion> {
+    return this.http.request({ method: 'GET', path: path`/v1/memory/ingestions/${ingestionId}`, options });
+  }
+}
+
 /** What the platform remembers: documents, and search over them and over conversations. */
 export class Memory extends APIResource {
   readonly documents = new MemoryDocuments(this.http);
+  readonly ingestions = new MemoryIngestions(this.http);
 
   /** Searches documents and/or conversation messages (dense, keyword or hybrid), best first. */
   search(body: SearchParams, options?: RequestOptions): Promise<SearchResults> {

@@ -45,16 +45,29 @@ export interface IngestedDocument {
   error: string | null;
 }
 
-/** The answer of an ingestion with `wait: true` (and the `progress` query of its run). */
+/** An ingestion run: its summary once done (`wait: true`), its progress while it runs (`memory.ingestions.get`). */
 export interface Ingestion {
   /** The ingestion run id. */
   id: string;
   object: 'ingestion';
+  status: 'running' | 'completed' | 'failed';
   collection: string;
+  /** Documents in the run, and finished (ready, unchanged or failed). */
   total: number;
   done: number;
+  /** Chunks of the documents read so far, and embedded. */
   chunks_total: number;
   chunks_embedded: number;
+  /** 0..1. */
+  progress: number;
+  /** Chunks embedded per second since the start; null until known. */
+  chunks_per_second: number | null;
+  /** Seconds left at the current rate; null until known. */
+  eta_seconds: number | null;
+  elapsed_seconds: number | null;
+  started_at: string | null;
+  /** When the run last made progress (its figures are as of then). */
+  updated_at: string | null;
   documents: IngestedDocument[];
 }
 
@@ -89,7 +102,7 @@ export interface MemoryDocumentDeleted {
 /** What `memory.search` and RAG retrieve from: documents, conversations, or both. */
 export type MemorySource = 'documents' | 'conversations';
 
-/** `dense` (vectors), `keyword` (Postgres full text), or `hybrid` (both, fused by reciprocal rank). */
+/** `dense` (vectors, cosine), `keyword` (Okapi BM25), or `hybrid` (both, fused; reciprocal rank fusion by default). */
 export type SearchMode = 'hybrid' | 'dense' | 'keyword';
 
 /** A condition on one metadata field: a value (equality) or operators. */
@@ -119,6 +132,10 @@ export interface MetadataFilter {
 /** The body of `POST /v1/search`. */
 export interface SearchParams {
   query: string;
+  /** Okapi BM25's parameters (default k1 0.9, b 0.4). */
+  bm25?: { k1?: number; b?: number };
+  /** How hybrid search fuses its lists: `rrf` (default) or `weighted` (alpha x dense + (1 - alpha) x BM25, min-max normalised). */
+  fusion?: { method?: 'rrf' | 'weighted'; alpha?: number };
   /** Results, 1..100 (default 10). */
   k?: number;
   /** Default `hybrid`. */
