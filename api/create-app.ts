@@ -43,7 +43,6 @@ import { capsulesRouter } from './routes/capsules.ts';
 import { opsAlertsRouter } from './routes/ops-alerts.ts';
 import { opsSlosRouter } from './routes/ops-slos.ts';
 import { opsOnCallRouter } from './routes/ops-oncall.ts';
-import { createOnCallStore } from '../stores/oncall.ts';
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
 import { prometheusQueryFromEnv } from '../core/ops/prometheus-query.ts';
 import { loadSloDefinitions } from '../core/ops/slo-spec-files.ts';
@@ -146,7 +145,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(modelsRouter({ store: services.modelRegistry, cache: models, installed: createInstalledModels(deps.env.SOMA_STATE_DIR) }));
   app.use(localModelsRouter({ stateDir: deps.env.SOMA_STATE_DIR, store: services.modelRegistry, cache: models }));
   app.use(usageRouter(services.metricsQueries));
-  app.use(opsOnCallRouter({ store: createOnCallStore(deps.pool) }));
+  app.use(opsOnCallRouter({ store: services.oncall }));
   app.use(budgetsRouter({ budgets, tenants: services.tenants, keys }));
   app.use(
     conversationsRouter({

@@ -18,6 +18,7 @@ import { createDocumentStore, type DocumentStore } from '../stores/documents.ts'
 import { createIdempotencyKeyStore, type IdempotencyKeyStore } from '../stores/idempotency-keys.ts';
 import { createMetricsQueries, createMetricsSink } from '../stores/metrics/create-model-metrics.ts';
 import type { MetricsQueries } from '../stores/metrics/metrics-queries.ts';
+import { createOnCallStore, type OnCallStore } from '../stores/oncall.ts';
 import type { MetricsSink } from '../stores/metrics/metrics-sink.ts';
 import { createModelPolicyStore, type ModelPolicyStore } from '../stores/model-policies.ts';
 import { createModelRegistryStore, type ModelRegistryStore } from '../stores/model-registry.ts';
@@ -85,6 +86,8 @@ export interface Services {
   metricsSink: MetricsSink;
   /** The read side of the same metrics, for the usage endpoints. */
   metricsQueries: MetricsQueries;
+  /** On-call schedules, overrides, escalation policies and announced handoffs. */
+  oncall: OnCallStore;
   /** Streamed runs: workers publish tokens, the API subscribes. */
   streams: RunStreamBus;
   /** Agent definitions (versions, labels) and the approval audit trail. */
@@ -134,6 +137,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     indexTrigger: createMemoryIndexTrigger(deps.client, env.TEMPORAL_TASK_QUEUE),
     metricsSink,
     metricsQueries: createMetricsQueries({ env, pool }),
+    oncall: createOnCallStore(pool),
     outcomes: createOutcomeStore(pool),
     runFeedback: createRunFeedbackStore(pool),
     routerVersions: createRouterVersionStore(pool),

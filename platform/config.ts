@@ -180,6 +180,16 @@ const EnvSchema = z.object({
   ALERTMANAGER_PORT: port(9093),
   /** Period of the anomaly detector's Temporal Schedule (docs/docs/operations/anomaly-detection.md). */
   ANOMALY_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
+  /** PagerDuty Events API v2 integration key: alert pages and on-call handoffs go there when set. A secret. */
+  PAGERDUTY_ROUTING_KEY: optionalString.pipe(z.string().length(32, 'a 32-character integration key').optional()),
+  /** PagerDuty REST API token: the on-call rotation syncs handoffs to PagerDuty schedules as overrides. A secret. */
+  PAGERDUTY_API_TOKEN: optionalString,
+  PAGERDUTY_EVENTS_SERVER: z.string().min(1).default('events.pagerduty.com'),
+  PAGERDUTY_API_SERVER: z.string().min(1).default('api.pagerduty.com'),
+  /** A PEM file of an extra CA to trust for PagerDuty (a proxy, or the local emulator's certificate). */
+  PAGERDUTY_CA_FILE: optionalString,
+  /** Period of the on-call rotation's Temporal Schedule (announces and syncs handoffs). */
+  ONCALL_ROTATION_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(86_400).default(300),
   /** PromQL expressions the anomaly detector watches on PROMETHEUS_URL, one per line or separated by `;;`. */
   ANOMALY_PROMQL: z.string().optional().transform((v) => (v ?? '').split(/\n|;;/).map((q) => q.trim()).filter(Boolean)),
 });

@@ -96,6 +96,7 @@ export interface OnCallStore {
   /** Records a handoff once; false when it was already recorded (a retry, an overlapping run). */
   recordHandoff(tenantId: string, handoff: HandoffRecord): Promise<boolean>;
   listHandoffs(tenantId: string, scheduleId: string): Promise<HandoffRecord[]>;
+  handoffRecorded(tenantId: string, scheduleId: string, at: number): Promise<boolean>;
 }
 
 export function createOnCallStore(pool: Pool): OnCallStore {
@@ -188,6 +189,10 @@ export function createOnCallStore(pool: Pool): OnCallStore {
         [tenantId, h.scheduleId, new Date(h.at), h.from, h.to, h.pagerduty],
       );
       return (r.rowCount ?? 0) > 0;
+    },
+    async handoffRecorded(tenantId, scheduleId, at) {
+      const { rows } = await pool.query('SELECT 1 FROM oncall_handoffs WHERE tenant_id = $1 AND schedule_id = $2 AND handoff_at = $3', [tenantId, scheduleId, new Date(at)]);
+      return rows.length > 0;
     },
     async listHandoffs(tenantId, scheduleId) {
       const { rows } = await pool.query<{ schedule_id: string; handoff_at: Date; from_user: string | null; to_user: string | null; pagerduty: string | null }>(

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApplicationFailure } from '@temporalio/common';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { createPagerDutyEmulator, type PagerDutyEmulator } from '../tooling/emulator/pagerduty/create-pagerduty-emulator.ts';
+import { selfSignedCert, type SelfSignedCert } from '../tooling/emulator/pagerduty/self-signed-cert.ts';
+import { createPagerDuty } from '../core/ops/oncall/pagerduty.ts';
+import { createOnCallActivities } from '../activities/ops/oncall-activities.ts';
+import { createOnCallStore } from '../stores/oncall.ts';
+import { ensureOnCallRotationSchedule } from '../core/ops/oncall/rotation-schedule.ts';
+import type { AnnouncedHandoff } from '../core/ops/oncall/rotation-types.ts';
+import { newId } from '../platform/ids.ts';
 import { whoIsOnCall, nextHandoff, handoffsBetween } from '../core/ops/oncall/schedule-math.ts';
 import { localParts, localToInstant } from '../core/ops/oncall/time-zone.ts';
 import { OnCallScheduleSpecSchema, type OnCallScheduleSpec, type OverrideWindow } from '../core/ops/oncall/oncall-types.ts';
@@ -197,5 +206,100 @@ describe('on-call API', () => {
     const id = (await platform.call('/v1/ops/oncall/schedules', { key: admin.key })).body.data[0].id as string;
     const backwards = await platform.call(`/v1/ops/oncall/schedules/${id}/overrides`, { method: 'POST', key: admin.key, body: { user: 'x', start: '2027-01-02T00:00:00Z', end: '2027-01-01T00:00:00Z' } });
     expect(backwards.status).toBe(400);
+  }, 60_000);
+});
+
+describe('on-call rotation and PagerDuty (emulator over TLS, @pagerduty/pdjs)', () => {
+  let platform: TestPlatform;
+  let pd: PagerDutyEmulator;
+  let tls: SelfSignedCert;
+  const routingKey = 'R0UT1NGKEY0123456789abcdefABCDEF';
+  beforeAll(async () => {
+    tls = selfSignedCert();
+    pd = await createPagerDutyEmulator({ cert: tls.cert, key: tls.key, apiToken: 'pd-token' });
+    platform = await startTestPlatform({
+      env: { PAGERDUTY_ROUTING_KEY: routingKey, PAGERDUTY_API_TOKEN: 'pd-token', PAGERDUTY_EVENTS_SERVER: pd.server, PAGERDUTY_API_SERVER: pd.server, PAGERDUTY_CA_FILE: tls.certFile },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await platform?.close();
+    await pd?.close();
+  });
+
+  it('a triggered rotation schedule announces a handoff once: change event + override on the linked PagerDuty schedule', async () => {
+    const admin = await platform.newTenant('rotation', { role: 'admin' });
+    // A daily UTC rotation whose handoff was two minutes ago, on its second day: ana → bo.
+    const handoff = new Date(Math.floor((Date.now() - 2 * 60_000) / 60_000) * 60_000);
+    const hhmm = handoff.toISOString().slice(11, 16);
+    const yesterday = new Date(handoff.getTime() - 86_400_000).toISOString().slice(0, 10);
+    const pdSchedule = `PS${newId('x', 6).replace(/[^A-Za-z0-9]/g, '')}`;
+    const created = await platform.call('/v1/ops/oncall/schedules', {
+      method: 'POST',
+      key: admin.key,
+      body: {
+        name: 'rota',
+        time_zone: 'UTC',
+        layers: [{ name: 'daily', rotation: 'daily', handoff_time: hhmm, start_date: yesterday, users: ['ana', 'bo'] }],
+        pagerduty_schedule_id: pdSchedule,
+        pagerduty_user_ids: { ana: 'PANA', bo: 'PBO' },
+      },
+    });
+    expect(created.status).toBe(201);
+
+    const scheduleId = `test-rotation-${newId('s', 6)}`;
+    expect((await ensureOnCallRotationSchedule({ client: platform.client, taskQueue: platform.env.TEMPORAL_TASK_QUEUE, scheduleId, intervalSeconds: 300 })).created).toBe(true);
+    const schedule = platform.client.schedule.getHandle(scheduleId);
+    const runOnce = async (): Promise<AnnouncedHandoff[]> => {
+      const before = (await schedule.describe()).info.recentActions.length;
+      await schedule.trigger();
+      for (let i = 0; i < 100; i++) {
+        const actions = (await schedule.describe()).info.recentActions;
+        if (actions.length > before) {
+          const { workflowId, firstExecutionRunId } = actions.at(-1)!.action.workflow;
+          return (await platform.client.workflow.getHandle(workflowId, firstExecutionRunId).result()) as AnnouncedHandoff[];
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      throw new Error('the schedule did not start a run');
+    };
+    try {
+      const first = (await runOnce()).filter((h) => h.tenantId === admin.tenantId);
+      expect(first).toEqual([expect.objectContaining({ schedule: 'rota', at: handoff.toISOString(), from: 'ana', to: 'bo' })]);
+      expect(first[0]!.pagerduty).toMatch(/^override:P/);
+      const change = pd.changeEvents.filter((e) => e.payload.summary.includes('rota'));
+      expect(change).toHaveLength(1);
+      expect(change[0]!.payload.summary).toContain('ana → bo');
+      const override = pd.overrides.filter((o) => o.schedule_id === pdSchedule);
+      expect(override).toEqual([expect.objectContaining({ start: handoff.toISOString(), end: new Date(handoff.getTime() + 86_400_000).toISOString(), user: { id: 'PBO', type: 'user_reference' } })]);
+
+      // Again: nothing new is announced or sent.
+      expect((await runOnce()).filter((h) => h.tenantId === admin.tenantId)).toEqual([]);
+      expect(pd.changeEvents.filter((e) => e.payload.summary.includes('rota'))).toHaveLength(1);
+      expect(pd.overrides.filter((o) => o.schedule_id === pdSchedule)).toHaveLength(1);
+    } finally {
+      await schedule.delete();
+    }
+  }, 120_000);
+
+  it('pages through the Events API v2 (trigger, dedup, resolve); a refused key fails for good; TLS is verified', async () => {
+    const config = { routingKey, apiToken: 'pd-token', eventsServer: pd.server, apiServer: pd.server, ca: tls.cert };
+    const activities = createOnCallActivities({ store: createOnCallStore(platform.pool), pagerDuty: createPagerDuty(config) });
+    const dedupKey = `alert-${newId('a', 8)}`;
+    const page = { action: 'trigger' as const, dedupKey, summary: 'p95 latency anomaly on gpt-4o-mini', source: 'somaagent', severity: 'error' as const };
+    expect(await activities.pageOnCall(page)).toEqual({ dedupKey, sent: true });
+    await activities.pageOnCall(page);
+    expect(pd.incidents.get(dedupKey)).toMatchObject({ status: 'triggered', severity: 'error' });
+    await activities.pageOnCall({ ...page, action: 'resolve' });
+    expect(pd.incidents.get(dedupKey)!.status).toBe('resolved');
+
+    const refused = createOnCallActivities({ store: createOnCallStore(platform.pool), pagerDuty: createPagerDuty({ ...config, routingKey: 'too-short' }) });
+    const failure = await refused.pageOnCall(page).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
+    expect((failure as ApplicationFailure).message).not.toContain('too-short');
+
+    // Without the emulator's CA the certificate is not trusted: checks are on.
+    const untrusted = createPagerDuty({ ...config, ca: undefined });
+    await expect(untrusted.page(page)).rejects.toThrow();
   }, 60_000);
 });

@@ -15,6 +15,8 @@ import { createAlertActivities } from '../activities/ops/create-alert-activities
 import { createAlertIntake } from '../core/ops/alert-intake.ts';
 import { createAnomalyActivities } from '../activities/ops/anomaly-activities.ts';
 import { prometheusSourceFromEnv } from '../core/ops/anomaly/prometheus-series.ts';
+import { createOnCallActivities } from '../activities/ops/oncall-activities.ts';
+import { pagerDutyFromEnv } from '../core/ops/oncall/pagerduty.ts';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -78,6 +80,8 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...createAlertActivities({ intake: createAlertIntake({ client: new Client({ connection: deps.connection, namespace: deps.namespace, dataConverter: deps.dataConverter }), taskQueue: deps.taskQueue }) }),
     // The scheduled anomaly scan reads the metrics store (and Prometheus when configured).
     ...createAnomalyActivities({ metrics: services.metricsQueries, prometheus: prometheusSourceFromEnv(services.env) }),
+    // On-call handoffs and pages go to PagerDuty (when configured) from here only: its secrets stay in the worker.
+    ...createOnCallActivities({ store: services.oncall, pagerDuty: pagerDutyFromEnv(services.env) }),
   };
   return Worker.create({
     connection: deps.connection,

@@ -8,3 +8,4 @@ export { rag } from './rag.ts';
 export { agent } from './agent.ts';
 export { alert } from './alert.ts';
 export { anomalyDetector } from './anomaly-detector.ts';
+export { onCallRotation } from './oncall-rotation.ts';

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Env } from '../../platform/config.ts';
 import { dataConverterFromEnv } from '../../platform/temporal/payload-codec/payload-data-converter.ts';
 import { ensureAnomalySchedule } from '../../core/ops/anomaly/anomaly-schedule.ts';
+import { ensureOnCallRotationSchedule } from '../../core/ops/oncall/rotation-schedule.ts';
 
 export async function ensureOpsSchedules(env: Env, temporalAddress: string, say: (line: string) => void): Promise<void> {
   const connection = await Connection.connect({ address: temporalAddress });
@@ -12,6 +13,8 @@ export async function ensureOpsSchedules(env: Env, temporalAddress: string, say:
     const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFromEnv(env) });
     const anomaly = await ensureAnomalySchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalSeconds: env.ANOMALY_INTERVAL_SECONDS });
     if (anomaly.created) say(`created the Temporal Schedule ${anomaly.scheduleId} (anomaly detector every ${env.ANOMALY_INTERVAL_SECONDS} s)`);
+    const rotation = await ensureOnCallRotationSchedule({ client, taskQueue: env.TEMPORAL_TASK_QUEUE, intervalSeconds: env.ONCALL_ROTATION_INTERVAL_SECONDS });
+    if (rotation.created) say(`created the Temporal Schedule ${rotation.scheduleId} (on-call rotation every ${env.ONCALL_ROTATION_INTERVAL_SECONDS} s)`);
   } finally {
     await connection.close();
   }

@@ -35,6 +35,10 @@ export const OnCallScheduleSpecSchema = z
     time_zone: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Paris'),
     layers: z.array(OnCallLayerSchema).min(1).max(10).describe('Later layers win over earlier ones where they are active.'),
     pagerduty_schedule_id: z.string().trim().min(1).max(64).optional().describe('A PagerDuty schedule the rotation syncs its handoffs to (as overrides).'),
+    pagerduty_user_ids: z
+      .record(UserRef, z.string().trim().min(1).max(64))
+      .optional()
+      .describe('PagerDuty user id of each user, for the sync (a user without one is sent as is).'),
   })
   .strict();
 export type OnCallScheduleSpec = z.infer<typeof OnCallScheduleSpecSchema>;
