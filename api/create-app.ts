@@ -115,8 +115,9 @@ export function createApp(deps: AppDeps): Express {
   // over whole prefixes go here; guards inside routers are covered by the slot being the key's
   // own and bound to the key's grants (api/middleware/idempotency.ts).
   app.use('/v1/admin', requireAdmin);
-  // Completions keep their own idempotency: the key names the workflow, so Temporal dedups.
-  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' || req.path === '/messages' }));
+  // Completions and agent runs keep their own idempotency: the key names the workflow, so Temporal dedups
+  // (and a retried agent stream replays the run's events from the start).
+  app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' || req.path === '/messages' || /^\/agents\/[^/]+\/runs\/?$/.test(req.path) }));
   app.use(adminRouter({ tenants: services.tenants, keys, auth }));
   const completionDeps = { client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer };
   app.use(completionsRouter(completionDeps));

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { readSse, type SseEvent } from './support/sse.ts';
 import { SomaAgent, type AgentEvent } from '../sdk/typescript/src/index.ts';
+import type { AgentRunInput } from '../core/agents/agent-types.ts';
+import { KIND, TENANT } from '../platform/temporal/search-attributes.ts';
 
 /**
  * The durable `agent` workflow against the real stack: the emulator calls the tools named in
@@ -184,6 +186,49 @@ describe('the agent loop', () => {
     expect(res.body).toMatchObject({ status: 'failed', error: { code: 'guardrail_failed' } });
     expect(res.body.steps).toHaveLength(2);
     expect(res.body.steps[1].corrective).toBe(true);
+  });
+});
+
+describe('long runs', () => {
+  it('continueAsNew carries messages, steps, cost and events into the next execution', async () => {
+    const runId = `agent-${A.tenantId}-can${Date.now()}`;
+    const input: AgentRunInput = {
+      tenantId: A.tenantId,
+      apiKeyId: A.approver.id,
+      agent: {
+        name: 'researcher',
+        version: 1,
+        instructions: 'You are a careful research assistant.',
+        modelChoice: { model: 'gpt-4o-mini' },
+        tools: [],
+        toolNames: ['lookup'],
+        maxSteps: 10,
+        maxCostUsd: null,
+        approvalTimeout: { action: 'reject', afterSeconds: 60 },
+      },
+      messages: [{ role: 'user', content: 'lookup q=bergen' }],
+      // One step per execution: the two-step run continues as new once.
+      stepsPerRun: 1,
+    };
+    const handle = await p.client.workflow.start('agent', {
+      taskQueue: p.env.TEMPORAL_TASK_QUEUE,
+      workflowId: runId,
+      args: [input],
+      typedSearchAttributes: [{ key: TENANT, value: A.tenantId }, { key: KIND, value: 'agent' }],
+    });
+    await handle.result();
+    const executions: string[] = [];
+    for await (const execution of p.client.workflow.list({ query: `WorkflowId = "${runId}"` })) executions.push(execution.status.name);
+    expect(executions.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW']);
+    const state = (await p.call(`/v1/runs/${runId}/agent`, { key: A.admin })).body;
+    expect(state).toMatchObject({ status: 'completed', stop_reason: 'final', step: 2 });
+    expect(state.output).toContain('facts about bergen');
+    expect(state.steps.map((s: any) => s.index)).toEqual([0, 1]);
+    expect(state.cost_usd).toBeCloseTo(state.steps[0].cost_usd + state.steps[1].cost_usd, 10);
+    expect(state.transcript.map((m: any) => m.role)).toEqual(['system', 'user', 'assistant', 'tool', 'assistant']);
+    const events = (await p.call(`/v1/runs/${runId}/agent/events`, { key: A.admin })).body.data;
+    expect(events.map((e: any) => e.type)).toEqual(['run_started', 'step_started', 'tool_call', 'tool_result', 'step_started', 'final']);
+    expect(events.map((e: any) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 

@@ -5,6 +5,7 @@ import {
   CancelledFailure,
   ChildWorkflowFailure,
   condition,
+  ContinueAsNew,
   continueAsNew,
   defineQuery,
   defineSignal,
@@ -440,6 +441,8 @@ export async function agent(input: AgentRunInput): Promise<AgentResult> {
       }
     }
   } catch (err) {
+    // continueAsNew ends this execution by throwing; it is not a failure.
+    if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
       status = 'cancelled';
       stopReason = 'cancelled';

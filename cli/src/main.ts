@@ -58,6 +58,7 @@ function buildProgram(): Command {
   registerRuns(program);
   registerCompletions(program);
   registerCapsules(program);
+  registerAgents(program);
   registerMemory(program);
   registerAgents(program);
   registerModels(program);
