@@ -60,7 +60,6 @@ function buildProgram(): Command {
   registerCapsules(program);
   registerAgents(program);
   registerMemory(program);
-  registerAgents(program);
   registerModels(program);
   registerTools(program);
   registerSecrets(program);
