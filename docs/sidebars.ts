@@ -53,7 +53,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Operations',
       collapsed: false,
-      items: ['operations/benchmarks', 'operations/model-metrics'],
+      items: ['operations/benchmarks', 'operations/model-metrics', 'operations/slos'],
     },
     {
       type: 'category',

@@ -48,6 +48,18 @@ describe('SLO rules generated from infra/slo/', () => {
     }
   });
 
+  it('every alert links a runbook section that exists (docs/runbooks/slo-violations.md)', async () => {
+    const runbook = readFileSync(resolve('docs/runbooks/slo-violations.md'), 'utf8');
+    const anchors = new Set([...runbook.matchAll(/^## (.+)$/gm)].map((m) => m[1]!.trim().toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-')));
+    const urls = [...readFileSync(RULES_FILE, 'utf8').matchAll(/runbook_url: (\S+)/g)].map((m) => m[1]!);
+    expect(urls.length).toBeGreaterThan(0);
+    for (const url of urls) {
+      const [file, anchor] = url.split('#');
+      expect(file).toBe('docs/runbooks/slo-violations.md');
+      expect(anchors.has(anchor!), url).toBe(true);
+    }
+  });
+
   it('promtool check rules accepts the shipped file and the shortened-window test profile', async () => {
     const shipped = await promtoolRun(['check', 'rules', RULES_FILE]);
     expect(shipped.code, shipped.output).toBe(0);

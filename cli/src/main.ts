@@ -16,6 +16,7 @@ import { registerMemory } from './commands/memory.ts';
 import { registerModels } from './commands/models.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerSlo } from './commands/slo.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerTools } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
@@ -61,6 +62,7 @@ function buildProgram(): Command {
   registerAgents(program);
   registerMemory(program);
   registerModels(program);
+  registerSlo(program);
   registerTools(program);
   registerSecrets(program);
   return program;

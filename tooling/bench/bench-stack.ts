@@ -117,6 +117,8 @@ async function startOnce(options: BenchStackOptions, mayRetry: boolean): Promise
     EMULATOR_PORT: String(emulatorPort),
     WORKER_METRICS_PORT: String(workerMetricsPort),
     SOMA_STATE_DIR: stateDir,
+    // Benchmarks measure the platform; Prometheus and Alertmanager (on fixed default ports) stay off.
+    SOMA_MONITORING: 'off',
     ...options.env,
   });
   const cli = temporalCliPath();

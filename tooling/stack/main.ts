@@ -13,6 +13,9 @@ import { findTemporalCli } from './temporal-cli.ts';
 import { superviseLocalModelServer, type LocalModelSupervisor } from './local-model-supervisor.ts';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
 import { isPortFree, waitForPort } from './wait-for.ts';
+import { ensureAlertWebhookToken } from './alert-webhook-token.ts';
+import { findAlertmanager, findPrometheus } from './monitoring-binaries.ts';
+import { startMonitoringLoop, type MonitoringLoop } from './monitoring-loop.ts';
 import { ensureOpsSchedules } from './ops-schedules.ts';
 
 // `npm start`: the whole platform on its embedded default, until Ctrl-C.
@@ -38,6 +41,9 @@ const localModelBaseUrl = `http://127.0.0.1:${env.LOCAL_MODEL_PORT}/v1`;
 // The emulator runs only for vendors it stands in for: never in production (see provider-set.ts).
 const providers = providerStates(useLocalModel ? { ...env, LOCAL_MODEL_BASE_URL: localModelBaseUrl } : env);
 const useEmulator = needsEmulator(env) && providers.some((p) => p.status === 'simulated') && !env.EMULATOR_URL;
+// Prometheus + Alertmanager with the SLO rules, unless PROMETHEUS_URL points at the operator's own
+// (docs/docs/operations/slos.md) or SOMA_MONITORING=off; bootstrap installs them when it can.
+const useMonitoring = !env.PROMETHEUS_URL && process.env.SOMA_MONITORING !== 'off' && findPrometheus() !== undefined && findAlertmanager() !== undefined;
 
 // Refuse early, and say which setting to change, rather than half-start.
 const ports: Array<[number, string]> = [[env.PORT, 'PORT (API)'], [env.WORKER_METRICS_PORT, 'WORKER_METRICS_PORT (worker /metrics)']];
@@ -45,6 +51,7 @@ if (useEmbeddedTemporal) ports.push([env.TEMPORAL_PORT, 'TEMPORAL_PORT'], [env.T
 if (useEmbeddedPostgres) ports.push([env.PGLITE_PORT, 'PGLITE_PORT (embedded Postgres)']);
 if (useEmulator) ports.push([env.EMULATOR_PORT, 'EMULATOR_PORT (provider emulator)']);
 if (useLocalModel) ports.push([env.LOCAL_MODEL_PORT, 'LOCAL_MODEL_PORT (local model server)']);
+if (useMonitoring) ports.push([env.PROMETHEUS_PORT, 'PROMETHEUS_PORT (Prometheus)'], [env.ALERTMANAGER_PORT, 'ALERTMANAGER_PORT (Alertmanager)']);
 for (const [port, setting] of ports) {
   if (!(await isPortFree('127.0.0.1', port))) {
     process.stderr.write(`error: port ${port} is already in use. Stop what is using it, or set ${setting} to a free port.\n`);
@@ -55,6 +62,7 @@ for (const [port, setting] of ports) {
 const services: ServiceProcess[] = [];
 let temporal: TemporalDevServer | undefined;
 let localModel: LocalModelSupervisor | undefined;
+let monitoring: MonitoringLoop | undefined;
 let shuttingDown = false;
 
 async function shutdown(code: number): Promise<never> {
@@ -62,6 +70,7 @@ async function shutdown(code: number): Promise<never> {
   shuttingDown = true;
   say('\nstopping SomaAgent ...');
   // Reverse start order: API and worker first, the engines they use last.
+  await monitoring?.stop();
   for (const service of [...services].reverse()) await service.stop();
   await localModel?.stop();
   await temporal?.stop();
@@ -142,10 +151,29 @@ try {
     localModel = await superviseLocalModelServer(childEnv, print, (line) => process.stderr.write(`warning: ${line}\n`));
     childEnv.LOCAL_MODEL_BASE_URL = localModelBaseUrl;
   }
+  if (useMonitoring) {
+    // The API learns where Prometheus is (GET /v1/ops/slos) and which bearer the webhook takes.
+    childEnv.PROMETHEUS_URL = `http://127.0.0.1:${env.PROMETHEUS_PORT}`;
+    childEnv.SOMA_ALERT_WEBHOOK_TOKEN = env.SOMA_ALERT_WEBHOOK_TOKEN ?? ensureAlertWebhookToken(stateDir);
+  }
   watch(startService('worker', 'workers/main.ts', childEnv, print));
   await ensureOpsSchedules(loadEnv(childEnv), temporalAddress!, say);
   const api = watch(startService('api', 'api/main.ts', childEnv, print));
   await waitForPort(env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST, env.PORT, 60_000, () => api.child.exitCode === null);
+
+  if (useMonitoring) {
+    say('starting Prometheus and Alertmanager (SLO rules from infra/prometheus/slo-rules.yaml) ...');
+    const local = env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST;
+    monitoring = await startMonitoringLoop({
+      dir: resolve(stateDir, 'monitoring'),
+      apiUrl: `http://${local}:${env.PORT}`,
+      extraTargets: { 'somaagent-worker': [`${local}:${env.WORKER_METRICS_PORT}`] },
+      webhookToken: childEnv.SOMA_ALERT_WEBHOOK_TOKEN!,
+      prometheusPort: env.PROMETHEUS_PORT,
+      alertmanagerPort: env.ALERTMANAGER_PORT,
+      onOutput: (source, line) => print(source, line),
+    });
+  }
 
   const apiUrl = `http://localhost:${env.PORT}`;
   say('');
@@ -157,6 +185,8 @@ try {
   say(`  Payload keys   ${payloadKeys.source} (histories are encrypted; decode: ${apiUrl}/codec with an admin key)`);
   say(`  Postgres       ${useEmbeddedPostgres ? `embedded, data in ${resolve(stateDir, 'pgdata')}` : 'DATABASE_URL'}`);
   if (useEmulator) say(`  Emulator       ${emulatorBaseUrl(env)} (simulated answers)`);
+  if (monitoring) say(`  Prometheus     ${monitoring.prometheus.url} (SLO alerts), Alertmanager ${monitoring.alertmanager.url} -> ${apiUrl}/v1/ops/alerts; status: somaagent slo status`);
+  else if (!env.PROMETHEUS_URL) say('  Monitoring     off (install prometheus and prometheus-alertmanager, or set PROMETHEUS_URL)');
   say(`  Local models   ${useLocalModel ? `${localModelBaseUrl} (local/smollm2-135m, real)` : `LOCAL_MODEL_BASE_URL (${env.LOCAL_MODEL_BASE_URL})`}`);
   // Real, simulated (the emulator answers, labelled) or not configured (its models answer 503).
   const describe = (p: ProviderState) => (p.status === 'real' ? 'real' : p.status === 'simulated' ? 'simulated' : `not configured (set ${p.variable})`);
