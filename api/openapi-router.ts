@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RunFeedbackBodySchema } from './routes/feedback.ts';
-import { ImportOutcomesBodySchema, RegisterRouterVersionBodySchema, ROUTER_VERSION_PARAM } from './routes/router.ts';
+import { ImportOutcomesBodySchema, RegisterRouterVersionBodySchema, ROUTER_VERSION_PARAM, TrainRouterBodySchema } from './routes/router.ts';
 import { RUN_ID } from './routes/runs.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { responseJsonSchema } from './schemas/response-json-schema.ts';
@@ -73,6 +73,18 @@ export const routerPaths = {
         '201': { description: 'Registered (as a candidate)', content: json(ref('RouterVersion')) },
         '400': errorResponse('invalid_router_artefact: the file is not a router this server reads'),
         '404': errorResponse('router_artefact_not_found: no such version under SOMA_STATE_DIR/routers'),
+      },
+    },
+  },
+  '/v1/router/train': {
+    post: {
+      operationId: 'trainRouter',
+      summary: "Train a logistic router on the tenant's stored outcomes; registered as a candidate version",
+      requestBody: { required: false, content: json(z.toJSONSchema(TrainRouterBodySchema, { io: 'input' })) },
+      responses: {
+        '201': { description: 'Trained and registered (candidate); metrics are on its held-out split', content: json(ref('RouterVersion')) },
+        '400': errorResponse('not_enough_outcomes: too few outcomes with a prompt, two priced models and a cost'),
+        '409': errorResponse('router_version_exists: that version already exists on the server'),
       },
     },
   },

@@ -16,7 +16,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Concepts',
       collapsed: false,
-      items: ['concepts/durable-completions', 'concepts/providers', 'concepts/models-and-routing', 'concepts/local-models', 'concepts/model-policies', 'concepts/streaming', 'concepts/tool-calling', 'concepts/capsules'],
+      items: ['concepts/durable-completions', 'concepts/providers', 'concepts/models-and-routing', 'concepts/routing-learned', 'concepts/local-models', 'concepts/model-policies', 'concepts/streaming', 'concepts/tool-calling', 'concepts/capsules'],
     },
     {
       type: 'category',

@@ -9,13 +9,13 @@ import {
   type TierThresholds,
 } from '../core/routing/complexity-estimator.ts';
 import { CatalogueSchema, costUsd, type ModelSpec } from '../core/routing/model-spec.ts';
-import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD } from '../core/routing/route-decision.ts';
+import { decideRoute, DEFAULT_COST_WEIGHT } from '../core/routing/route-decision.ts';
 import { readRoutingTasks, type RoutingTask } from './routing-tasks.ts';
 import { isOutcomeFile, runOutcomeBenchmark } from './bench-routing-outcomes.ts';
 
 // `npm run bench:routing [-- tasks.jsonl] [--explain] [--exclude=model,model]`: cost and quality
 // of `auto` routing against always using the strongest or the cheapest model, the latency of one
-// routing decision, and how the router's one tuned setting (the headroom allowance) fares on
+// routing decision, and how the router's one setting (the cost weight of the route objective) fares on
 // tasks it was not tuned on: k-fold cross-validation, and the `fresh` tasks written after the
 // estimator was frozen. `--exclude` drops models, e.g. `--exclude=o3` to see the figures without
 // a reasoning model listed at a non-reasoning model's price.
@@ -36,8 +36,8 @@ const tasks = readRoutingTasks(tasksPath);
 
 /** Tuning keeps at least this share of the strongest model's quality on the tasks it sees. */
 const TUNE_QUALITY_TARGET = 0.96;
-/** Headroom allowances tried, USD per request (a 1-2-5 series). */
-const ALLOWANCES_USD = [0, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02];
+/** Cost weights tried (quality points per doubling of cost), from "always the cheapest adequate" down. */
+const COST_WEIGHTS = [Infinity, 0.4, 0.2, 0.1, 0.05, 0.02, 0];
 const FOLDS = 5;
 
 interface Outcome {
@@ -54,21 +54,21 @@ const strongest = (t: RoutingTask) => [...scored(t)].sort((a, b) => b.quality - 
 const cheapest = (t: RoutingTask) => [...scored(t)].sort((a, b) => costUsd(a, 1000, 1000) - costUsd(b, 1000, 1000))[0]!;
 
 // Each task is estimated once; the tuned parts only change the tier its score maps to and the
-// allowance, so every (tier, allowance) outcome is computed up front.
+// cost weight, so every (tier, cost weight) outcome is computed up front.
 interface Row {
   task: RoutingTask;
   estimate: ComplexityEstimate;
   strongest: Outcome;
   cheapest: Outcome;
-  /** [allowance index][tier - 1] */
+  /** [cost weight index][tier - 1] */
   auto: Outcome[][];
   chosen: string[][];
 }
 const rows: Row[] = tasks.map((t) => {
   const estimate = heuristicEstimator.estimate({ messages: t.messages });
   const models = scored(t);
-  const chosen = ALLOWANCES_USD.map((a) =>
-    ([1, 2, 3, 4] as const).map((tier) => decideRoute({ ...estimate, tier }, models, { upgradeAllowanceUsd: a }).chosen.model),
+  const chosen = COST_WEIGHTS.map((a) =>
+    ([1, 2, 3, 4] as const).map((tier) => decideRoute({ ...estimate, tier }, models, { costWeight: a }).chosen.model),
   );
   return {
     task: t,
@@ -82,17 +82,17 @@ const rows: Row[] = tasks.map((t) => {
 
 interface Setting {
   thresholds: TierThresholds;
-  allowanceUsd: number;
+  costWeight: number;
 }
 
 function evaluate(subset: Row[], s: Setting) {
-  const a = ALLOWANCES_USD.indexOf(s.allowanceUsd);
+  const a = COST_WEIGHTS.indexOf(s.costWeight);
   const picks: Record<string, number> = {};
   const total = { auto: { cost: 0, quality: 0 }, strongest: { cost: 0, quality: 0 }, cheapest: { cost: 0, quality: 0 } };
   for (const r of subset) {
     const tier = tierForScore(r.estimate.score, s.thresholds);
-    // Off the precomputed grid (a default that is not one of ALLOWANCES_USD): decide afresh.
-    const id = a >= 0 ? r.chosen[a]![tier - 1]! : decideRoute({ ...r.estimate, tier }, scored(r.task), { upgradeAllowanceUsd: s.allowanceUsd }).chosen.model;
+    // Off the precomputed grid (a default that is not one of COST_WEIGHTS): decide afresh.
+    const id = a >= 0 ? r.chosen[a]![tier - 1]! : decideRoute({ ...r.estimate, tier }, scored(r.task), { costWeight: s.costWeight }).chosen.model;
     const o = a >= 0 ? r.auto[a]![tier - 1]! : outcome(r.task, byId.get(id)!);
     picks[id] = (picks[id] ?? 0) + 1;
     for (const [k, v] of [['auto', o], ['strongest', r.strongest], ['cheapest', r.cheapest]] as const) {
@@ -111,14 +111,14 @@ function evaluate(subset: Row[], s: Setting) {
 }
 
 /**
- * The smallest headroom allowance that keeps TUNE_QUALITY_TARGET of the strongest model's
+ * The largest cost weight (the cheapest routing) that keeps TUNE_QUALITY_TARGET of the strongest model's
  * quality on `subset` (the best quality if none does). Tier thresholds are not tuned: they are
  * fixed by the estimator's design.
  */
 function tune(subset: Row[]): Setting {
   let best: { setting: Setting; quality: number } | undefined;
-  for (const allowanceUsd of ALLOWANCES_USD) {
-    const setting = { thresholds: DEFAULT_TIER_THRESHOLDS, allowanceUsd };
+  for (const costWeight of COST_WEIGHTS) {
+    const setting = { thresholds: DEFAULT_TIER_THRESHOLDS, costWeight };
     const e = evaluate(subset, setting);
     if (e.qualityRatio >= TUNE_QUALITY_TARGET) return setting;
     if (!best || e.auto.quality > best.quality) best = { setting, quality: e.auto.quality };
@@ -151,12 +151,12 @@ function crossValidate(all: Row[]) {
   };
 }
 
-const defaults: Setting = { thresholds: DEFAULT_TIER_THRESHOLDS, allowanceUsd: DEFAULT_UPGRADE_ALLOWANCE_USD };
+const defaults: Setting = { thresholds: DEFAULT_TIER_THRESHOLDS, costWeight: DEFAULT_COST_WEIGHT };
 const fresh = rows.filter((r) => r.task.split === 'fresh');
 const development = rows.filter((r) => r.task.split !== 'fresh');
 const whole = evaluate(rows, defaults);
 const tuned = tune(development);
-const sweep = ALLOWANCES_USD.map((allowanceUsd) => ({ allowanceUsd, ...evaluate(rows, { thresholds: DEFAULT_TIER_THRESHOLDS, allowanceUsd }) }));
+const sweep = COST_WEIGHTS.map((costWeight) => ({ costWeight, ...evaluate(rows, { thresholds: DEFAULT_TIER_THRESHOLDS, costWeight }) }));
 const cv = crossValidate(rows);
 const freshResult = fresh.length ? evaluate(fresh, defaults) : undefined;
 
@@ -190,10 +190,10 @@ for (const [cls, rs] of byClass) {
   for (const r of rs) tiers[tierForScore(r.estimate.score, defaults.thresholds) - 1]!++;
   log(`  ${cls.padEnd(9)} estimated tiers ${tiers.join('/')}  quality ratio ${e.qualityRatio.toFixed(3)}  cost ${e.auto.cost.toFixed(5)} vs ${e.strongest.cost.toFixed(5)}`);
 }
-log(`headroom allowance (whole set): ${sweep.map((x) => `$${x.allowanceUsd} -${x.costReductionPct.toFixed(1)}% q ${x.qualityRatio.toFixed(3)}`).join(' | ')}`);
-log(`default allowance $${defaults.allowanceUsd}; tuned on the ${development.length} development tasks: $${tuned.allowanceUsd}; tier thresholds ${JSON.stringify(defaults.thresholds)} (fixed)`);
+log(`cost weight (whole set): ${sweep.map((x) => `${x.costWeight} -${x.costReductionPct.toFixed(1)}% q ${x.qualityRatio.toFixed(3)}`).join(' | ')}`);
+log(`default cost weight ${defaults.costWeight}; chosen on the ${development.length} development tasks: ${tuned.costWeight}; tier thresholds ${JSON.stringify(defaults.thresholds)} (fixed)`);
 if (explain) {
-  const a = ALLOWANCES_USD.indexOf(defaults.allowanceUsd);
+  const a = COST_WEIGHTS.indexOf(defaults.costWeight);
   for (const r of rows) {
     const tier = tierForScore(r.estimate.score, defaults.thresholds);
     const id = r.chosen[a]![tier - 1]!;
@@ -225,8 +225,8 @@ const summary = {
     fresh_quality_ratio: round(freshResult.qualityRatio),
   }),
   tier_thresholds: defaults.thresholds,
-  upgrade_allowance_usd: defaults.allowanceUsd,
-  tuned_upgrade_allowance_usd: tuned.allowanceUsd,
+  cost_weight: defaults.costWeight,
+  tuned_cost_weight: Number.isFinite(tuned.costWeight) ? tuned.costWeight : 'infinity',
   route_decision_p50_ms: round(pct(0.5), 5),
   route_decision_p99_ms: round(pct(0.99), 5),
 };

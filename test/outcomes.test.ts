@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -142,3 +143,65 @@ describe('router versions', () => {
     expect((await p.call('/v1/router/versions/nope/promote', { key: created.body.key, method: 'POST' })).status).toBe(404);
   });
 });
+
+describe('training through the API', () => {
+  it("trains on the tenant's own outcomes, registers a candidate, and keeps it the tenant's", async () => {
+    const trainer = await p.newTenant('trainer');
+    const tooFew = await p.call('/v1/router/train', { key: trainer.key, body: {} });
+    expect(tooFew.status).toBe(400);
+    expect(tooFew.body.error.code).toBe('not_enough_outcomes');
+    // Tokens but no cost: priced at import with the prices sent.
+    const records = syntheticOutcomes(800, 31).map((r) => ({ ...r, outcomes: { strong: { score: r.outcomes.strong!.score, input_tokens: 100, output_tokens: 100 }, weak: { score: r.outcomes.weak!.score, input_tokens: 100, output_tokens: 100 } } }));
+    const prices = { strong: { input_usd_per_mtok: 10, output_usd_per_mtok: 30 }, weak: { input_usd_per_mtok: 0.5, output_usd_per_mtok: 1.5 } };
+    const imported = await p.call('/v1/router/outcomes/imports', { key: trainer.key, body: { jsonl: records.map((r) => JSON.stringify(r)).join('\n'), prices } });
+    expect(imported.status).toBe(201);
+    const trained = await p.call('/v1/router/train', { key: trainer.key, body: { version: 'trainer-v1', seed: 2 } });
+    expect(trained.status).toBe(201);
+    expect(trained.body).toMatchObject({ version: 'trainer-v1', kind: 'logistic', status: 'candidate' });
+    expect(trained.body.metrics.auroc).toBeGreaterThan(0.85);
+    expect(trained.body.metrics.quality_ratio).toBeGreaterThan(trained.body.metrics.random_same_cost_quality_ratio);
+    expect(trained.body.trained_on.pairs.synthetic).toEqual({ strong: 'strong', weak: 'weak' });
+    expect((await p.call('/v1/router/train', { key: trainer.key, body: { version: 'trainer-v1' } })).status).toBe(409);
+    // Derived from this tenant's outcomes: another tenant cannot register it.
+    expect((await p.call('/v1/router/versions', { key: other.key, body: { version: 'trainer-v1' } })).status).toBe(404);
+    expect((await p.call('/v1/router/train', { key: trainer.key, body: { target_quality_ratio: 0.9, cost_budget: 0.5 } })).status).toBe(400);
+  });
+});
+
+describe('the somaagent router command', () => {
+  /** The CLI as a user runs it, with only this test's settings (no developer config leaks in). */
+  const cli = (args: string[], key: string) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((done, fail) => {
+      const env: NodeJS.ProcessEnv = {};
+      for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SOMAAGENT_')) env[k] = v;
+      const child = spawn(process.execPath, [join(process.cwd(), 'cli', 'bin', 'somaagent.mjs'), ...args], {
+        env: { ...env, HOME: stateDir, SOMAAGENT_CONFIG: join(stateDir, 'cli.json'), SOMAAGENT_API_KEY: key, SOMAAGENT_BASE_URL: p.apiUrl, NO_COLOR: '1' },
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => done({ code, stdout, stderr }));
+    });
+
+  it('imports a file, trains, lists versions and refuses a bad file with its line numbers', async () => {
+    const user = await p.newTenant('cli router');
+    const file = join(stateDir, 'cli-outcomes.jsonl');
+    writeFileSync(file, syntheticOutcomes(500, 41).map((r) => JSON.stringify(r)).join('\n'));
+    const imported = await cli(['router', 'import', file, '--json'], user.key);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ prompts: 500, outcome_rows: 1000 });
+    const trained = await cli(['router', 'train', '--name', 'cli-v1'], user.key);
+    expect(trained.code, trained.stderr).toBe(0);
+    expect(trained.stdout).toMatch(/trained cli-v1 \(candidate\): held-out AUROC/);
+    const versions = await cli(['router', 'versions'], user.key);
+    expect(versions.stdout).toMatch(/cli-v1\s+logistic\s+candidate/);
+    const bad = join(stateDir, 'bad.jsonl');
+    writeFileSync(bad, '{"id":"a","prompt":"p","outcomes":{"m":{"score":1}}}\n{"id":"b"}\n');
+    const refused = await cli(['router', 'import', bad], user.key);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/line 2/);
+  }, 60_000);
+});
+

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { heuristicEstimator, tierForScore, type ComplexityEstimate, type RoutingMessage } from '../core/routing/complexity-estimator.ts';
 import { CatalogueSchema, costUsd } from '../core/routing/model-spec.ts';
-import { decideRoute, DEFAULT_UPGRADE_ALLOWANCE_USD, NoRouteError } from '../core/routing/route-decision.ts';
+import { costFloor, decideRoute, DEFAULT_COST_WEIGHT, NoRouteError, routeUtility } from '../core/routing/route-decision.ts';
 
 const catalogue = CatalogueSchema.parse(JSON.parse(readFileSync(new URL('../infra/models/catalogue.json', import.meta.url), 'utf8')));
 const models = catalogue.models;
@@ -161,33 +161,50 @@ describe('route decision', () => {
   });
 });
 
-describe('route decision: headroom', () => {
+describe('route decision: one objective of quality and cost', () => {
   const cost = (id: string, e: ComplexityEstimate) => costUsd(byId.get(id)!, e.inputTokens, e.outputTokens);
+  const paid = models.filter((m) => m.provider !== 'local');
+  const scaled = (k: number) => paid.map((m) => ({ ...m, pricing: { inputPerMTok: m.pricing.inputPerMTok * k, outputPerMTok: m.pricing.outputPerMTok * k } }));
 
-  it('buys one tier up for a short request when it costs at most the allowance more', () => {
-    const short = estimate({ tier: 1, inputTokens: 100, outputTokens: 150 });
-    const d = decideRoute(short, models);
-    const chosen = byId.get(d.chosen.model)!;
-    const cheapest = d.fallbacks[0]!;
-    expect(chosen.tier).toBe(2);
-    expect(byId.get(cheapest.model)!.tier).toBe(1);
-    expect(d.chosen.estimatedCostUsd - cheapest.estimatedCostUsd).toBeLessThanOrEqual(DEFAULT_UPGRADE_ALLOWANCE_USD);
-    expect(d.reasons.join(' ')).toMatch(/cheapest of .*headroom allowance/);
+  it('takes the model with the best quality minus cost weight × log2 cost ratio, and says so', () => {
+    const e = estimate({ tier: 1, inputTokens: 100, outputTokens: 150 });
+    const d = decideRoute(e, paid);
+    const cheapest = [...paid].filter((m) => m.tier >= 1).sort((a, b) => cost(a.id, e) - cost(b.id, e))[0]!;
+    const floor = costFloor(paid.map((m) => cost(m.id, e)));
+    const u = (id: string) => routeUtility(byId.get(id)!.quality, cost(id, e), cost(cheapest.id, e), floor, DEFAULT_COST_WEIGHT);
+    for (const m of paid.filter((x) => x.typicalLatencyMs <= 2 * cheapest.typicalLatencyMs)) expect(u(d.chosen.model)).toBeGreaterThanOrEqual(u(m.id) - 1e-12);
+    if (d.chosen.model !== cheapest.id) expect(d.reasons.join(' ')).toMatch(/higher utility/);
   });
 
-  it('keeps long requests, where the money is, on the cheapest adequate model', () => {
-    const long = estimate({ tier: 2, inputTokens: 2_000, outputTokens: 4_000 });
-    const d = decideRoute(long, models);
-    expect(byId.get(d.chosen.model)!.tier).toBe(2);
-    for (const m of models.filter((x) => x.tier >= 2)) expect(cost(m.id, long)).toBeGreaterThanOrEqual(d.chosen.estimatedCostUsd);
+  it('has no price cliff: scaling every price, or the request, changes no decision', () => {
+    for (const tier of [1, 2, 3, 4] as const) {
+      for (const [input, output] of [[100, 150], [2_000, 4_000], [50_000, 2_000]] as const) {
+        const e = estimate({ tier, inputTokens: input, outputTokens: output });
+        const base = decideRoute(e, scaled(1)).chosen.model;
+        for (const k of [0.01, 0.1, 10, 100]) expect(decideRoute(e, scaled(k)).chosen.model, `tier ${tier} ×${k}`).toBe(base);
+      }
+      // The same mix of input and output at 10× the size: the same choice.
+      expect(decideRoute(estimate({ tier, inputTokens: 1_000, outputTokens: 1_500 }), paid).chosen.model).toBe(decideRoute(estimate({ tier, inputTokens: 10_000, outputTokens: 15_000 }), paid).chosen.model);
+    }
   });
 
-  it('can be turned off, and never moves to a much slower model at the same price', () => {
-    const off = decideRoute(estimate({ tier: 1 }), models, { upgradeAllowanceUsd: 0 });
-    expect(byId.get(off.chosen.model)!.tier).toBe(1);
+  it('a larger cost weight never picks a dearer model; 0 headroom (or an infinite weight) is the cheapest adequate', () => {
+    const e = estimate({ tier: 1, inputTokens: 300, outputTokens: 300 });
+    let previous = Infinity;
+    for (const w of [0, 0.02, 0.05, 0.1, 0.2, 1]) {
+      const c = decideRoute(e, paid, { costWeight: w }).chosen.estimatedCostUsd;
+      expect(c).toBeLessThanOrEqual(previous);
+      previous = c;
+    }
+    const off = decideRoute(e, models, { upgradeAllowanceUsd: 0 });
+    const inf = decideRoute(e, models, { costWeight: Infinity });
+    expect(off.chosen.model).toBe(inf.chosen.model);
+    for (const m of models.filter((x) => x.tier >= 1)) expect(cost(m.id, e)).toBeGreaterThanOrEqual(off.chosen.estimatedCostUsd);
+  });
+
+  it('never moves to a much slower model at the same price', () => {
     // o3 costs what gpt-4.1 costs per token, but is a reasoning model with ~7x the latency.
-    const t3 = decideRoute(estimate({ tier: 3, inputTokens: 100, outputTokens: 100 }), models);
-    expect(t3.chosen.model).toBe('gpt-4.1');
-    expect(cost('o3', estimate({ inputTokens: 100, outputTokens: 100 }))).toBe(t3.chosen.estimatedCostUsd);
+    const t3 = decideRoute(estimate({ tier: 3, inputTokens: 100, outputTokens: 100 }), models, { costWeight: 0 });
+    expect(t3.chosen.model).not.toBe('o3');
   });
 });

@@ -16,6 +16,7 @@ import { registerMemory } from './commands/memory.ts';
 import { registerModels } from './commands/models.ts';
 import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
+import { registerRouter } from './commands/router.ts';
 import { registerSlo } from './commands/slo.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerTools } from './commands/tools.ts';
@@ -57,6 +58,7 @@ function buildProgram(): Command {
   registerDeploy(program);
   registerLogs(program);
   registerRuns(program);
+  registerRouter(program);
   registerCompletions(program);
   registerCapsules(program);
   registerAgents(program);

@@ -12,25 +12,54 @@ export interface RouteConstraints {
   /** How many fallbacks to chain after the chosen model. */
   fallbacks?: number;
   /**
-   * Headroom: take the cheapest model of a higher tier than the cheapest adequate one when it
-   * costs at most this many USD more for this request and is not much slower (0 turns it off).
-   * Defaults to DEFAULT_UPGRADE_ALLOWANCE_USD.
+   * How many points of quality prior (0–1) a doubling of cost must buy: the weight of cost in
+   * the route objective (see `routeUtility`). Defaults to DEFAULT_COST_WEIGHT; a large value
+   * (or `Infinity`) always takes the cheapest adequate model.
+   */
+  costWeight?: number;
+  /**
+   * Deprecated (v1's fixed-dollar headroom): only `0` still means something — no headroom, the
+   * cheapest adequate model, like an infinite cost weight. Other values are ignored: a dollar
+   * threshold moved all traffic whenever prices changed.
    */
   upgradeAllowanceUsd?: number;
 }
 
 /**
- * The cheapest model of a tier is a little weaker than stronger tiers even on the tasks that tier
- * is meant for, and a short request costs a fraction of a cent anywhere: one tier of headroom is
- * bought wherever it costs at most this much per request. Long answers and large inputs, where
- * the money is, stay on the cheapest adequate model. Tuned by `npm run bench:routing`.
+ * The route objective, one formula for every price list: among the adequate models (capability,
+ * context, tier, floors and ceilings met), take the one that maximises
+ *
+ *   utility(m) = quality(m) − costWeight × log2(cost(m) / cost(cheapest adequate))
+ *
+ * Cost enters as a ratio, so scaling every price (a new price list, another currency, a longer
+ * request) changes no decision: there is no dollar threshold for a price change to cross. With
+ * the default weight, a model must add 0.1 of quality prior for each doubling of cost over the
+ * cheapest adequate one (gpt-4.1-mini at 4× gpt-4.1-nano's price needs +0.2). Set a priori as a
+ * round number, not fitted; the learned routers decide the cheap/strong split from measured
+ * outcomes instead (router-threshold.ts).
  */
-export const DEFAULT_UPGRADE_ALLOWANCE_USD = 0.005;
+export const DEFAULT_COST_WEIGHT = 0.1;
 
 /**
- * Headroom never picks a model whose typical latency is more than this many times the base
- * model's: the request did not ask for a slower model, and a reasoning model listed at the same
- * token price (o3 next to gpt-4.1) also bills hidden reasoning tokens the price does not show.
+ * Free models (local ones) cost 0, and a ratio to 0 is undefined: costs are floored at a
+ * thousandth of the cheapest paid candidate's cost, a floor that scales with the prices, so
+ * scaling every price still changes nothing. With only free candidates the floor is 1e-12 USD.
+ */
+const FREE_FLOOR_SHARE = 0.001;
+
+export function costFloor(costs: readonly number[]): number {
+  const paid = costs.filter((c) => c > 0);
+  return paid.length ? FREE_FLOOR_SHARE * Math.min(...paid) : 1e-12;
+}
+
+export function routeUtility(quality: number, costUsd: number, baseCostUsd: number, floorUsd: number, costWeight: number): number {
+  return quality - costWeight * Math.log2((costUsd + floorUsd) / (baseCostUsd + floorUsd));
+}
+
+/**
+ * Headroom never picks a model whose typical latency is more than this many times the cheapest
+ * adequate model's: the request did not ask for a slower model, and a reasoning model listed at
+ * the same token price (o3 next to gpt-4.1) also bills hidden reasoning tokens the price does not show.
  */
 export const HEADROOM_LATENCY_FACTOR = 2;
 
@@ -82,18 +111,25 @@ export function decideRoute(
   const ranked = pool.map(priced).sort((a, b) => a.estimatedCostUsd - b.estimatedCostUsd || a.model.localeCompare(b.model));
   let [chosen, ...rest] = ranked as [RouteCandidate, ...RouteCandidate[]];
   reasons.push(`cheapest of ${ranked.length} adequate model${ranked.length === 1 ? '' : 's'}: ${chosen.model}`);
-  const allowance = constraints.upgradeAllowanceUsd ?? DEFAULT_UPGRADE_ALLOWANCE_USD;
-  if (allowance > 0) {
+  const weight = constraints.upgradeAllowanceUsd === 0 ? Infinity : (constraints.costWeight ?? DEFAULT_COST_WEIGHT);
+  if (Number.isFinite(weight)) {
     const spec = new Map(pool.map((m) => [m.id, m]));
     const base = spec.get(chosen.model)!;
-    const up = rest.find((c) => {
+    const floor = costFloor(ranked.map((c) => c.estimatedCostUsd));
+    const utility = (c: RouteCandidate) => routeUtility(spec.get(c.model)!.quality, c.estimatedCostUsd, chosen.estimatedCostUsd, floor, weight);
+    let best = chosen;
+    for (const c of rest) {
       const m = spec.get(c.model)!;
-      return m.tier > base.tier && m.typicalLatencyMs <= HEADROOM_LATENCY_FACTOR * base.typicalLatencyMs;
-    });
-    if (up && up.estimatedCostUsd - chosen.estimatedCostUsd <= allowance) {
-      reasons.push(`${up.model} (a tier up) costs $${(up.estimatedCostUsd - chosen.estimatedCostUsd).toFixed(6)} more, within the $${allowance} headroom allowance: using it`);
-      rest = [chosen, ...rest.filter((c) => c !== up)];
-      chosen = up;
+      if (m.typicalLatencyMs > HEADROOM_LATENCY_FACTOR * base.typicalLatencyMs) continue;
+      if (utility(c) > utility(best) + 1e-12) best = c;
+    }
+    if (best !== chosen) {
+      const ratio = (best.estimatedCostUsd + floor) / (chosen.estimatedCostUsd + floor);
+      reasons.push(
+        `${best.model} (quality ${spec.get(best.model)!.quality} vs ${base.quality}) at ${ratio.toFixed(2)}× the cost has the higher utility (quality − ${weight} × log2 cost ratio): using it`,
+      );
+      rest = [chosen, ...rest.filter((c) => c !== best)];
+      chosen = best;
     }
   }
   return {

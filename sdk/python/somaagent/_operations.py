@@ -111,4 +111,5 @@ OPERATIONS: dict[str, str] = {
     "listRouterVersions": "router.versions.list",
     "registerRouterVersion": "router.versions.register",
     "promoteRouterVersion": "router.versions.promote",
+    "trainRouter": "router.train",
 }

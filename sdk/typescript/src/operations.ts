@@ -112,4 +112,5 @@ export const OPERATIONS: Readonly<Record<string, string>> = Object.freeze({
   listRouterVersions: 'router.versions.list',
   registerRouterVersion: 'router.versions.register',
   promoteRouterVersion: 'router.versions.promote',
+  trainRouter: 'router.train',
 });

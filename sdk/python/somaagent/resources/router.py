@@ -3,7 +3,7 @@ versions (``router.versions``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Dict, Mapping, Union
 
 from .._models import ListObject, list_parser, model_parser
 from .._request import APIRequest, api_request, path_param
@@ -28,10 +28,26 @@ def _import(
     jsonl: str,
     name: Union[str, NotGiven] = NOT_GIVEN,
     source: Union[str, NotGiven] = NOT_GIVEN,
+    prices: Union[Mapping[str, Mapping[str, float]], NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[OutcomeImport]:
-    """Imports an outcome file whole; a 400 ``invalid_outcomes`` lists each bad line and nothing is imported."""
-    return api_request("POST", "/v1/router/outcomes/imports", model_parser(OutcomeImport), options, body={"jsonl": jsonl, "name": name, "source": source})
+    """Imports an outcome file whole; a 400 ``invalid_outcomes`` lists each bad line and nothing is imported.
+    ``prices`` (model -> ``{"input_usd_per_mtok", "output_usd_per_mtok"}``) prices outcomes without ``cost_usd``."""
+    body: Dict[str, object] = {"jsonl": jsonl, "name": name, "source": source, "prices": prices if isinstance(prices, NotGiven) else {k: dict(v) for k, v in prices.items()}}
+    return api_request("POST", "/v1/router/outcomes/imports", model_parser(OutcomeImport), options, body=body)
+
+
+def _train(
+    *,
+    version: Union[str, NotGiven] = NOT_GIVEN,
+    seed: Union[int, NotGiven] = NOT_GIVEN,
+    target_quality_ratio: Union[float, NotGiven] = NOT_GIVEN,
+    cost_budget: Union[float, NotGiven] = NOT_GIVEN,
+    **options: Unpack[RequestOptions],
+) -> APIRequest[RouterVersion]:
+    """Trains a logistic router on the tenant's stored outcomes; the result is a candidate version."""
+    body = {"version": version, "seed": seed, "target_quality_ratio": target_quality_ratio, "cost_budget": cost_budget}
+    return api_request("POST", "/v1/router/train", model_parser(RouterVersion), options, body=body)
 
 
 def _list_versions(**options: Unpack[RequestOptions]) -> APIRequest[ListObject[RouterVersion]]:
@@ -61,6 +77,8 @@ class Versions(SyncAPIResource):
 
 
 class Router(SyncAPIResource):
+    train = sync_method(_train)
+
     def __init__(self, client: SomaAgent) -> None:
         super().__init__(client)
         self.outcomes = Outcomes(client)
@@ -79,6 +97,8 @@ class AsyncVersions(AsyncAPIResource):
 
 
 class AsyncRouter(AsyncAPIResource):
+    train = async_method(_train)
+
     def __init__(self, client: AsyncSomaAgent) -> None:
         super().__init__(client)
         self.outcomes = AsyncOutcomes(client)

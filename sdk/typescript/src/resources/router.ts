@@ -1,6 +1,6 @@
 import { path, type RequestOptions } from '../http-client.js';
 import { APIResource } from '../resource.js';
-import type { OutcomeImport, OutcomeImportParams, OutcomeSummary, RouterVersion } from '../types/router.js';
+import type { OutcomeImport, OutcomeImportParams, OutcomeSummary, RouterTrainParams, RouterVersion } from '../types/router.js';
 import type { List } from '../types/shared.js';
 
 export class RouterOutcomes extends APIResource {
@@ -35,4 +35,9 @@ export class RouterVersions extends APIResource {
 export class RouterResource extends APIResource {
   readonly outcomes = new RouterOutcomes(this.http);
   readonly versions = new RouterVersions(this.http);
+
+  /** Trains a logistic router on the tenant's stored outcomes; the result is a candidate version. */
+  train(body: RouterTrainParams = {}, options?: RequestOptions): Promise<RouterVersion> {
+    return this.http.request({ method: 'POST', path: '/v1/router/train', body, options });
+  }
 }

@@ -22,4 +22,15 @@ export interface OutcomeImportParams {
   name?: string;
   /** The data set of lines that do not name one. */
   source?: string;
+  /** USD per million tokens, to price outcomes with tokens or lengths but no cost_usd. */
+  prices?: Record<string, { input_usd_per_mtok: number; output_usd_per_mtok: number }>;
+}
+
+export interface RouterTrainParams {
+  version?: string;
+  seed?: number;
+  /** Derive the threshold for this share of the strong model's quality (default 0.95)… */
+  target_quality_ratio?: number;
+  /** …or for at most this share of always-strong's cost. */
+  cost_budget?: number;
 }
