@@ -64,7 +64,7 @@ export interface LocalMiniLmOptions {
  */
 export const DEFAULT_THREADS = Math.max(1, Math.floor(availableParallelism() / 2));
 const DEFAULT_BATCH_SIZE = 32;
-const DEFAULT_MAX_BATCH_TOKENS = 512;
+export const DEFAULT_MAX_BATCH_TOKENS = 512;
 
 interface LoadedModel {
   session: ort.InferenceSession;
