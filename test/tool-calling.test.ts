@@ -215,6 +215,15 @@ describe('JSON response formats', () => {
     expect(JSON.parse(text)).toEqual({ city: 'Lisbon', score: 10 });
   });
 
+  it('refuses tools together with JSON on an Anthropic model (the forced tool leaves no room for them)', async () => {
+    const res = await complete({ model: CLAUDE_JSON, messages, tools: [weather], response_format: { type: 'json_object' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('provider_rejected');
+    expect(res.body.error.message).toContain('JSON response_format');
+    // Refused before any call reached the provider.
+    expect(p.emulator.stats().total).toBe(0);
+  });
+
   it('refuses a model without json_mode (400 model_lacks_capability)', async () => {
     const res = await complete({ model: 'claude-haiku-4-5', messages, response_format: { type: 'json_object' } });
     expect(res.status).toBe(400);
