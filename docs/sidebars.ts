@@ -34,7 +34,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Agents',
       collapsed: false,
-      items: ['agents/agents', 'agents/swarms'],
+      items: ['agents/agents', 'agents/tools', 'agents/swarms'],
     },
     {
       type: 'category',
