@@ -188,6 +188,7 @@ export function createApp(deps: AppDeps): Express {
       models,
       availableProviders,
       tools: services.tools,
+      agents: services.agents,
     }),
   );
 

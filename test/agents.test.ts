@@ -470,3 +470,25 @@ describe('SDKs and CLI', () => {
     expect(shown.stdout).toContain('approve by on-call approver');
   });
 });
+
+describe('capsules', () => {
+  it('a capsule ships agents: installed as definitions (a reinstall adds no version), then runnable', async () => {
+    const name = `agentpack${Date.now()}`;
+    const manifest = {
+      name,
+      version: '1.0.0',
+      model_policy: { model: 'gpt-4o-mini' },
+      agents: [{ name: `${name}-helper`, instructions: 'You help with lookups.', model: 'gpt-4o-mini', tools: ['lookup'], max_steps: 4, labels: ['production'] }],
+    };
+    const bad = await p.call('/v1/capsules', { key: A.admin, body: { ...manifest, agents: [{ ...manifest.agents[0], output_schema: { type: 'object', properties: { a: { type: 'string', pattern: 'x' } } } }] } });
+    expectStatus(bad, 400);
+    expectStatus(await p.call('/v1/capsules', { key: A.admin, body: manifest }), 201);
+    expectStatus(await p.call(`/v1/capsules/${name}/install`, { key: A.admin, body: { version: '1.0.0' } }), 200);
+    expectStatus(await p.call(`/v1/capsules/${name}/install`, { key: A.admin, body: { version: '1.0.0' } }), 200);
+    const agent = await p.call(`/v1/agents/${name}-helper`, { key: A.admin });
+    expect(agent.body).toMatchObject({ version: 1, latest_version: 1, labels: { production: 1 }, definition: { tools: ['lookup'], max_steps: 4 } });
+    const run = await runAgent(A.admin, `${name}-helper`, 'lookup q=riga', { wait: true });
+    expect(run.body).toMatchObject({ status: 'completed', stop_reason: 'final' });
+    expect(run.body.output).toContain('facts about riga');
+  });
+});

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { CapsuleInstall, CapsuleSummary, CapsuleVersion } from '../../stores/capsules.ts';
 import { ApiError, notFound } from '../api-error.ts';
 import { checkToolSchemas, installCapsule, type CapsuleInstallDeps } from '../../core/capsules/capsule-install.ts';
+import { checkCapsuleAgents } from '../../core/agents/capsule-agents.ts';
 import { principalOf } from '../middleware/auth.ts';
 import { checkDefinition, toDefinition } from '../../core/prompts/template-definition.ts';
 import { parseInput } from '../validation.ts';
@@ -53,6 +54,7 @@ export function capsulesRouter(deps: CapsuleInstallDeps): Router {
     // A capsule with a broken template is refused at publish, not at someone's install.
     for (const p of manifest.prompts) checkDefinition(deps.engine, p.name, toDefinition(p));
     checkToolSchemas(manifest.tools ?? []);
+    checkCapsuleAgents(manifest.agents ?? []);
     const hash = createHash('sha256').update(canonicalJson(manifest)).digest('hex');
     const { outcome, version } = await deps.capsules.publish(tenantId, manifest, hash, versionSortKey(manifest.version));
     switch (outcome) {

@@ -7,6 +7,8 @@ import type { ModelPolicyStore } from '../../stores/model-policies.ts';
 import type { ModelRegistryCache } from '../../stores/model-registry-cache.ts';
 import type { PromptTemplateStore } from '../../stores/prompt-templates.ts';
 import type { ToolStore } from '../../stores/tools.ts';
+import type { AgentStore } from '../../stores/agents.ts';
+import { checkCapsuleAgents, installCapsuleAgents } from '../agents/capsule-agents.ts';
 import { InvalidRequestError } from '../errors/domain-error.ts';
 import { inputSchemaProblems } from '../tools/tool-input-schema.ts';
 import { checkModelIds } from '../routing/model-resolution.ts';
@@ -21,6 +23,8 @@ export interface CapsuleInstallDeps {
   availableProviders: ReadonlySet<ProviderId>;
   /** The tenant tool registry the capsule's tools go to. */
   tools: ToolStore;
+  /** The tenant's agent definitions the capsule's agents go to. */
+  agents: AgentStore;
 }
 
 export interface InstalledCapsule {
@@ -44,6 +48,7 @@ export async function installCapsule(deps: CapsuleInstallDeps, tenantId: string,
   checkModelIds(manifest.model_policy.models ?? [manifest.model_policy.model!], await deps.models.models(), deps.availableProviders);
   const checked = manifest.prompts.map((prompt) => ({ prompt, definition: checkDefinition(deps.engine, prompt.name, toDefinition(prompt)) }));
   checkToolSchemas(manifest.tools ?? []);
+  checkCapsuleAgents(manifest.agents ?? []);
 
   const prompts: InstalledCapsule['prompts'] = [];
   const note = `installed from capsule ${capsule.name}@${capsule.version}`;
@@ -73,6 +78,8 @@ export async function installCapsule(deps: CapsuleInstallDeps, tenantId: string,
     const tool = await deps.tools.create(tenantId, name, spec, { source: `${capsule.name}@${capsule.version}` });
     tools.push({ name, version: tool.version, created: tool.created });
   }
+  // Agents after tools: a run of an installed agent finds the tools it names.
+  await installCapsuleAgents(deps.agents, tenantId, actor, `${capsule.name}@${capsule.version}`, manifest.agents ?? []);
   const install = await deps.capsules.recordInstall(tenantId, capsule.name, capsule.version);
   return { install, prompts, policy: capsule.name, tools };
 }

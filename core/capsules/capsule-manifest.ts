@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { exactlyOneContent, LabelSchema, TemplateNameSchema, versionFields } from '../prompts/template-definition.ts';
 import { ModelPolicySpecSchema, POLICY_NAME } from '../policies/model-policy.ts';
 import { NamedToolSpecSchema } from '../tools/tool-spec.ts';
+import { AgentDefinitionSchema } from '../agents/agent-definition.ts';
 
 /** Capsule names double as the name of the model policy an install creates. */
 export const CAPSULE_NAME = POLICY_NAME;
@@ -67,11 +68,14 @@ export const CapsuleManifestSchema = z
     required_tools: z.array(z.string().regex(/^[a-z0-9_.-]{1,100}$/, 'a tool name')).max(50).default([]),
     // Optional without a default, so manifests published before tools existed keep their content hash.
     tools: z.array(CapsuleToolSchema).max(50).optional().describe("Tools the install writes into the tenant's registry (secrets by name only)."),
+    // Optional without a default too: agents the install defines (or versions) in the tenant.
+    agents: z.array(AgentDefinitionSchema).max(20).optional().describe('Agent definitions the install writes (a new version only when the definition changed).'),
     evaluation: z.object({ cases: z.array(EvaluationCaseSchema).max(500).default([]) }).strict().default({ cases: [] }),
   })
   .strict()
   .refine((m) => new Set(m.prompts.map((p) => p.name)).size === m.prompts.length, { message: 'prompt template names must be unique', path: ['prompts'] })
-  .refine((m) => new Set((m.tools ?? []).map((t) => t.name)).size === (m.tools ?? []).length, { message: 'tool names must be unique', path: ['tools'] });
+  .refine((m) => new Set((m.tools ?? []).map((t) => t.name)).size === (m.tools ?? []).length, { message: 'tool names must be unique', path: ['tools'] })
+  .refine((m) => new Set((m.agents ?? []).map((a) => a.name)).size === (m.agents ?? []).length, { message: 'agent names must be unique', path: ['agents'] });
 
 export type CapsuleManifest = z.infer<typeof CapsuleManifestSchema>;
 

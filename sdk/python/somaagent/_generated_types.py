@@ -202,6 +202,7 @@ class CapsuleManifest(_CapsuleManifestRequired, total=False):
     prompts: List[Dict[str, Any]]
     required_tools: List[str]
     tools: List[Dict[str, Any]]
+    agents: List[Dict[str, Any]]
     evaluation: Dict[str, Any]
 
 
@@ -221,6 +222,7 @@ class _CapsuleVersionRequired(TypedDict):
 
 class CapsuleVersion(_CapsuleVersionRequired, total=False):
     tools: List[Dict[str, Any]]
+    agents: List[Dict[str, Any]]
 
 
 class _ChatCompletionRequired(TypedDict):

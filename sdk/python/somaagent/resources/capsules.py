@@ -37,6 +37,7 @@ def _publish(
     prompts: Union[Iterable[CapsulePromptParam], NotGiven] = NOT_GIVEN,
     required_tools: Union[Iterable[str], NotGiven] = NOT_GIVEN,
     tools: Union[Iterable[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
+    agents: Union[Iterable[Mapping[str, Any]], NotGiven] = NOT_GIVEN,
     evaluation: Union[CapsuleEvaluationParam, NotGiven] = NOT_GIVEN,
     **options: Unpack[RequestOptions],
 ) -> APIRequest[CapsuleVersion]:
@@ -51,6 +52,7 @@ def _publish(
         "model_policy": model_policy,
         "required_tools": required_tools if isinstance(required_tools, NotGiven) else list(required_tools),
         "tools": tools if isinstance(tools, NotGiven) else [dict(t) for t in tools],
+        "agents": agents if isinstance(agents, NotGiven) else [dict(a) for a in agents],
         "evaluation": evaluation,
     }
     return api_request("POST", "/v1/capsules", model_parser(CapsuleVersion), options, body=body)

@@ -365,6 +365,45 @@ export interface CapsuleManifest {
     builtin: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
     name: string;
   }>;
+  /** Agent definitions the install writes (a new version only when the definition changed). */
+  agents?: Array<{
+    name: string;
+    description?: string;
+    /** The system message: inline text, or a prompt template reference rendered when a run starts. */
+    instructions: string | {
+      prompt: string;
+      version?: number;
+      label?: string;
+      /** Default variables; a run's own `variables` win. */
+      variables?: Record<string, unknown>;
+    };
+    /** A model id or `auto`. */
+    model?: string;
+    /** An explicit fallback chain. */
+    models?: Array<string>;
+    /** A named model policy. With none of model, models and policy, the tenant's default policy applies. */
+    policy?: string;
+    /** Tools from the registry (GET /v1/tools) or built-ins, by name. */
+    tools?: Array<string>;
+    /** Agents this one may transfer the conversation to. */
+    handoffs?: Array<string>;
+    /** Model turns before the run stops with stop_reason max_steps. */
+    max_steps?: number;
+    /** The run stops (stop_reason max_cost) once its model and child-agent spend reaches this. */
+    max_cost_usd?: number | null;
+    approval_timeout?: {
+      /** reject: the model is told the call was refused; approve: it runs; fail: the run fails. */
+      action: "reject" | "approve" | "fail";
+      after_seconds: number;
+    };
+    /** Guardrail: the final answer must be JSON valid against this schema; one corrective turn, then the run fails. */
+    output_schema?: Record<string, unknown>;
+    max_tokens?: number;
+    temperature?: number;
+    /** Labels to point at the new version. */
+    labels?: Array<string>;
+    note?: string;
+  }>;
   evaluation?: {
     cases?: Array<{
       name: string;
@@ -468,6 +507,45 @@ export interface CapsuleVersion {
     /** The built-in it runs; the arguments' schema is the built-in's own (input_schema is ignored). */
     builtin: "memory_search" | "rag_answer" | "render_prompt" | "start_agent";
     name: string;
+  }>;
+  /** Agent definitions the install writes (a new version only when the definition changed). */
+  agents?: Array<{
+    name: string;
+    description?: string;
+    /** The system message: inline text, or a prompt template reference rendered when a run starts. */
+    instructions: string | {
+      prompt: string;
+      version?: number;
+      label?: string;
+      /** Default variables; a run's own `variables` win. */
+      variables?: Record<string, unknown>;
+    };
+    /** A model id or `auto`. */
+    model?: string;
+    /** An explicit fallback chain. */
+    models?: Array<string>;
+    /** A named model policy. With none of model, models and policy, the tenant's default policy applies. */
+    policy?: string;
+    /** Tools from the registry (GET /v1/tools) or built-ins, by name. */
+    tools: Array<string>;
+    /** Agents this one may transfer the conversation to. */
+    handoffs?: Array<string>;
+    /** Model turns before the run stops with stop_reason max_steps. */
+    max_steps: number;
+    /** The run stops (stop_reason max_cost) once its model and child-agent spend reaches this. */
+    max_cost_usd: number | null;
+    approval_timeout: {
+      /** reject: the model is told the call was refused; approve: it runs; fail: the run fails. */
+      action: "reject" | "approve" | "fail";
+      after_seconds: number;
+    };
+    /** Guardrail: the final answer must be JSON valid against this schema; one corrective turn, then the run fails. */
+    output_schema?: Record<string, unknown>;
+    max_tokens?: number;
+    temperature?: number;
+    /** Labels to point at the new version. */
+    labels?: Array<string>;
+    note?: string;
   }>;
   evaluation: {
     cases: Array<{
