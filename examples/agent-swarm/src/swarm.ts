@@ -13,6 +13,7 @@
  *
  * Plain fetch, no SDK, so every request is visible; `client.agents` in the SDKs does the same.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export interface Api {
   baseUrl: string;
@@ -24,6 +25,7 @@ export interface SwarmOptions {
   sourceUrl: string;
   /** Only for a source on this machine (the operator must allow it too: OUTBOUND_ALLOW_HOSTS). */
   allowPrivateNetwork?: boolean;
+  /** Every agent's model (default gpt-4o-mini; the emulator answers for it when no OpenAI key is set). */
   model?: string;
   /** A cost limit for the whole swarm (the planner's, sliced among its children). */
   maxCostUsd?: number;
@@ -68,7 +70,9 @@ export function swarmTools(options: SwarmOptions): Json[] {
 }
 
 export function swarmAgents(options: SwarmOptions): Json[] {
-  const model = options.model ?? 'auto';
+  // Not `auto`: a turn after tool results must go to a model that reads tool messages, and `auto`
+  // only asks for that capability when the turn itself offers tools (the writer's does not).
+  const model = options.model ?? 'gpt-4o-mini';
   return [
     {
       name: 'researcher',
@@ -99,23 +103,21 @@ export function swarmAgents(options: SwarmOptions): Json[] {
   ];
 }
 
-/** Notes for the researchers' memory_search. */
-export const NOTES: ReadonlyArray<{ source: string; title: string; text: string }> = [
-  {
-    source: 'notes/temporal-durability.md',
-    title: 'How Temporal keeps a workflow alive',
-    text: 'A Temporal workflow\'s state is rebuilt from its event history: when a worker dies, another worker replays the history and continues where the first one stopped. Activities are retried by policy; an idempotency key makes a retried side effect safe.',
-  },
-  {
-    source: 'notes/agent-swarms.md',
-    title: 'Agent swarms',
-    text: 'A supervisor agent hands sub-tasks to worker agents that run in parallel, then combines their answers. In SomaAgent every agent in a swarm is a durable child workflow with its own slice of the supervisor\'s budget.',
-  },
-];
+/** The team's notes (notes/*.md) for the researchers' memory_search. */
+export function readNotes(): Array<{ source: string; title: string; text: string }> {
+  const dir = new URL('../notes/', import.meta.url);
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.md'))
+    .sort()
+    .map((f) => {
+      const text = readFileSync(new URL(f, dir), 'utf8');
+      return { source: `notes/${f}`, title: /^#\s+(.+)$/m.exec(text)?.[1] ?? f, text };
+    });
+}
 
 /** Ingests the notes, registers the tools, defines the agents (each call adds a version). */
 export async function setUpSwarm(api: Api, options: SwarmOptions): Promise<void> {
-  await call(api, 'POST', '/v1/memory/documents', { collection: NOTES_COLLECTION, documents: NOTES, wait: true });
+  await call(api, 'POST', '/v1/memory/documents', { collection: NOTES_COLLECTION, documents: readNotes(), wait: true });
   for (const tool of swarmTools(options)) await call(api, 'POST', '/v1/tools', tool);
   for (const agent of swarmAgents(options)) await call(api, 'POST', '/v1/agents', agent);
 }
