@@ -1,4 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ApplicationFailure } from '@temporalio/common';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { createPagerDutyEmulator, type PagerDutyEmulator } from '../tooling/emulator/pagerduty/create-pagerduty-emulator.ts';
@@ -181,6 +186,36 @@ describe('on-call API', () => {
 
     expect((await platform.call(`/v1/ops/oncall/schedules/${id}`, { method: 'DELETE', key: admin.key })).status).toBe(200);
     expect((await platform.call(`/v1/ops/oncall/schedules/${id}`, { key: admin.key })).status).toBe(404);
+  }, 60_000);
+
+  it('the CLI: oncall now, schedules, override (and a bad --for is a usage error, exit 2)', async () => {
+    const admin = await platform.newTenant('oncall-cli', { role: 'admin' });
+    const id = (await platform.call('/v1/ops/oncall/schedules', { method: 'POST', key: admin.key, body: scheduleBody })).body.id as string;
+    const home = mkdtempSync(join(tmpdir(), 'soma-oncall-cli-'));
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: home, SOMAAGENT_CONFIG: join(home, 'config.json'), SOMAAGENT_API_KEY: admin.key, SOMAAGENT_BASE_URL: platform.apiUrl, NO_COLOR: '1' };
+    // A child process, asynchronously: the API it calls runs in this process.
+    const cli = (...args: string[]) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [fileURLToPath(new URL('../cli/bin/somaagent.mjs', import.meta.url)), ...args], { env });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end();
+      });
+    const override = await cli('oncall', 'override', '--schedule', id, '--user', 'sub', '--start', '2027-03-13T16:00:00Z', '--for', '2h', '--json');
+    expect(override.code, override.stderr).toBe(0);
+    expect(JSON.parse(override.stdout)).toMatchObject({ user: 'sub', end: '2027-03-13T18:00:00.000Z' });
+    const now = await cli('oncall', 'now', '--at', '2027-03-13T17:00:00Z', '--json');
+    expect(now.code, now.stderr).toBe(0);
+    expect(JSON.parse(now.stdout).data[0]).toMatchObject({ schedule_id: id, now: { user: 'sub', source: 'override' } });
+    const table = await cli('oncall', 'now', '--at', '2027-03-13T17:00:00Z');
+    expect(table.stdout).toContain('sub');
+    const list = await cli('oncall', 'schedules', '--json');
+    expect(JSON.parse(list.stdout).data.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect((await cli('oncall', 'override', '--schedule', id, '--user', 'x', '--for', '5x')).code).toBe(2);
   }, 60_000);
 
   it('bad input is a 4xx with a code, never a 500', async () => {

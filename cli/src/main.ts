@@ -18,6 +18,7 @@ import { registerProfiles } from './commands/profiles.ts';
 import { registerRuns } from './commands/runs.ts';
 import { registerRouter } from './commands/router.ts';
 import { registerSlo } from './commands/slo.ts';
+import { registerOnCall } from './commands/oncall.ts';
 import { registerSecrets } from './commands/secrets.ts';
 import { registerTools } from './commands/tools.ts';
 import { EXIT } from './exit-codes.ts';
@@ -65,6 +66,7 @@ function buildProgram(): Command {
   registerMemory(program);
   registerModels(program);
   registerSlo(program);
+  registerOnCall(program);
   registerTools(program);
   registerSecrets(program);
   return program;
