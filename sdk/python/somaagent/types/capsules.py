@@ -77,6 +77,8 @@ class CapsuleVersion(BaseModel):
     required_tools: List[str] = field(default_factory=list)
     tools: Optional[List[Dict[str, Any]]] = None
     """Tool specs the install writes into the tenant's registry."""
+    agents: Optional[List[Dict[str, Any]]] = None
+    """Agent definitions the install writes (a new version only when one changed)."""
     evaluation: Optional[Dict[str, Any]] = None
 
 

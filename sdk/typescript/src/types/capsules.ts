@@ -3,6 +3,7 @@ import type { ChatMessage } from './shared.js';
 import type { ModelPolicySpec } from './policies.js';
 import type { PromptVersionInput } from './prompts.js';
 import type { ToolCreateParams } from './tools.js';
+import type { AgentCreateParams } from './agents.js';
 
 /** A tool a capsule ships: a tool spec with its name (auth names a secret each tenant sets itself). */
 export type CapsuleTool = Omit<ToolCreateParams, 'labels'>;
@@ -33,6 +34,8 @@ export interface CapsuleManifest {
   required_tools?: string[];
   /** Tools the install writes into the tenant's registry (installing them needs an admin key). */
   tools?: CapsuleTool[];
+  /** Agent definitions the install writes (a new version only when the definition changed). */
+  agents?: AgentCreateParams[];
   evaluation?: { cases?: CapsuleEvaluationCase[] };
 }
 
@@ -45,6 +48,7 @@ export interface CapsuleVersion {
   model_policy: ModelPolicySpec;
   required_tools: string[];
   tools?: CapsuleTool[];
+  agents?: AgentCreateParams[];
   evaluation: { cases: CapsuleEvaluationCase[] };
   content_hash: string;
   publisher_tenant_id: string;
