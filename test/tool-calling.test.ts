@@ -422,7 +422,7 @@ describe('SomaAgent SDKs', () => {
       "messages = [{'role': 'user', 'content': 'get_weather for city=Oslo'}]",
       "first = client.completions.create(model='claude-haiku-4-5', messages=messages, tools=tools, tool_choice={'name': 'get_weather'})",
       'call = first.tool_calls[0]',
-      "second = client.completions.create(model='claude-haiku-4-5', tools=tools, messages=messages + [{'role': 'assistant', 'tool_calls': [{'id': call.id, 'name': call.name, 'arguments': call.arguments}]}, {'role': 'tool', 'tool_call_id': call.id, 'content': 'fog'}])",
+      "second = client.completions.create(model='claude-haiku-4-5', tools=tools, messages=messages + [{'role': 'assistant', 'content': '', 'tool_calls': [{'id': call.id, 'name': call.name, 'arguments': call.arguments}]}, {'role': 'tool', 'tool_call_id': call.id, 'content': 'fog'}])",
       "with client.completions.stream(model='gpt-4o-mini', messages=messages, tools=tools) as stream:",
       '    kinds = [type(e).__name__ for e in stream]',
       'print(json.dumps({"finish": first.finish_reason, "args": json.loads(call.arguments), "text": second.text, "delta": "ToolCallDeltaEvent" in kinds}))',

@@ -13,7 +13,7 @@ from .._request import APIRequest, api_request, as_is
 from .._resource import AsyncAPIResource, SyncAPIResource, async_method, async_stream_method, request_variant, sync_method, sync_stream_method
 from .._streaming import AsyncCompletionStream, CompletionStream
 from .._types import NOT_GIVEN, NotGiven, RequestOptions
-from ..types.completions import AnyMessageParam, Completion, ResponseFormatParam, RoutingParam, TemplateParam, ToolChoiceParam, ToolParam
+from ..types.completions import Completion, MessageParam, ResponseFormatParam, RoutingParam, TemplateParam, ToolChoiceParam, ToolParam
 from ..types.memory import MemoryParam
 from ..types.runs import Run
 
@@ -28,7 +28,7 @@ def _create(
     model: Union[str, NotGiven] = NOT_GIVEN,
     models: Union[Iterable[str], NotGiven] = NOT_GIVEN,
     policy: Union[str, NotGiven] = NOT_GIVEN,
-    messages: Union[Iterable[AnyMessageParam], NotGiven] = NOT_GIVEN,
+    messages: Union[Iterable[MessageParam], NotGiven] = NOT_GIVEN,
     template: Union[TemplateParam, NotGiven] = NOT_GIVEN,
     conversation: Union[str, NotGiven] = NOT_GIVEN,
     memory: Union[MemoryParam, NotGiven] = NOT_GIVEN,
@@ -56,7 +56,7 @@ def _create(
     what was injected. ``tools`` (``{"name", "description", "parameters"}``) lets the model call
     functions: the answer then carries ``tool_calls`` (``finish_reason == "tool_calls"``); send
     each result back as ``{"role": "tool", "tool_call_id", "content"}`` after the assistant turn
-    ``{"role": "assistant", "tool_calls": [...]}``. ``tool_choice`` is ``"auto"``, ``"none"``,
+    ``{"role": "assistant", "content": "", "tool_calls": [...]}``. ``tool_choice`` is ``"auto"``, ``"none"``,
     ``"required"`` or ``{"name": ...}``; ``response_format`` asks for JSON (``json_object`` or
     ``json_schema``) from a model with the ``json_mode`` capability.
     """

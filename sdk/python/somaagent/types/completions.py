@@ -10,8 +10,6 @@ from .memory import CompletionMemory
 
 __all__ = [
     "MessageParam",
-    "AssistantToolCallsParam",
-    "ToolMessageParam",
     "ToolParam",
     "ToolCallParam",
     "NamedToolChoiceParam",
@@ -34,14 +32,10 @@ __all__ = [
 ]
 
 Role = Literal["system", "user", "assistant"]
+MessageRole = Literal["system", "user", "assistant", "tool"]
 Capability = Literal["tools", "vision", "json_mode", "streaming"]
 ProviderName = Literal["openai", "anthropic", "local"]
 FinishReason = Literal["stop", "length", "content_filter", "tool_calls", "other"]
-
-
-class MessageParam(TypedDict):
-    role: Role
-    content: str
 
 
 class ToolCallParam(TypedDict):
@@ -52,23 +46,18 @@ class ToolCallParam(TypedDict):
     arguments: str
 
 
-class _AssistantRole(TypedDict):
-    role: Literal["assistant"]
-
-
-class AssistantToolCallsParam(_AssistantRole, total=False):
-    """An assistant turn that called tools (``content`` may be left out)."""
-
+class _Message(TypedDict):
+    role: MessageRole
     content: str
+    """Empty (``""``) on an assistant turn that only calls tools."""
+
+
+class MessageParam(_Message, total=False):
+    """A message: ``tool_calls`` on an assistant turn that called tools, ``tool_call_id`` on a
+    ``tool`` message (the result of that call)."""
+
     tool_calls: List[ToolCallParam]
-
-
-class ToolMessageParam(TypedDict):
-    """A tool's result, answering the call ``tool_call_id`` of an earlier assistant turn."""
-
-    role: Literal["tool"]
     tool_call_id: str
-    content: str
 
 
 class _ToolName(TypedDict):
@@ -95,7 +84,6 @@ class ResponseFormatParam(TypedDict, total=False):
     json_schema: Dict[str, Any]
 
 
-AnyMessageParam = Union[MessageParam, AssistantToolCallsParam, ToolMessageParam]
 ToolChoiceParam = Union[Literal["auto", "none", "required"], NamedToolChoiceParam]
 
 
