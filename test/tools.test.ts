@@ -18,6 +18,8 @@ import { createToolExecutionStore } from '../stores/tool-executions.ts';
 import { createToolStore } from '../stores/tools.ts';
 import { createMemoryFromEnv } from '../composition/memory-from-env.ts';
 import { TEST_PAYLOAD_KEYS } from './support/payload-keys.ts';
+import { dataConverterFromEnv } from '../platform/temporal/payload-codec/payload-data-converter.ts';
+import type { Payload } from '@temporalio/common';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 
 /** The downstream an HTTP tool calls: records every request, honours Idempotency-Key for orders. */
@@ -101,7 +103,8 @@ beforeAll(async () => {
   internal = await startDownstream(() => 0);
   down = await startDownstream(() => internal.port);
   // The operator allows the downstream (a local server) as OUTBOUND_ALLOW_HOSTS would an intranet host; not `internal`.
-  p = await startTestPlatform({ worker: false, env: { OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${down.port}`, LOG_LEVEL: 'debug' } });
+  // With a worker: one test runs an agent through Temporal to read the histories.
+  p = await startTestPlatform({ env: { OUTBOUND_ALLOW_HOSTS: `127.0.0.1:${down.port}`, LOG_LEVEL: 'debug' } });
   admin = await p.newTenant('tools', { role: 'admin' });
   // A member key of the same tenant: it reads the tenant's tools but may not write them.
   const memberKey = await p.call(`/v1/admin/tenants/${admin.tenantId}/keys`, { key: p.adminKey, body: { name: 'member' } });
@@ -436,5 +439,45 @@ describe('capsules ship tools', () => {
     expect(down.requests.at(-1)!.headers.authorization).toBe('Bearer box-secret-1');
     const [search] = await activities.resolveTools({ tenantId: admin.tenantId, names: ['box_search'] });
     expect(search).toMatchObject({ kind: 'builtin', builtin: 'memory_search', requiresApproval: true, executor: 'activity' });
+  });
+});
+
+describe('secrets never reach Temporal', () => {
+  /** Every payload of a workflow's history, decrypted with the platform's codec, as text. */
+  async function historyText(workflowId: string): Promise<string> {
+    const history = await p.client.workflow.getHandle(workflowId).fetchHistory();
+    const payloads: Payload[] = [];
+    const walk = (node: unknown): void => {
+      if (node === null || typeof node !== 'object') return;
+      if (node instanceof Uint8Array) return;
+      const o = node as Record<string, unknown>;
+      if (o.data instanceof Uint8Array && o.metadata && typeof o.metadata === 'object') return void payloads.push(o as Payload);
+      for (const value of Object.values(o)) walk(value);
+    };
+    walk(history);
+    let decoded = payloads;
+    for (const codec of [...(dataConverterFromEnv(p.env).payloadCodecs ?? [])].reverse()) decoded = await codec.decode(decoded);
+    return decoded.map((d) => Buffer.from(d.data ?? new Uint8Array()).toString('utf8')).join('\n');
+  }
+
+  it("an agent run's history (and its model turns') holds the tool call and its redacted result, never the secret", async () => {
+    const value = `hist-secret-${Math.random().toString(36).slice(2)}`;
+    expect((await p.call('/v1/secrets/vault.token', { key: admin.key, method: 'PUT', body: { value } })).status).toBe(201);
+    const tool = httpTool('vault_lookup', { url: `${base()}/echo/vault?q={q}`, auth: { type: 'bearer', secret: 'vault.token' } }, { input_schema: { type: 'object', properties: { q: { type: 'string' } }, required: ['q'] } });
+    expect((await p.call('/v1/tools', { key: admin.key, body: tool })).status).toBe(201);
+    const agent = await p.call('/v1/agents', { key: admin.key, body: { name: 'vault-reader', model: 'gpt-4o-mini', instructions: 'Use the vault.', tools: ['vault_lookup'] } });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
+    const run = await p.call('/v1/agents/vault-reader/runs', { key: admin.key, body: { input: 'Please vault_lookup q=gold', wait: true } });
+    expect(run.status, JSON.stringify(run.body)).toBe(200);
+    expect(run.body.status).toBe('completed');
+    expect(down.requests.at(-1)!.headers.authorization).toBe(`Bearer ${value}`);
+
+    const texts = [await historyText(run.body.id)];
+    for (const step of run.body.steps as Array<{ completion_run_id?: string }>) if (step.completion_run_id) texts.push(await historyText(step.completion_run_id));
+    const all = texts.join('\n');
+    // The scan reads plaintext: the call and the (redacted) echo are there.
+    expect(all).toContain('vault_lookup');
+    expect(all).toContain('Bearer [redacted]');
+    expect(all).not.toContain(value);
   });
 });
