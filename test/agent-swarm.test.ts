@@ -275,6 +275,33 @@ describe('supervisor and workers', () => {
     expect(result.costUsd).toBeGreaterThan(total);
   }, 60_000);
 
+  it('cancelling the supervisor cancels the children it is waiting for', async () => {
+    const t = await p.newTenant('swarm-cancel', { role: 'admin' });
+    await define(t.key, '/v1/tools', {
+      name: 'lookup_facts',
+      kind: 'http',
+      requires_approval: true,
+      input_schema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] },
+      http: { method: 'POST', url: `${toolUrl}/facts`, body: 'arguments', allow_private_network: true },
+    });
+    // Nobody will answer: without propagation the supervisor would wait out these 10 minutes.
+    await define(t.key, '/v1/agents', { name: 'researcher', instructions: 'Research with lookup_facts.', model: 'gpt-4o-mini', tools: ['lookup_facts'], approval_timeout: { action: 'reject', after_seconds: 600 } });
+    await defineSupervisor(t.key);
+    const started = await p.call('/v1/agents/supervisor/runs', { key: t.key, body: { input: PROMPT } });
+    const runId: string = started.body.id;
+    const children = await listIds(`ParentWorkflowId = "${runId}" AND SomaKind = "agent"`, 3);
+    for (const id of children) {
+      for (let i = 0; i < 100 && !(await p.call(`/v1/runs/${id}/approvals`, { key: t.key })).body.pending?.length; i++) await new Promise((r) => setTimeout(r, 50));
+    }
+
+    const t0 = Date.now();
+    expect((await p.call(`/v1/runs/${runId}/cancel`, { key: t.key, method: 'POST' })).status).toBe(202);
+    await expect(p.client.workflow.getHandle(runId).result()).rejects.toThrow();
+    expect(Date.now() - t0).toBeLessThan(20_000);
+    expect((await p.call(`/v1/runs/${runId}`, { key: t.key })).body.status).toBe('cancelled');
+    for (const id of children) expect((await p.call(`/v1/runs/${id}`, { key: t.key })).body.status).toBe('cancelled');
+  }, 60_000);
+
   it('a shared budget bounds the tree: children get slices of what is left and the swarm stops', async () => {
     const t = await p.newTenant('swarm-budget', { role: 'admin' });
     await define(t.key, '/v1/tools', {

@@ -15,7 +15,7 @@
  *
  * Deterministic: runs inside the workflow.
  */
-import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure, executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, ChildWorkflowFailure, executeChild, isCancellation, ParentClosePolicy, proxyActivities } from '@temporalio/workflow';
 import type { AgentActivities } from '../activities/agents/create-agent-activities.ts';
 import { AGENT_KIND, type AgentResult, type AgentRunInput, type AgentSnapshot } from '../core/agents/agent-types.ts';
 import { handoffContent, handoffRefusal } from '../core/agents/handoff.ts';
@@ -85,8 +85,18 @@ export async function runSubAgent(context: AgentToolCallContext): Promise<AgentT
     ...(budget.budgetUsd !== null && { budgetUsd: budget.budgetUsd }),
     ...(context.input.stepsPerRun !== undefined && { stepsPerRun: context.input.stepsPerRun }),
   };
+  // The loop runs tool calls in a non-cancellable scope, so calls in flight finish when the run is
+  // cancelled. A child agent can take long (or wait for a person), so it is asked to stop instead:
+  // the run's cancellation request still reaches this scope's cancelRequested, and cancels the
+  // child's own scope; the child stops at its next safe point and the run then ends cancelled.
+  const childScope = new CancellationScope({ cancellable: true });
+  let runCancelled = false;
+  CancellationScope.current().cancelRequested.catch(() => {
+    runCancelled = true;
+    childScope.cancel();
+  });
   try {
-    const result = await executeChild<typeof agent>(AGENT_KIND, {
+    const result = await childScope.run(() => executeChild<typeof agent>(AGENT_KIND, {
       workflowId: childId,
       args: [childInput],
       typedSearchAttributes: [
@@ -96,10 +106,11 @@ export async function runSubAgent(context: AgentToolCallContext): Promise<AgentT
       ],
       // A supervisor that ends (fails, is terminated) asks its children to stop at their next safe point.
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    });
+    }));
     return outcomeOf(result, childId);
   } catch (err) {
-    if (isCancellation(err)) throw err;
+    // The run was cancelled: so is this call. A child cancelled by someone else is just a failed call.
+    if (runCancelled) throw err;
     const cause = causeOf(err);
     return {
       ok: false,
