@@ -53,7 +53,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Operations',
       collapsed: false,
-      items: ['operations/benchmarks', 'operations/model-metrics', 'operations/slos'],
+      items: ['operations/benchmarks', 'operations/model-metrics', 'operations/slos', 'operations/anomaly-detection', 'operations/on-call'],
     },
     {
       type: 'category',
