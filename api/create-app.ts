@@ -119,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
   // (and a retried agent stream replays the run's events from the start).
   app.use('/v1', createIdempotency({ store: services.idempotencyKeys, skip: (req) => req.path === '/completions' || req.path === '/chat/completions' || req.path === '/messages' || /^\/agents\/[^/]+\/runs\/?$/.test(req.path) }));
   app.use(adminRouter({ tenants: services.tenants, keys, auth }));
-  const completionDeps = { client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer };
+  const completionDeps = { client: deps.client, env: deps.env, availableProviders, models, budgets, streams: services.streams, policies, conversations, openBreakers, learnedRouters: services.learnedRouters, ...(deps.eagerStarter && { eagerStarter: deps.eagerStarter }), prompts: prompts.renderer };
   app.use(completionsRouter(completionDeps));
   // OpenAI-compatible ingress: the same runs in OpenAI's shapes (docs: api/openai-compatible).
   app.use(chatCompletionsRouter(completionDeps));
@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(agentRunsRouter({ client: deps.client, agents: services.agents }));
   app.use(agentsRouter({ client: deps.client, env: deps.env, agents: services.agents, prompts: prompts.renderer, plan: { env: deps.env, availableProviders, models, budgets, policies, openBreakers } }));
   app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
-  app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR }));
+  app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR, onPromote: (tenantId: string) => services.learnedRouters.forgetActive(tenantId) }));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));
   app.use(
     experimentsRouter({

@@ -30,6 +30,7 @@ import { createAgentStore, type AgentStore } from '../stores/agents.ts';
 import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
 import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
 import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
+import { createLearnedRouterCache, type LearnedRouterCache } from '../core/routing/learned-router-cache.ts';
 import { createToolStore, type ToolStore } from '../stores/tools.ts';
 import { createTenantSecretStore, type TenantSecretStore } from '../stores/tenant-secrets.ts';
 import { createToolExecutionStore, type ToolExecutionStore } from '../stores/tool-executions.ts';
@@ -100,6 +101,8 @@ export interface Services {
   outcomes: OutcomeStore;
   runFeedback: RunFeedbackStore;
   routerVersions: RouterVersionStore;
+  /** Trained routers loaded for `learned_router` policies (artefacts read once per process). */
+  learnedRouters: LearnedRouterCache;
   /** Flushes the metrics sink and closes the stream bus; call after the worker stopped. */
   close(): Promise<void>;
 }
@@ -110,6 +113,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
   const providers = createProviderSet(env);
   const modelRegistry = createModelRegistryStore(pool);
   const breakers = createCircuitBreakerStore(pool, breakerPolicyFrom(env));
+  const routerVersions = createRouterVersionStore(pool);
   const memory = await createMemoryFromEnv(env, pool);
   const metricsSink = createMetricsSink({ env, pool, registry: deps.registry, logger });
   const streams = createRunStreamBus(env, pool, (message) => logger.warn(message));
@@ -140,7 +144,8 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     oncall: createOnCallStore(pool),
     outcomes: createOutcomeStore(pool),
     runFeedback: createRunFeedbackStore(pool),
-    routerVersions: createRouterVersionStore(pool),
+    routerVersions: routerVersions,
+    learnedRouters: createLearnedRouterCache(routerVersions),
     streams,
     agents: createAgentStore(pool),
     tools: createToolStore(pool),

@@ -205,3 +205,36 @@ describe('the somaagent router command', () => {
   }, 60_000);
 });
 
+describe('a learned router deciding live', () => {
+  it('routes auto with the promoted version, records it and a shadow decision; without one the heuristic decides', async () => {
+    const user = await p.newTenant('live router');
+    const policy = { model: 'auto', routing: { learned_router: 'active', shadow_router: 'live-shadow' } };
+    await p.call('/v1/policies/learned', { key: user.key, method: 'PUT', body: policy });
+    const ask = (content: string) => p.call('/v1/completions', { key: user.key, body: { policy: 'learned', messages: [{ role: 'user', content }], max_tokens: 5 } });
+    // Cold start: no promoted router, the heuristic decides and no version is recorded.
+    const cold = await ask('What is 12 plus 30?');
+    expect(cold.status).toBe(200);
+    expect(cold.body.routing.estimator).toBe('heuristic-v2');
+    expect(cold.body.routing.learned).toBeUndefined();
+
+    await p.call('/v1/router/outcomes/imports', { key: user.key, body: { jsonl: syntheticOutcomes(800, 51).map((r) => JSON.stringify(r)).join('\n') } });
+    expect((await p.call('/v1/router/train', { key: user.key, body: { version: 'live-v1', seed: 1 } })).status).toBe(201);
+    expect((await p.call('/v1/router/train', { key: user.key, body: { version: 'live-shadow', seed: 2 } })).status).toBe(201);
+    const approver = await p.call(`/v1/admin/tenants/${user.tenantId}/keys`, { key: p.adminKey, body: { name: 'approver', role: 'approver' } });
+    expect((await p.call('/v1/router/versions/live-v1/promote', { key: approver.body.key, method: 'POST' })).status).toBe(200);
+
+    const easy = await ask('What is 41 plus 7?');
+    expect(easy.body.routing.estimator).toBe('learned:live-v1');
+    expect(easy.body.routing.learned).toMatchObject({ version: 'live-v1', kind: 'logistic' });
+    expect(easy.body.routing.learned.p_cheap).toBeGreaterThanOrEqual(easy.body.routing.learned.threshold);
+    expect(easy.body.routing.learned.shadow).toMatchObject({ version: 'live-shadow' });
+    const hard = await ask('Prove that the sum of the first 90 odd numbers is a square, rigorously.');
+    expect(hard.body.routing.learned.p_cheap).toBeLessThan(hard.body.routing.learned.threshold);
+    const models = (await p.call('/v1/models', { key: user.key })).body.data as Array<{ id: string; quality: number; pricing: { input_per_mtok: number } }>;
+    const quality = new Map(models.map((m) => [m.id, m.quality]));
+    // The strong side is a stronger model than the weak side (by the registry's quality prior).
+    expect(quality.get(hard.body.routing.chosen.model)!).toBeGreaterThan(quality.get(easy.body.routing.chosen.model)!);
+    expect(hard.body.routing.reasons[0]).toMatch(/learned router live-v1 \(logistic\)/);
+  }, 60_000);
+});
+

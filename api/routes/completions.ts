@@ -108,7 +108,14 @@ const namesTemplate = (body: unknown): boolean => typeof body === 'object' && bo
 /** The `auto` policy's decision; `signals` keys are signal names (snake_case already). */
 function routingJson(d: RouteDecision): NonNullable<CompletionJson['routing']> {
   const candidate = (c: RouteCandidate) => ({ model: c.model, estimated_cost_usd: c.estimatedCostUsd });
-  return { policy: d.policy, estimator: d.estimator, score: d.score, tier: d.tier, signals: d.signals, chosen: candidate(d.chosen), fallbacks: d.fallbacks.map(candidate), reasons: d.reasons };
+  const learned = d.learned && {
+    version: d.learned.version,
+    kind: d.learned.kind,
+    p_cheap: d.learned.pCheap,
+    threshold: d.learned.threshold,
+    ...(d.learned.shadow && { shadow: { version: d.learned.shadow.version, model: d.learned.shadow.model, p_cheap: d.learned.shadow.pCheap, threshold: d.learned.shadow.threshold } }),
+  };
+  return { policy: d.policy, estimator: d.estimator, score: d.score, tier: d.tier, signals: d.signals, chosen: candidate(d.chosen), fallbacks: d.fallbacks.map(candidate), reasons: d.reasons, ...(learned && { learned }) };
 }
 
 /** Our wire messages as the providers' shared shape. */

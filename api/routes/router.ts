@@ -90,6 +90,8 @@ export interface RouterRouteDeps {
   versions: RouterVersionStore;
   /** Trained artefacts are read from `<stateDir>/routers/<version>/router.json` only. */
   stateDir: string;
+  /** Called after a promotion, so this process routes with the new version at once. */
+  onPromote?: (tenantId: string) => void;
 }
 
 export function routerRouter(deps: RouterRouteDeps): Router {
@@ -192,6 +194,7 @@ export function routerRouter(deps: RouterRouteDeps): Router {
     const version = versionParam(req.params.version);
     const promoted = await deps.versions.promote(principalOf(req).tenantId, version, approver.keyId);
     if (!promoted) throw notFound('router_version_not_found', `No router version "${version}". GET /v1/router/versions lists them.`);
+    deps.onPromote?.(principalOf(req).tenantId);
     res.json(routerVersionJson(promoted));
   });
 

@@ -29,6 +29,16 @@ export const RoutingDecisionSchema = z
     /** Tried in order when the chosen model fails retryably. */
     fallbacks: z.array(RouteCandidateSchema),
     reasons: z.array(z.string()),
+    /** Present when a learned router decided: its version, P(cheaper model good enough), the threshold, and a shadow router's choice. */
+    learned: z
+      .object({
+        version: z.string(),
+        kind: z.string(),
+        p_cheap: z.number(),
+        threshold: z.number(),
+        shadow: z.object({ version: z.string(), model: z.string(), p_cheap: z.number(), threshold: z.number() }).optional(),
+      })
+      .optional(),
   })
   .describe('The auto policy decision: score, tier, signals, chosen, fallbacks, reasons.');
 

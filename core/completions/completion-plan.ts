@@ -10,6 +10,7 @@ import { InvalidRequestError } from '../errors/domain-error.ts';
 import { enforceBudgets } from '../budgets/budget-guard.ts';
 import { resolveCandidates } from '../routing/model-resolution.ts';
 import type { OpenBreakers } from '../routing/open-breakers.ts';
+import type { LearnedRouterCache } from '../routing/learned-router-cache.ts';
 import type { ValidationProblem } from '../errors/validation-problem.ts';
 
 export interface PlanDeps {
@@ -19,6 +20,8 @@ export interface PlanDeps {
   budgets: BudgetStore;
   policies: ModelPolicyStore;
   openBreakers?: OpenBreakers;
+  /** The tenant's trained routers, for policies with `learned_router`. */
+  learnedRouters?: LearnedRouterCache;
 }
 
 /** How a request chooses its model and parameters (completions, RAG answers). */
@@ -73,6 +76,8 @@ export async function planCompletion(
   const temperature = body.temperature ?? policy?.spec.parameters?.temperature;
   const registry = await deps.models.models();
   const needs = capabilitiesNeeded(tools);
+  const live = routing?.learned_router && deps.learnedRouters ? await deps.learnedRouters.get(tenantId, routing.learned_router) : undefined;
+  const shadow = live && routing?.shadow_router && deps.learnedRouters ? await deps.learnedRouters.get(tenantId, routing.shadow_router) : undefined;
   const resolved = resolveCandidates(
     {
       model: body.model ?? policy?.spec.model,
@@ -87,6 +92,7 @@ export async function planCompletion(
       },
       requires: (routing?.requires ?? []).map((c) => (c === 'json_mode' ? 'jsonMode' : c)),
       needs,
+      ...(live && { learned: { live, shadow } }),
     },
     registry,
     deps.availableProviders,

@@ -10,10 +10,17 @@ export const RoutingOptionsSchema = z
     /** Fallbacks to chain after the chosen model (auto only). */
     fallbacks: z.number().int().min(0).max(4).optional(),
     /**
-     * Headroom (auto only): take a model one tier up when it costs at most this many USD more
-     * for the request (default 0.005; 0 always takes the cheapest adequate model).
+     * Deprecated (auto only): 0 always takes the cheapest adequate model; other values are
+     * ignored (routing weighs quality against the cost ratio, see route-decision.ts).
      */
     upgrade_allowance_usd: z.number().min(0).max(10).optional(),
+    /**
+     * Auto only: decide with a learned router of the tenant, by version or `active` (the
+     * promoted one); the decision records the version. Without an active one, the heuristic decides.
+     */
+    learned_router: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/).optional(),
+    /** Auto only, with learned_router: also run this router version and record what it would have chosen (shadow mode). */
+    shadow_router: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}$/).optional(),
   })
   .strict();
 

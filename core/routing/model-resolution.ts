@@ -1,6 +1,7 @@
 import { heuristicEstimator } from './complexity-estimator.ts';
 import type { Capability } from './model-spec.ts';
 import { decideRoute, NoRouteError, type RouteConstraints } from './route-decision.ts';
+import { decideLearnedRoute, type LoadedRouter } from './learned-route-decision.ts';
 import type { ProviderId } from '../providers/provider.ts';
 import type { ChatMessage, CompletionInput, ModelCandidate } from '../completions/completion-types.ts';
 import type { RegisteredModel } from '../../stores/model-registry.ts';
@@ -17,6 +18,8 @@ export interface ModelChoice {
   maxTokens?: number | undefined;
   constraints: RouteConstraints;
   requires: Capability[];
+  /** A learned router decides `auto` (the heuristic otherwise); `shadow` is only recorded. */
+  learned?: { live: LoadedRouter; shadow?: LoadedRouter | undefined } | undefined;
   /**
    * What the request itself cannot do without (tools sent: `tools`; a JSON response format:
    * `jsonMode`). Routing also requires them; an explicit list keeps only the models that have
@@ -100,7 +103,10 @@ export function resolveCandidates(
     ...(choice.maxTokens !== undefined && { maxTokens: choice.maxTokens }),
   });
   try {
-    const routing = decideRoute(estimate, usable, choice.constraints, heuristicEstimator.name);
+    const lastUser = [...choice.messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const routing = choice.learned
+      ? decideLearnedRoute(estimate, lastUser, usable, choice.constraints, choice.learned.live, choice.learned.shadow)
+      : decideRoute(estimate, usable, choice.constraints, heuristicEstimator.name);
     const ids = [routing.chosen.model, ...routing.fallbacks.map((f) => f.model)];
     return { requestedModel: AUTO, candidates: ids.map((id) => fromRegistry(byId.get(id)!)), routing };
   } catch (err) {

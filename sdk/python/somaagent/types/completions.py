@@ -96,7 +96,11 @@ class RoutingParam(TypedDict, total=False):
     fallbacks: int
     """Fallbacks to chain after the chosen model."""
     upgrade_allowance_usd: float
-    """Take a model one tier up when it costs at most this many USD more for the request."""
+    """Deprecated: 0 always takes the cheapest adequate model; other values are ignored."""
+    learned_router: str
+    """Decide with a learned router of the tenant: a version, or ``active`` (the promoted one)."""
+    shadow_router: str
+    """With learned_router: also run this version and record what it would have chosen (shadow mode)."""
 
 
 class _TemplateName(TypedDict):

@@ -308,6 +308,8 @@ export interface CapsuleManifest {
       requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
       fallbacks?: number;
       upgrade_allowance_usd?: number;
+      learned_router?: string;
+      shadow_router?: string;
     };
     parameters?: {
       max_tokens?: number;
@@ -451,6 +453,8 @@ export interface CapsuleVersion {
       requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
       fallbacks?: number;
       upgrade_allowance_usd?: number;
+      learned_router?: string;
+      shadow_router?: string;
     };
     parameters?: {
       max_tokens?: number;
@@ -731,6 +735,18 @@ export interface Completion {
       estimated_cost_usd: number;
     }>;
     reasons: Array<string>;
+    learned?: {
+      version: string;
+      kind: string;
+      p_cheap: number;
+      threshold: number;
+      shadow?: {
+        version: string;
+        model: string;
+        p_cheap: number;
+        threshold: number;
+      };
+    };
   };
   /** The model policy used (named in the request, or the tenant default). */
   policy?: string;
@@ -782,6 +798,8 @@ export interface CompletionRequest {
     requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
     fallbacks?: number;
     upgrade_allowance_usd?: number;
+    learned_router?: string;
+    shadow_router?: string;
   };
   messages: Array<{
     role: "system" | "user" | "assistant" | "tool";
@@ -1238,6 +1256,8 @@ export interface Policy {
     requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
     fallbacks?: number;
     upgrade_allowance_usd?: number;
+    learned_router?: string;
+    shadow_router?: string;
   };
   parameters?: {
     max_tokens?: number;
@@ -1259,6 +1279,8 @@ export interface PolicyInput {
     requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
     fallbacks?: number;
     upgrade_allowance_usd?: number;
+    learned_router?: string;
+    shadow_router?: string;
   };
   parameters?: {
     max_tokens?: number;
@@ -1503,6 +1525,8 @@ export interface TemplateCompletionRequest {
     requires?: Array<"tools" | "vision" | "json_mode" | "streaming">;
     fallbacks?: number;
     upgrade_allowance_usd?: number;
+    learned_router?: string;
+    shadow_router?: string;
   };
   tools?: Array<{
     name: string;

@@ -11,8 +11,12 @@ export interface RoutingOptions {
   requires?: Capability[];
   /** Fallbacks to chain after the chosen model (0..4). */
   fallbacks?: number;
-  /** Take a model one tier up when it costs at most this many USD more (default 0.005; 0: always the cheapest adequate). */
+  /** Deprecated: 0 always takes the cheapest adequate model; other values are ignored. */
   upgrade_allowance_usd?: number;
+  /** Decide with a learned router of the tenant: a version, or `active` (the promoted one). */
+  learned_router?: string;
+  /** With learned_router: also run this version and record what it would have chosen (shadow mode). */
+  shadow_router?: string;
 }
 
 /** A prompt template to render into the messages: by label or version (default: production, else latest). */
@@ -139,6 +143,14 @@ export interface RoutingDecision {
   chosen: RouteCandidate;
   fallbacks: RouteCandidate[];
   reasons: string[];
+  /** When a learned router decided: its version, P(cheaper model good enough), the threshold, a shadow router's choice. */
+  learned?: {
+    version: string;
+    kind: string;
+    p_cheap: number;
+    threshold: number;
+    shadow?: { version: string; model: string; p_cheap: number; threshold: number };
+  };
 }
 
 export interface Completion {
