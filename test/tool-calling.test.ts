@@ -213,6 +213,9 @@ describe('JSON response formats', () => {
     const events = await streamed({ model: CLAUDE_JSON, messages, response_format: { type: 'json_schema', json_schema: { name: 'rating', schema } } });
     const text = events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('');
     expect(JSON.parse(text)).toEqual({ city: 'Lisbon', score: 10 });
+    const any = await streamed({ model: CLAUDE_JSON, messages, response_format: { type: 'json_object' } });
+    expect(JSON.parse(any.filter((e) => e.event === 'delta').map((e) => e.data.text).join(''))).toEqual({});
+    expect(any.find((e) => e.event === 'completion')!.data.finish_reason).toBe('stop');
   });
 
   it('refuses tools together with JSON on an Anthropic model (the forced tool leaves no room for them)', async () => {

@@ -118,6 +118,7 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       let stopped = false;
       let simulated = options.simulated === true;
       const json = wantsJson(request);
+      let jsonSent = false;
       const assembler = createToolCallAssembler();
       // Content block index -> position among this answer's calls.
       const callIndex = new Map<number, number>();
@@ -146,7 +147,10 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
               if (event.delta.type === 'input_json_delta') {
                 const index = callIndex.get(event.index);
                 // The forced JSON tool's input is the answer's text (anthropic-tool-mapping.ts).
-                if (json) yield { type: 'text-delta', text: event.delta.partial_json };
+                if (json) {
+                  jsonSent ||= event.delta.partial_json !== '';
+                  yield { type: 'text-delta', text: event.delta.partial_json };
+                }
                 else if (index !== undefined) {
                   const delta = { index, argumentsDelta: event.delta.partial_json };
                   assembler.add(delta);
@@ -171,6 +175,8 @@ export function createAnthropicProvider(options: AnthropicProviderOptions): Prov
       // The SDK ends an aborted stream quietly; the caller's cancellation must still surface.
       request.signal?.throwIfAborted();
       if (!stopped) throw new ProviderError('anthropic', 'connection', 'anthropic: stream ended before message_stop');
+      // A forced JSON tool with no properties may stream no input at all: its answer is still an object.
+      if (json && !jsonSent && stopReason === 'tool_use') yield { type: 'text-delta', text: '{}' };
       const toolCalls = assembler.calls();
       const finishReason = json && stopReason === 'tool_use' ? 'stop' : finishReasonOf(stopReason);
       yield { type: 'finish', usage, finishReason, model, simulated, ...(toolCalls.length > 0 && { toolCalls }) };
