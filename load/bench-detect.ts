@@ -126,7 +126,14 @@ bench.run<{ trials: Trial[] }>({
         // The fix: the emulator answers again; the page resolves and its run completes.
         await fetch(`${stack.emulatorUrl}/_emulator/reset`, { method: 'POST' });
         const fixedAt = Date.now();
-        await client.workflow.getHandle(page.id).result();
+        // describe(), not result(): the result is encrypted with the stack's payload key.
+        for (;;) {
+          const { status } = await client.workflow.getHandle(page.id).describe();
+          if (status.name === 'COMPLETED') break;
+          if (status.name !== 'RUNNING') throw new Error(`the alert run ${page.id} ended ${status.name}, not resolved`);
+          if (Date.now() - fixedAt > 300_000) throw new Error('the page did not resolve within 300 s of the fix');
+          await sleep(500);
+        }
         const resolvedS = (Date.now() - fixedAt) / 1000;
         bench.note(`trial ${i + 1}: resolved ${fmt(resolvedS)} s after the fix`);
         trials.push({ mttdS, errorFraction, resolvedS });

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +48,19 @@ async function sendTraffic(): Promise<void> {
     ]);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolvePromise) => {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SOMAAGENT_')));
+    const child = spawn(process.execPath, [join('cli', 'bin', 'somaagent.mjs'), ...args], {
+      env: { ...clean, HOME: mkdtempSync(join(tmpdir(), 'soma-cli-home-')), NO_COLOR: '1', ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('close', (code) => resolvePromise({ code, output }));
+  });
 }
 
 async function alertRuns(query: string): Promise<string[]> {
@@ -170,6 +184,10 @@ describe('the loop: Prometheus → Alertmanager → webhook → alert run', () =
     expect(status.objective).toBe(99.9);
     expect(status.burn_rates['5m']).toBeGreaterThan(14.4);
     expect(status.sli_now).toBeLessThan(0.999);
+    // The CLI shows the same, through the SDK's raw request.
+    const cli = await runCli(['slo', 'status'], { SOMAAGENT_API_KEY: p.adminKey, SOMAAGENT_BASE_URL: p.apiUrl });
+    expect(cli.code, cli.output).toBe(0);
+    expect(cli.output).toMatch(/api-availability\s+99\.9% \/ 30d.*page/);
 
     // The fault goes: the short windows clear, Alertmanager sends "resolved", the run ends.
     p.emulator.reset();
@@ -182,6 +200,22 @@ describe('the loop: Prometheus → Alertmanager → webhook → alert run', () =
     expect(result.timeline[0]!.event).toBe('fired');
     expect(result.timeline.at(-1)!.event).toBe('group_resolved');
   }, 330_000);
+});
+
+describe('the metrics the SLIs read', () => {
+  it('are on /metrics: run outcomes by workflow, provider attempts by error class, time to first token', async () => {
+    // Time to first token is measured on streamed attempts.
+    const streamed = await p.call('/v1/completions', { key: p.adminKey, body: { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] } });
+    expect(streamed.status).toBe(200);
+    const metrics = (await p.call('/metrics')).body as string;
+    // Counted once per run by the workflow interceptor; the fault above failed some completions.
+    expect(metrics).toMatch(/somaagent_workflow_runs_total\{workflow="completion",outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/somaagent_workflow_runs_total\{workflow="completion",outcome="failed"\} [1-9]/);
+    expect(metrics).toMatch(/somaagent_workflow_runs_total\{workflow="alert",outcome="completed"\} [1-9]/);
+    expect(metrics).toMatch(/somaagent_provider_attempts_total\{provider="openai",status="ok",error_class=""\} [1-9]/);
+    expect(metrics).toMatch(/somaagent_provider_attempts_total\{provider="openai",status="error",error_class="server_error"\} [1-9]/);
+    expect(metrics).toMatch(/somaagent_model_time_to_first_token_seconds_bucket\{le="1",provider="openai"\} [1-9]/);
+  });
 });
 
 describe('GET /v1/ops/slos', () => {
@@ -201,5 +235,24 @@ describe('GET /v1/ops/slos', () => {
     expect(Object.keys(api.burn_rates)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
     expect(api.alert_policy).toContainEqual({ severity: 'page', factor: 14.4, long_window: '1h', short_window: '5m' });
     expect(failing).toBe(false);
+  });
+});
+
+describe('somaagent slo calc', () => {
+  it('answers what 99.95% over 28 days allows, and the burn rates that page', async () => {
+    const res = await runCli(['slo', 'calc', '--objective', '99.95', '--window', '28d', '--json'], {});
+    expect(res.code, res.output).toBe(0);
+    const calc = JSON.parse(res.output);
+    expect(calc.error_budget).toBe(0.0005);
+    expect(calc.budget_minutes).toBe(20.16);
+    expect(calc.bad_requests_allowed).toBe(500);
+    expect(calc.burn_rates[0]).toMatchObject({ severity: 'page', burn_rate: 13.44, long_window: '1h', short_window: '5m' });
+    // Over 30 days the policy is the SRE Workbook's own numbers, as in the shipped rules.
+    const thirty = JSON.parse((await runCli(['slo', 'calc', '--objective', '99.9', '--json'], {})).output);
+    expect(thirty.burn_rates.map((b: { burn_rate: number }) => b.burn_rate)).toEqual([14.4, 6, 3, 1]);
+    expect(thirty.budget_minutes).toBe(43.2);
+    const bad = await runCli(['slo', 'calc', '--objective', '100', '--window', '28d'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.output).toContain('--objective must be a percentage');
   });
 });
