@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentDefinitionSchema, AGENT_LABEL, AGENT_NAME } from '../core/agents/agent-definition.ts';
+import { AgentDefinitionSchema, AGENT_LABEL, AGENT_NAME, MAX_AGENT_VERSION } from '../core/agents/agent-definition.ts';
 import { pathParam } from './openapi-path-param.ts';
 import { AgentRunRequestSchema, LabelBodySchema } from './routes/agents.ts';
 import { ApprovalBodySchema } from './routes/agent-runs.ts';
@@ -74,7 +74,7 @@ export const agentPaths = {
     get: {
       operationId: 'getAgent',
       summary: 'One agent: a version by number or label (default: the `production` label, else the latest)',
-      parameters: [nameParam, query('version', { type: 'integer', minimum: 1 }, 'A version number.'), query('label', { type: 'string', pattern: AGENT_LABEL.source }, 'A label.')],
+      parameters: [nameParam, query('version', { type: 'integer', minimum: 1, maximum: MAX_AGENT_VERSION }, 'A version number.'), query('label', { type: 'string', pattern: AGENT_LABEL.source }, 'A label.')],
       responses: { '200': { description: 'The agent', content: json(ref('Agent')) }, '404': errorResponse('agent_not_found, agent_version_not_found, agent_label_not_found') },
     },
   },

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { Client } from '@temporalio/client';
-import { AgentDefinitionSchema, AgentLabelSchema, AGENT_LABEL, AGENT_NAME, specOf } from '../../core/agents/agent-definition.ts';
+import { AgentDefinitionSchema, AgentLabelSchema, AGENT_LABEL, AGENT_NAME, MAX_AGENT_VERSION, specOf } from '../../core/agents/agent-definition.ts';
 import { agentSnapshot } from '../../core/agents/agent-snapshot.ts';
 import { AGENT_KIND, type AgentRunInput } from '../../core/agents/agent-types.ts';
 import { checkOutputSchema } from '../../core/agents/output-guardrail.ts';
@@ -36,7 +36,7 @@ const MessageSchema = z
 export const AgentRunRequestSchema = z
   .object({
     input: z.union([z.string().min(1).max(200_000), z.array(MessageSchema).min(1).max(200)]).describe('The user\'s message, or the conversation so far.'),
-    version: z.number().int().min(1).optional(),
+    version: z.number().int().min(1).max(MAX_AGENT_VERSION).optional(),
     label: AgentLabelSchema.optional(),
     variables: z.record(z.string(), z.unknown()).optional().describe('Variables for instructions from a prompt template.'),
     stream: z.boolean().default(false).describe('Answer with the run\'s events as Server-Sent Events until it ends.'),
@@ -46,10 +46,10 @@ export const AgentRunRequestSchema = z
   .refine((b) => b.version === undefined || b.label === undefined, { message: 'Give "version" or "label", not both.', path: ['label'] })
   .refine((b) => !(b.stream && b.wait), { message: 'Give "stream" or "wait", not both.', path: ['wait'] });
 
-export const LabelBodySchema = z.object({ version: z.number().int().min(1) }).strict();
+export const LabelBodySchema = z.object({ version: z.number().int().min(1).max(MAX_AGENT_VERSION) }).strict();
 
 const SelectorQuerySchema = z
-  .object({ version: z.coerce.number().int().min(1).optional(), label: AgentLabelSchema.optional() })
+  .object({ version: z.coerce.number().int().min(1).max(MAX_AGENT_VERSION).optional(), label: AgentLabelSchema.optional() })
   .strict();
 const ListQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(200).default(100) }).strict();
 

@@ -13,6 +13,8 @@ const TOOL_REF = /^[A-Za-z0-9_-]{1,64}(@[a-z0-9][a-z0-9_-]{0,31})?$/;
 const TEMPLATE_NAME = /^[a-z0-9][a-z0-9_.-]{0,99}$/;
 
 export const MAX_STEPS_LIMIT = 100;
+/** Version numbers are Postgres integers: anything larger is no version that exists, and a 400. */
+export const MAX_AGENT_VERSION = 999_999_999;
 
 export const AgentNameSchema = z.string().regex(AGENT_NAME, 'an agent name is a lowercase letter or digit, then up to 63 lowercase letters, digits, "_" or "-"');
 export const AgentLabelSchema = z.string().regex(AGENT_LABEL, 'a label is a lowercase letter then up to 31 lowercase letters, digits, "_" or "-"');
