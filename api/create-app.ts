@@ -127,8 +127,6 @@ export function createApp(deps: AppDeps): Express {
   // Anthropic-compatible ingress for Claude SDK users: the same runs in Anthropic's shapes.
   app.use(messagesRouter(completionDeps));
   app.use(runsRouter(deps.client));
-  app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
-  app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR }));
   app.use(agentRunsRouter({ client: deps.client, agents: services.agents }));
   app.use(agentsRouter({ client: deps.client, env: deps.env, agents: services.agents, prompts: prompts.renderer, plan: { env: deps.env, availableProviders, models, budgets, policies, openBreakers } }));
   app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
