@@ -256,6 +256,18 @@ describe('routing with tools', () => {
     expect(res.body.tool_calls[0].name).toBe('get_weather');
   });
 
+  it('a conversation holding tool turns needs tools even when this turn offers none (an agent\'s last turn, a handoff)', async () => {
+    const first = await complete({ model: 'gpt-4o-mini', messages, tools: [weather] });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    const history = [...messages, { role: 'assistant', tool_calls: first.body.tool_calls }, { role: 'tool', tool_call_id: first.body.tool_calls[0].id, content: 'mild' }];
+    const res = await complete({ model: 'auto', routing: floor, messages: history });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.model).not.toBe(NO_TOOLS);
+    const explicit = await complete({ model: NO_TOOLS, messages: history });
+    expect(explicit.status).toBe(400);
+    expect(explicit.body.error.code).toBe('model_lacks_capability');
+  });
+
   it('an explicit model without tools is refused; a list or policy keeps only capable models', async () => {
     const explicit = await complete({ model: NO_TOOLS, messages, tools: [weather] });
     expect(explicit.status).toBe(400);

@@ -48,10 +48,16 @@ export function modelChoiceProblems(body: unknown): ValidationProblem[] {
 
 export type PlannedCompletion = Omit<CompletionInput, 'prompt' | 'stream' | 'conversation' | 'memory'>;
 
-/** The capabilities a request cannot do without: tools need `tools`, a JSON response format `jsonMode`. */
-export function capabilitiesNeeded(options: ToolOptions): Capability[] {
+/**
+ * The capabilities a request cannot do without: tools need `tools`, a JSON response format
+ * `jsonMode`. A conversation that already holds tool turns needs `tools` too, even when this
+ * turn offers none (an agent's final turn, a handoff): a model without tool support cannot read
+ * `tool` messages and its server refuses them.
+ */
+export function capabilitiesNeeded(options: ToolOptions, messages: readonly ChatMessage[] = []): Capability[] {
   const needs: Capability[] = [];
-  if ((options.tools?.length ?? 0) > 0) needs.push('tools');
+  const holdsToolTurns = messages.some((m) => m.role === 'tool' || (m.toolCalls?.length ?? 0) > 0);
+  if ((options.tools?.length ?? 0) > 0 || holdsToolTurns) needs.push('tools');
   if (options.responseFormat !== undefined && options.responseFormat.type !== 'text') needs.push('jsonMode');
   return needs;
 }
@@ -75,7 +81,7 @@ export async function planCompletion(
   const maxTokens = body.max_tokens ?? policy?.spec.parameters?.max_tokens;
   const temperature = body.temperature ?? policy?.spec.parameters?.temperature;
   const registry = await deps.models.models();
-  const needs = capabilitiesNeeded(tools);
+  const needs = capabilitiesNeeded(tools, messages);
   const live = routing?.learned_router && deps.learnedRouters ? await deps.learnedRouters.get(tenantId, routing.learned_router) : undefined;
   const shadow = live && routing?.shadow_router && deps.learnedRouters ? await deps.learnedRouters.get(tenantId, routing.shadow_router) : undefined;
   const resolved = resolveCandidates(
