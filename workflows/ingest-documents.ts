@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, defineQuery, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, defineQuery, patched, proxyActivities, setHandler, type ActivityOptions } from '@temporalio/workflow';
 import type { MemoryActivities } from '../activities/memory/create-memory-activities.ts';
 import type { DocumentProgress, IngestInput, IngestProgress } from '../core/memory/memory-types.ts';
 import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
@@ -29,6 +29,9 @@ const PREPARE_AHEAD = 4;
  */
 const EMBED_LANES = 2;
 
+/** Marks runs that take the pipelined path (Temporal versioning: older histories replay the old one). */
+const PIPELINE_PATCH = 'ingest-pipeline-v1';
+
 function messageOf(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(err);
@@ -55,6 +58,8 @@ export async function ingestDocuments(input: IngestInput): Promise<IngestProgres
   const touch = () => {
     progress.updatedAtMs = Date.now();
   };
+  // Runs started before the pipeline replay the one-document-at-a-time order they recorded.
+  if (!patched(PIPELINE_PATCH)) return sequential(input, progress, batchSize, touch);
 
   const queue: Array<{ index: number; chunkId: string }> = [];
   const remaining = new Map<number, number>();
@@ -151,5 +156,38 @@ export async function ingestDocuments(input: IngestInput): Promise<IngestProgres
   await Promise.all([preparer(), ...Array.from({ length: EMBED_LANES }, embedder)]);
   progress.finished = true;
   touch();
+  return progress;
+}
+
+/** The order runs used before the pipeline: each document read, embedded and finished in turn. */
+async function sequential(input: IngestInput, progress: IngestProgress, batchSize: number, touch: () => void): Promise<IngestProgress> {
+  for (const [index, item] of input.items.entries()) {
+    const doc = progress.documents[index]!;
+    try {
+      const prepared = await prepareDocument({ tenantId: input.tenantId, collection: input.collection, item });
+      doc.documentId = prepared.documentId;
+      doc.chunks = prepared.chunkCount;
+      progress.chunksTotal += prepared.chunkCount;
+      doc.status = prepared.outcome === 'unchanged' ? 'unchanged' : 'embedding';
+      doc.embedded = prepared.outcome === 'unchanged' ? prepared.chunkCount : prepared.chunkCount - prepared.pending.length;
+      progress.chunksEmbedded += doc.embedded;
+      progress.chunksAtStart! += doc.embedded;
+      for (let i = 0; i < prepared.pending.length; i += batchSize) {
+        const n = await embedChunks({ tenantId: input.tenantId, chunkIds: prepared.pending.slice(i, i + batchSize) });
+        doc.embedded += n;
+        progress.chunksEmbedded += n;
+        touch();
+      }
+      await finishDocument({ tenantId: input.tenantId, documentId: prepared.documentId, ...(item.uploadId && { uploadId: item.uploadId }) });
+      if (doc.status !== 'unchanged') doc.status = 'ready';
+    } catch (err) {
+      doc.status = 'failed';
+      doc.error = messageOf(err);
+      if (item.uploadId) await dropUpload({ tenantId: input.tenantId, uploadId: item.uploadId }).catch(() => undefined);
+    }
+    progress.done += 1;
+    touch();
+  }
+  progress.finished = true;
   return progress;
 }
