@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { AgentEvent } from '../core/agents/agent-types.ts';
+import type { RunStreamBus, RunStreamSubscription } from '../stores/run-streams/run-stream-bus.ts';
 import { agentEventsQuery } from '../workflows/agent.ts';
 import { snakeCaseKeys } from './schemas/snake-case-keys.ts';
 import { toApiError } from './temporal-errors.ts';
@@ -33,20 +34,31 @@ export function openEventStream(res: Response): (event: string, data: unknown) =
  * stream survives worker restarts and continueAsNew, and nothing is lost between the run's
  * start and the first read.
  */
-export async function relayAgentEvents(req: Request, res: Response, handle: WorkflowHandle, afterSeq: number, alreadyOpen?: (event: string, data: unknown) => void): Promise<void> {
-  const send = alreadyOpen ?? openEventStream(res);
+export async function relayAgentEvents(
+  req: Request,
+  res: Response,
+  handle: WorkflowHandle,
+  afterSeq: number,
+  options: { alreadyOpen?: (event: string, data: unknown) => void; bus?: RunStreamBus } = {},
+): Promise<void> {
+  const send = options.alreadyOpen ?? openEventStream(res);
   const abort = new AbortController();
   res.on('close', () => abort.abort());
   let after = afterSeq;
   let idle = 0;
   let done = false;
+  // A delta carries the sequence number of the event it follows (deltas are not stored, so not numbered).
+  const text = options.bus ? textDeltas(options.bus, handle.workflowId, (step, chunk) => send('model_text_delta', { seq: after, type: 'model_text_delta', at: new Date().toISOString(), step, data: { text: chunk } })) : undefined;
   try {
+    await text?.listen(0);
     while (!done && !abort.signal.aborted) {
       const events = await handle.query(agentEventsQuery, after);
       for (const event of events) {
         send(event.type, snakeCaseKeys(event));
         after = event.seq;
         done ||= isLast(event);
+        // Listening to the next turn before it starts: its first tokens are not lost.
+        if (event.type === 'step_started' && typeof event.step === 'number') await text?.listen(event.step + 1);
       }
       if (done) break;
       if (events.length > 0) idle = 0;
@@ -62,6 +74,34 @@ export async function relayAgentEvents(req: Request, res: Response, handle: Work
     if (abort.signal.aborted) return;
     const apiError = toApiError(err);
     send('error', { status: apiError.status, error: { type: apiError.type, code: apiError.code, message: apiError.message, request_id: req.requestId } });
+  } finally {
+    await text?.close();
   }
   res.end();
+}
+
+/**
+ * A turn's tokens, from the run stream bus: the agent's completion child `<run>-step-<n>`
+ * publishes them (when the run was started with `stream: true`). A courtesy on top of the
+ * events, like a completion's stream: the step's text is in its events and state anyway.
+ */
+function textDeltas(bus: RunStreamBus, runId: string, send: (step: number, text: string) => void) {
+  const subscriptions = new Map<number, Promise<RunStreamSubscription>>();
+  return {
+    async listen(step: number): Promise<void> {
+      if (subscriptions.has(step)) return;
+      const subscription = bus.subscribe(`${runId}-step-${step}`, (events) => {
+        for (const event of events) if (event.type === 'delta') send(step, event.text);
+      });
+      subscriptions.set(step, subscription);
+      await subscription;
+      // Two turns back is finished: its channel can go.
+      const old = subscriptions.get(step - 2);
+      subscriptions.delete(step - 2);
+      await (await old)?.close();
+    },
+    async close(): Promise<void> {
+      await Promise.all([...subscriptions.values()].map(async (s) => (await s).close().catch(() => undefined)));
+    },
+  };
 }

@@ -127,8 +127,8 @@ export function createApp(deps: AppDeps): Express {
   // Anthropic-compatible ingress for Claude SDK users: the same runs in Anthropic's shapes.
   app.use(messagesRouter(completionDeps));
   app.use(runsRouter(deps.client));
-  app.use(agentRunsRouter({ client: deps.client, agents: services.agents }));
-  app.use(agentsRouter({ client: deps.client, env: deps.env, agents: services.agents, prompts: prompts.renderer, plan: { env: deps.env, availableProviders, models, budgets, policies, openBreakers } }));
+  app.use(agentRunsRouter({ client: deps.client, agents: services.agents, streams: services.streams }));
+  app.use(agentsRouter({ client: deps.client, streams: services.streams, env: deps.env, agents: services.agents, prompts: prompts.renderer, plan: { env: deps.env, availableProviders, models, budgets, policies, openBreakers } }));
   app.use(feedbackRouter({ client: deps.client, feedback: services.runFeedback, outcomes: services.outcomes, completions: services.completions }));
   app.use(routerRouter({ outcomes: services.outcomes, versions: services.routerVersions, stateDir: deps.env.SOMA_STATE_DIR, onPromote: (tenantId: string) => services.learnedRouters.forgetActive(tenantId) }));
   app.use(promptsRouter({ store: prompts.templates, renderer: prompts.renderer, engine: prompts.engine }));

@@ -342,10 +342,16 @@ describe('streaming', () => {
         expectStatus(ok, 202);
       }
     }
-    expect(events.map((e) => e.event)).toEqual([
+    expect(events.filter((e) => e.event !== 'model_text_delta').map((e) => e.event)).toEqual([
       'run', 'run_started', 'step_started', 'tool_call', 'approval_needed', 'approval_resolved', 'tool_result', 'step_started', 'final', 'end',
     ]);
-    const seqs = events.filter((e) => !['run', 'end'].includes(e.event)).map((e) => (e.data as any).seq);
+    // The last turn's tokens arrive as model_text_delta between its step_started and final.
+    const names = events.map((e) => e.event);
+    const deltas = events.filter((e) => e.event === 'model_text_delta' && (e.data as any).step === 1);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(deltas.map((e) => (e.data as any).data.text).join('')).toBe((events.find((e) => e.event === 'final')!.data as any).data.output);
+    expect(names.indexOf('model_text_delta', names.lastIndexOf('step_started'))).toBeLessThan(names.indexOf('final'));
+    const seqs = events.filter((e) => !['run', 'end', 'model_text_delta'].includes(e.event)).map((e) => (e.data as any).seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect((events.find((e) => e.event === 'final')!.data as any).data).toMatchObject({ stop_reason: 'final' });
     // The same events, read afterwards from any point.
@@ -429,7 +435,7 @@ describe('SDKs and CLI', () => {
       '    asked.append(request.tool)',
       '    return ApprovalDecision.approve("fine")',
       'stream = client.agents.run("careful", input="guarded_lookup q=cairo", on_approval=on_approval)',
-      'types = [event.type for event in stream]',
+      'types = [event.type for event in stream if event.type != "model_text_delta"]',
       'state = client.agents.get_run(stream.run_id)',
       'print(json.dumps({"types": types, "asked": asked, "output": stream.final.data.get("output"), "status": state.status, "by": state.steps[0].tool_calls[0].approval["by"]}))',
     ].join('\n');

@@ -336,7 +336,12 @@ export async function agent(input: AgentRunInput): Promise<AgentResult> {
       ...(current.temperature !== undefined && { temperature: current.temperature }),
       ...(tools.length > 0 && { tools }),
     });
-    const childInput: CompletionInput = { ...plan, messages: transcript(), ...(tools.length > 0 && { tools, toolChoice: 'auto' as const }) };
+    const childInput: CompletionInput = {
+      ...plan,
+      messages: transcript(),
+      ...(tools.length > 0 && { tools, toolChoice: 'auto' as const }),
+      ...(input.streamText && { stream: true }),
+    };
     const result = await executeChild(completion, {
       workflowId: step.completionRunId,
       args: [childInput],

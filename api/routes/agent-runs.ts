@@ -4,6 +4,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { AGENT_KIND, type AgentApprovalSignal, type AgentResult } from '../../core/agents/agent-types.ts';
 import { KIND } from '../../platform/temporal/search-attributes.ts';
 import type { AgentStore } from '../../stores/agents.ts';
+import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { agentApprovalSignal, agentEventsQuery, agentPendingQuery, agentStateQuery } from '../../workflows/agent.ts';
 import { relayAgentEvents } from '../agent-event-stream.ts';
 import { ApiError } from '../api-error.ts';
@@ -52,7 +53,7 @@ async function findAgentRun(client: Client, req: Request) {
   return owned;
 }
 
-export function agentRunsRouter(deps: { client: Client; agents: AgentStore }): Router {
+export function agentRunsRouter(deps: { client: Client; agents: AgentStore; streams: RunStreamBus }): Router {
   const router = Router();
 
   router.get('/v1/runs/:runId/agent', async (req, res) => {
@@ -64,7 +65,7 @@ export function agentRunsRouter(deps: { client: Client; agents: AgentStore }): R
     const { handle } = await findAgentRun(deps.client, req);
     const query = parseInput(EventsQuerySchema, req.query, 'query string');
     if (query.follow) {
-      await relayAgentEvents(req, res, handle, query.after);
+      await relayAgentEvents(req, res, handle, query.after, { bus: deps.streams });
       return;
     }
     const events = await handle.query(agentEventsQuery, query.after);

@@ -9,6 +9,7 @@ import { planCompletion, type PlanDeps } from '../../core/completions/completion
 import type { ChatMessage } from '../../core/providers/provider.ts';
 import type { PromptRenderer } from '../../core/prompts/prompt-renderer.ts';
 import type { Env } from '../../platform/config.ts';
+import type { RunStreamBus } from '../../stores/run-streams/run-stream-bus.ts';
 import { AGENT } from '../../platform/temporal/search-attributes.ts';
 import type { Agent, AgentStore, AgentVersion } from '../../stores/agents.ts';
 import { agent as agentWorkflow } from '../../workflows/agent.ts';
@@ -23,6 +24,8 @@ import { agentRunStateJson } from './agent-runs.ts';
 
 export interface AgentRouteDeps {
   client: Client;
+  /** Where streamed turns publish their tokens (relayed as model_text_delta). */
+  streams: RunStreamBus;
   env: Env;
   agents: AgentStore;
   prompts: PromptRenderer;
@@ -165,7 +168,7 @@ export function agentsRouter(deps: AgentRouteDeps): Router {
     const needsTools = (snapshot.toolNames?.length ?? 0) > 0 || (snapshot.handoffs?.length ?? 0) > 0;
     const probe = needsTools ? { tools: [{ name: 'probe', parameters: { type: 'object' } }] } : {};
     await planCompletion(deps.plan, { tenantId, keyId }, snapshot.modelChoice, [{ role: 'system', content: snapshot.instructions }, ...messages], probe);
-    const input: AgentRunInput = { tenantId, apiKeyId: keyId, agent: snapshot, messages };
+    const input: AgentRunInput = { tenantId, apiKeyId: keyId, agent: snapshot, messages, ...(body.stream && { streamText: true }) };
     const idempotencyKey = runIdempotencyKeyOf(req);
     const runId = runIdFor(AGENT_KIND, tenantId, idempotencyKey);
     const handle = await startRun({
@@ -183,7 +186,7 @@ export function agentsRouter(deps: AgentRouteDeps): Router {
     if (body.stream) {
       const send = openEventStream(res);
       send('run', { id: runId, object: 'run', kind: AGENT_KIND, agent: snapshot.name, version: snapshot.version });
-      await relayAgentEvents(req, res, handle, 0, send);
+      await relayAgentEvents(req, res, handle, 0, { alreadyOpen: send, bus: deps.streams });
       return;
     }
     if (body.wait) {

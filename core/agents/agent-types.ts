@@ -235,6 +235,11 @@ export interface AgentRunInput {
   carried?: AgentCarriedState;
   /** Steps per workflow execution before continueAsNew (tests lower it). */
   stepsPerRun?: number;
+  /**
+   * Stream each turn's tokens on the run stream bus under the turn's completion run id (the API
+   * relays them as `model_text_delta`); set when the run was started with `stream: true`.
+   */
+  streamText?: boolean;
 }
 
 export interface AgentResult {

@@ -137,7 +137,8 @@ export function registerAgents(program: Command): void {
         if (events.length === 0 && !ctx.out.json) ctx.out.line(ctx.out.style.dim(`run ${stream.runId ?? ''}`));
         events.push(event);
         if (event.type === 'final' || event.type === 'error') final = event;
-        if (!ctx.out.json) ctx.out.line(describe(event));
+        // Tokens are not echoed one per line: the answer is printed whole at the end.
+        if (!ctx.out.json && event.type !== 'model_text_delta') ctx.out.line(describe(event));
       }
       if (ctx.out.json) ctx.out.data({ id: stream.runId, events });
       else if (final?.type === 'final' && typeof final.data.output === 'string' && final.data.output) {
