@@ -9,8 +9,8 @@ import { loadSloDefinitions } from '../core/ops/slo-spec-files.ts';
 import { SloFileSchema, sloDefinitions } from '../core/ops/slo-spec.ts';
 import { renderRulesFile } from '../tooling/slo/render-rules-file.ts';
 import { renderDashboardFile, sloDashboard } from '../tooling/slo/slo-dashboard.ts';
-import { DASHBOARD_FILE, RULES_FILE } from '../tooling/slo/generate.ts';
-import { findPromtool, requireBinary } from '../tooling/stack/monitoring-binaries.ts';
+import { ALERTMANAGER_FILE, DASHBOARD_FILE, renderAlertmanagerReference, RULES_FILE } from '../tooling/slo/generate.ts';
+import { findAmtool, findPromtool, requireBinary } from '../tooling/stack/monitoring-binaries.ts';
 
 const run = promisify(execFile);
 const promtool = requireBinary(findPromtool(), 'promtool');
@@ -31,6 +31,19 @@ describe('SLO rules generated from infra/slo/', () => {
     const slos = await loadSloDefinitions();
     expect(readFileSync(RULES_FILE, 'utf8')).toBe(renderRulesFile(slos));
     expect(readFileSync(DASHBOARD_FILE, 'utf8')).toBe(renderDashboardFile(slos));
+    expect(readFileSync(ALERTMANAGER_FILE, 'utf8')).toBe(renderAlertmanagerReference());
+  });
+
+  it('the Alertmanager configuration is valid (amtool) and routes, groups and inhibits by severity and SLO', async () => {
+    const amtool = requireBinary(findAmtool(), 'amtool');
+    const check = await run(amtool, ['check-config', ALERTMANAGER_FILE]).then((r) => r.stdout + r.stderr);
+    expect(check).toContain('SUCCESS');
+    const text = readFileSync(ALERTMANAGER_FILE, 'utf8');
+    expect(text).toMatch(/group_by:\n\s+- slo\n\s+- severity/);
+    expect(text).toMatch(/source_matchers:\n\s+- severity="page"\n\s+target_matchers:\n\s+- severity="ticket"\n\s+equal:\n\s+- slo/);
+    expect(text).toContain('send_resolved: true');
+    expect(text).toContain('credentials_file:');
+    expect(text).not.toMatch(/sk_soma_|credentials: /);
   });
 
   it('covers the promised SLOs, each with a page and a ticket alert over the SRE Workbook windows', async () => {

@@ -35,3 +35,8 @@ export function requireBinary(found: string | undefined, what: string): string {
   if (!found) throw new Error(`${what} not found. ${HOW_TO}, or set PROMETHEUS_PATH / ALERTMANAGER_PATH.`);
   return found;
 }
+
+export function findAmtool(): string | undefined {
+  const server = process.env.ALERTMANAGER_PATH;
+  return find(['amtool'], server ? join(dirname(server), 'amtool') : undefined);
+}
