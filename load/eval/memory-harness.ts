@@ -88,7 +88,18 @@ export async function startMemoryHarness(options: { batch?: number; quiet?: bool
       let pending: string[] = [];
       let finishing: Array<{ documentId: string; uploadId: string }> = [];
       const flush = async () => {
-        for (let i = 0; i < pending.length; i += batch) chunks += await activities.embedChunks({ tenantId: tenant.id, chunkIds: pending.slice(i, i + batch) });
+        // Two batches in flight, as the workflow runs them: one is written while the other is computed.
+        const batches: string[][] = [];
+        for (let i = 0; i < pending.length; i += batch) batches.push(pending.slice(i, i + batch));
+        let next = 0;
+        await Promise.all(
+          [0, 1].map(async () => {
+            while (next < batches.length) {
+              const n = await activities.embedChunks({ tenantId: tenant.id, chunkIds: batches[next++]! });
+              chunks += n;
+            }
+          }),
+        );
         for (const f of finishing) await activities.finishDocument({ tenantId: tenant.id, ...f });
         done += finishing.length;
         pending = [];
