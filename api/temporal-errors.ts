@@ -15,8 +15,10 @@ interface ProviderErrorMapping {
  * How a provider failure that Temporal gave up on reaches the caller, for every kind of the
  * failure taxonomy (core/providers/provider-failures.ts: a new kind does not compile until it
  * is answered here). Failures of our provider configuration (auth, permission) are 502s: the
- * caller did nothing wrong. `undefined`: the run failed unexpectedly (a 500) — a skipped
- * breaker only ends a run as the last candidate, an unpriced model is a registry bug.
+ * caller did nothing wrong. An open breaker ends a run only when it was the last candidate:
+ * every model the request allowed is known down, a 503 the caller may retry later (and an
+ * availability SLO must not count it as our 500). `undefined`: the run failed unexpectedly (a
+ * 500) — an unpriced model is a registry bug.
  */
 const PROVIDER_ERRORS: Record<ProviderFailureKind, ProviderErrorMapping | undefined> = {
   rate_limited: { status: 429, type: 'rate_limit_error', code: 'provider_rate_limited' },
@@ -31,7 +33,7 @@ const PROVIDER_ERRORS: Record<ProviderFailureKind, ProviderErrorMapping | undefi
   authentication: { status: 502, type: 'provider_error', code: 'provider_auth_failed' },
   permission: { status: 502, type: 'provider_error', code: 'provider_auth_failed' },
   provider_not_configured: { status: 503, type: 'provider_error', code: 'provider_not_configured' },
-  circuit_open: undefined,
+  circuit_open: { status: 503, type: 'provider_error', code: 'circuit_open' },
   unpriced_model: undefined,
 };
 

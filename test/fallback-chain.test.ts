@@ -67,6 +67,13 @@ describe('fallback chains', () => {
     expect(events.filter((e) => e.type === 'activity_task_scheduled').map((e) => e.summary)).toEqual([`callModel: ${B} (fallback 1)`]);
   });
 
+  it('answers 503 circuit_open, not a 500, when the open breaker was the last candidate', async () => {
+    // A's breaker is still open from the first test: a request allowing only A has nowhere to go.
+    const res = await p.call('/v1/completions', { key: t.key, body: ask({ model: A }) });
+    expect(res.status, JSON.stringify(res.body)).toBe(503);
+    expect(res.body.error).toMatchObject({ type: 'provider_error', code: 'circuit_open' });
+  });
+
   it('tells a streaming client that an open breaker moved the run to the next model', async () => {
     const res = await fetch(`${p.apiUrl}/v1/completions`, {
       method: 'POST',
