@@ -5,7 +5,7 @@ import { createPostgresMetricsWriter } from '../stores/metrics/postgres-metrics-
 import { ensureAnomalySchedule } from '../core/ops/anomaly/anomaly-schedule.ts';
 import { anomalyGroupKey, type AnomalyDetectorResult } from '../core/ops/anomaly/anomaly-types.ts';
 import { scanSeries, seriesKey } from '../core/ops/anomaly/anomaly-scan.ts';
-import { createDetector, detectSeries } from '../core/ops/anomaly/detector.ts';
+import { createDetector, detectSeries, estimateSeason, DEFAULT_DETECTOR_PARAMS } from '../core/ops/anomaly/detector.ts';
 import { alertWorkflowId } from '../core/ops/alert-intake.ts';
 import { ALERT_TIMELINE_QUERY, type AlertRunState } from '../core/ops/alert-types.ts';
 import { newId } from '../platform/ids.ts';
@@ -33,6 +33,46 @@ describe('anomaly detector (pure)', () => {
     const values = Array.from({ length: 200 }, (_, i) => 10 + noise(i));
     const d = createDetector(undefined, 10);
     expect(values.map((v) => d.next(v))).toEqual(detectSeries(values, undefined, 10));
+  });
+
+  // A daily square wave (48 points a "day": 24 low, 24 high) with noise.
+  const daily = (days: number, missingJumpOnDay = -1): number[] =>
+    Array.from({ length: days * 48 }, (_, i) => {
+      const high = i % 48 >= 24 && Math.floor(i / 48) !== missingJumpOnDay;
+      return (high ? 80 : 20) + 3 * noise(i);
+    });
+
+  it('finds the season of a smooth periodic series, not the short-lag inertia of its smoothness', () => {
+    // A smooth sine correlates ~1 with itself a few points later; the season is still 96.
+    const smooth = Array.from({ length: 600 }, (_, i) => 50 + 20 * Math.sin((2 * Math.PI * i) / 96) + noise(i));
+    expect(estimateSeason(smooth, 200)).toBe(96);
+    expect(estimateSeason(daily(12), 200, 0.6)).toBe(48);
+    // Noise has no season.
+    expect(estimateSeason(Array.from({ length: 600 }, (_, i) => noise(i)), 200, 0.6)).toBe(0);
+  });
+
+  it('on a seasonal series, flags a day whose expected jump never came, and stays quiet on a normal cycle', () => {
+    const learning = 960;
+    const normal = detectSeries(daily(40), undefined, learning);
+    expect(Math.max(...normal.slice(learning))).toBeLessThan(0.5);
+    const odd = detectSeries(daily(40, 30), undefined, learning);
+    // The missing jump is on day 30, points 1464..1487: flagged within that stretch.
+    expect(Math.max(...odd.slice(30 * 48 + 24, 31 * 48))).toBeGreaterThanOrEqual(0.5);
+    expect(Math.max(...odd.slice(learning, 30 * 48 + 24))).toBeLessThan(0.5);
+  });
+
+  it('stays silent for a share of the learning period after an alert (one alert per incident)', () => {
+    const learning = 400;
+    const values = Array.from({ length: 700 }, (_, i) => 100 + 5 * noise(i));
+    values[500] = 400;
+    // A bigger spike 15 points later: a new extreme, so it scores 1 unless the detector is quiet.
+    values[515] = 600;
+    const scores = detectSeries(values, { ...DEFAULT_DETECTOR_PARAMS, maxSeason: 0 }, learning);
+    expect(scores[500]).toBeGreaterThanOrEqual(0.5);
+    // quietFraction 0.05 of 400 learning points: 20 points of silence, so the spike at 515 is no new alert.
+    expect(scores[515]).toBe(0);
+    const shortQuiet = detectSeries(values, { ...DEFAULT_DETECTOR_PARAMS, maxSeason: 0, quietFraction: 0 }, learning);
+    expect(shortQuiet[515]).toBeGreaterThanOrEqual(0.5);
   });
 
   it('reports only the last interval, and a series that was anomalous before and is quiet now as recovered', () => {

@@ -7,8 +7,12 @@
 // not comparable across series, so, like HTM's "anomaly likelihood", the detector learns the
 // distribution of its own recent raw scores and reports how improbable the last few are (a
 // Gaussian tail, log-scaled to [0, 1]). New extremes beyond the range seen so far score 1 (a
-// "spatial" anomaly). After a confident detection it stays quiet for a while: one alert per
-// incident, not one per sample.
+// "spatial" anomaly). After a confident detection it stays quiet for a while (a share of the
+// learning period, so longer for series that learned longer): one alert per incident, not one
+// per sample. On a clearly periodic series (a season found by autocorrelation once the learning
+// period is over) the point is judged only by its change against one season ago: there the level
+// and the step are "normal" whenever the cycle turns, and only the seasonal change tells a day
+// whose expected jump never came from an ordinary one.
 //
 // Deterministic and pure (numbers in, numbers out), so the NAB evaluation, the tests and the
 // worker's activity run the very same code.
@@ -28,6 +32,12 @@ export interface DetectorParams {
   readonly quietPoints: number;
   /** Longest season (in points) looked for; 0 turns the seasonal view off. */
   readonly maxSeason: number;
+  /** Quiet period as a share of the learning period (at least quietPoints). */
+  readonly quietFraction?: number;
+  /** Autocorrelation a season must reach to be used. */
+  readonly seasonAcf?: number;
+  /** On a seasonal series, judge only the change against one season ago. */
+  readonly seasonReplaces?: boolean;
 }
 
 /** The one parameter set shipped, chosen on half of NAB by `npm run eval:anomaly -- --tune` (see docs). */
@@ -38,7 +48,10 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   spatialMargin: 0.02,
   fireLevel: 0.5,
   quietPoints: 10,
-  maxSeason: 0,
+  maxSeason: 300,
+  quietFraction: 0.05,
+  seasonAcf: 0.6,
+  seasonReplaces: true,
 };
 
 function sortedInsert(a: number[], v: number): void {
@@ -163,22 +176,31 @@ function logScale(tail: number): number {
  * The dominant season of a series (the lag with the highest autocorrelation, if it is clearly
  * periodic), or 0. Computed once on the warm-up data: daily cycles are the common case.
  */
-export function estimateSeason(values: readonly number[], maxLag: number): number {
+export function estimateSeason(values: readonly number[], maxLag: number, minAcf = 0.3): number {
   const n = values.length;
   if (maxLag < 4 || n < 3 * 4) return 0;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   let variance = 0;
   for (const v of values) variance += (v - mean) ** 2;
   if (variance === 0) return 0;
-  let best = 0;
-  let bestAcf = 0.3;
-  for (let lag = 4; lag <= Math.min(maxLag, Math.floor(n / 3)); lag++) {
+  const top = Math.min(maxLag, Math.floor(n / 3));
+  const acf: number[] = [];
+  for (let lag = 0; lag <= top + 1; lag++) {
     let c = 0;
     for (let i = lag; i < n; i++) c += (values[i]! - mean) * (values[i - lag]! - mean);
-    const acf = c / variance;
-    // Strictly better and a local peak: the first strong harmonic, not its neighbours.
-    if (acf > bestAcf) {
-      bestAcf = acf;
+    acf.push(c / variance);
+  }
+  // A smooth series correlates strongly with itself at small lags: that is inertia, not a season.
+  // So look only past the first lag where the correlation has died out (crossed zero), and take
+  // the strongest local peak there: the season's first harmonic.
+  let start = 1;
+  while (start <= top && acf[start]! > 0) start++;
+  let best = 0;
+  let bestAcf = minAcf;
+  for (let lag = Math.max(4, start); lag <= top; lag++) {
+    const a = acf[lag]!;
+    if (a > bestAcf && a >= acf[lag - 1]! && a >= acf[lag + 1]!) {
+      bestAcf = a;
       best = lag;
     }
   }
@@ -197,6 +219,7 @@ export interface Detector {
 export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS, learningPoints = 0): Detector {
   const level = new RobustWindow(params.window);
   const step = new RobustWindow(params.window);
+  const quietPoints = Math.max(params.quietPoints, Math.floor(learningPoints * (params.quietFraction ?? 0)));
   const seasonal = new RobustWindow(params.window);
   const history: number[] = [];
   const seasonAt = Math.max(learningPoints, 3 * params.maxSeason);
@@ -229,7 +252,8 @@ export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
         sd = value - history[history.length - season]!;
         levelResidual = Math.max(levelResidual, residual(seasonal, sd, floor));
       }
-      const raw = Math.max(levelResidual, residual(step, d, floor));
+      let raw = Math.max(levelResidual, residual(step, d, floor));
+      if (season > 0 && params.seasonReplaces) raw = residual(seasonal, sd, floor);
       // Squash to [0, 1) so one absurd residual cannot dominate the likelihood's moments.
       const squashed = 1 - Math.exp(-raw / 4);
       recentRaw.push(squashed);
@@ -249,7 +273,7 @@ export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
       if (season > 0) seasonal.push(sd);
       if (params.maxSeason > 0) {
         history.push(value);
-        if (seen + 1 === seasonAt) season = estimateSeason(history, params.maxSeason);
+        if (seen + 1 === seasonAt) season = estimateSeason(history, params.maxSeason, params.seasonAcf ?? 0.3);
         if (history.length > Math.max(seasonAt, params.maxSeason + 1)) history.shift();
       }
       previous = value;
@@ -257,7 +281,7 @@ export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
       max = Math.max(max, value);
 
       if (seen <= quietUntil) score = 0;
-      else if (score >= params.fireLevel) quietUntil = seen + params.quietPoints;
+      else if (score >= params.fireLevel) quietUntil = seen + quietPoints;
       seen++;
       return score;
     },
