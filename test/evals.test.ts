@@ -3,7 +3,12 @@
  * synthetic data whose answers are known in closed form, and the suite/run schemas' refusals.
  * The similarity grader runs the real bundled local embedding model.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPool, type Pool } from '../platform/db/pool.ts';
+import { createTenantStore } from '../stores/tenants.ts';
+import { createEvalSuiteStore } from '../stores/eval-suites.ts';
+import { createEvalRunStore } from '../stores/eval-runs.ts';
+import type { EvaluateResult } from '../core/evals/eval-types.ts';
 import { loadEnv } from '../platform/config.ts';
 import { createEmbedder } from '../core/embeddings/create-embedder.ts';
 import { compileDeterministicGrader, type DeterministicGrader } from '../core/evals/deterministic-graders.ts';
@@ -155,5 +160,56 @@ describe('suite and run schemas refuse bad input', () => {
     expect(createSuiteVersionSchema.safeParse({ ...ok, name: 'Bad Name' }).success).toBe(false);
     expect(createSuiteVersionSchema.safeParse({ ...ok, graders: [{ type: 'regex', pattern: 'a', flags: 'g' }] }).success).toBe(false);
     expect(evaluateInputSchema.safeParse({ tenantId: 't', runId: 'r', suite: { name: 'qa', version: 1 }, candidates: [] }).success).toBe(false);
+  });
+});
+
+describe('suite and run stores (real Postgres)', () => {
+  let pool: Pool;
+  beforeAll(() => {
+    pool = createPool(inject('databaseUrl'), 2);
+  });
+  afterAll(async () => {
+    await pool.end();
+  });
+
+  it('versions are immutable, identical content is not a new version, labels move; tenants are isolated', async () => {
+    const tenants = createTenantStore(pool);
+    const a = await tenants.create('evals-a');
+    const b = await tenants.create('evals-b');
+    const suites = createEvalSuiteStore(pool);
+    const body = createSuiteVersionSchema.parse({ name: 'qa', graders: [{ type: 'exact' }], cases: [{ messages: [{ role: 'user', content: '2+2?' }], expected: '4' }], labels: ['production'] });
+    const v1 = await suites.createVersion(a.id, body);
+    expect(v1).toMatchObject({ created: true, suite: { version: 1, labels: ['production'] } });
+    expect(v1.suite.cases[0]!.id).toBe('case-1');
+    expect((await suites.createVersion(a.id, body)).created).toBe(false);
+    const v2 = await suites.createVersion(a.id, { ...body, labels: [], cases: [...body.cases, { messages: [{ role: 'user', content: '3+3?' }], expected: '6' }] });
+    expect(v2.suite.version).toBe(2);
+    expect(v2.suite.contentHash).not.toBe(v1.suite.contentHash);
+    expect((await suites.get(a.id, 'qa', { label: 'production' }))!.version).toBe(1);
+    expect((await suites.get(a.id, 'qa'))!.version).toBe(2);
+    expect(await suites.setLabel(a.id, 'qa', 'production', 2)).toBe(true);
+    expect(await suites.setLabel(a.id, 'qa', 'production', 9)).toBe(false);
+    expect((await suites.get(a.id, 'qa', { label: 'production' }))!.version).toBe(2);
+    expect(await suites.list(a.id)).toEqual([expect.objectContaining({ name: 'qa', latestVersion: 2, caseCount: 2, labels: { production: 2 } })]);
+    // Another tenant sees nothing of it.
+    expect(await suites.get(b.id, 'qa')).toBeNull();
+    expect(await suites.list(b.id)).toEqual([]);
+    await expect(suites.createVersion(a.id, { ...body, cases: [{ id: 'x', messages: [{ role: 'user', content: 'a' }] }, { id: 'x', messages: [{ role: 'user', content: 'b' }] }] })).rejects.toThrow(/duplicate case id x/);
+
+    const runs = createEvalRunStore(pool);
+    await runs.start({ tenantId: a.id, id: 'eval-run-1', suite: { name: 'qa', version: 2 }, candidates: [{ model: 'gpt-4o-mini' }] });
+    await runs.start({ tenantId: a.id, id: 'eval-run-1', suite: { name: 'qa', version: 2 }, candidates: [{ model: 'gpt-4o-mini' }] });
+    const row = { candidate: 0, caseId: 'case-1', caseIndex: 0, output: '4', error: null, grades: [{ grader: 'exact', type: 'exact' as const, score: 1, passed: true }], score: 1, costUsd: 0.001, latencyMs: 12, simulated: true };
+    await runs.saveResults(a.id, 'eval-run-1', [row, { ...row, caseId: 'case-2', caseIndex: 1, output: '5', score: 0 }]);
+    // A retried batch upserts: still two rows.
+    await runs.saveResults(a.id, 'eval-run-1', [row]);
+    expect(await runs.results(a.id, 'eval-run-1')).toHaveLength(2);
+    expect(await runs.results(b.id, 'eval-run-1')).toEqual([]);
+    const result = { runId: 'eval-run-1', status: 'succeeded', suite: { name: 'qa', version: 2 }, cases: 2, candidates: [], weakJudge: false } satisfies EvaluateResult;
+    await runs.finish(a.id, 'eval-run-1', result, true);
+    expect(await runs.get(a.id, 'eval-run-1')).toMatchObject({ status: 'succeeded', accepted: true, summary: { cases: 2 } });
+    expect(await runs.get(b.id, 'eval-run-1')).toBeNull();
+    expect((await runs.lastAccepted(a.id, 'qa', 'other'))!.id).toBe('eval-run-1');
+    expect(await runs.lastAccepted(a.id, 'qa', 'eval-run-1')).toBeNull();
   });
 });
