@@ -61,6 +61,14 @@ describe('anomaly detector (pure)', () => {
     expect(Math.max(...odd.slice(learning, 30 * 48 + 24))).toBeLessThan(0.5);
   });
 
+  it('takes the seasonal baseline as the median of the last three seasons, so an anomalous day does not echo a day later', () => {
+    const learning = 960;
+    const echoFrom = (scores: number[]) => Math.max(...scores.slice(31 * 48 + 24, 32 * 48));
+    // Day 31 is normal, but against day 30 alone (whose jump never came) its jump looks anomalous.
+    expect(echoFrom(detectSeries(daily(40, 30), { ...DEFAULT_DETECTOR_PARAMS, seasonDepth: 1 }, learning))).toBeGreaterThanOrEqual(0.5);
+    expect(echoFrom(detectSeries(daily(40, 30), undefined, learning))).toBeLessThan(0.5);
+  });
+
   it('stays silent for a share of the learning period after an alert (one alert per incident)', () => {
     const learning = 400;
     const values = Array.from({ length: 700 }, (_, i) => 100 + 5 * noise(i));

@@ -12,7 +12,9 @@
 // per sample. On a clearly periodic series (a season found by autocorrelation once the learning
 // period is over) the point is judged only by its change against one season ago: there the level
 // and the step are "normal" whenever the cycle turns, and only the seasonal change tells a day
-// whose expected jump never came from an ordinary one.
+// whose expected jump never came from an ordinary one. The seasonal baseline is the median of the
+// same phase over the last three seasons, so one odd day does not make the next normal day look
+// odd too.
 //
 // Deterministic and pure (numbers in, numbers out), so the NAB evaluation, the tests and the
 // worker's activity run the very same code.
@@ -38,6 +40,8 @@ export interface DetectorParams {
   readonly seasonAcf?: number;
   /** On a seasonal series, judge only the change against one season ago. */
   readonly seasonReplaces?: boolean;
+  /** Seasons ago the seasonal baseline is the median of (1: the value one season ago). */
+  readonly seasonDepth?: number;
 }
 
 /** The one parameter set shipped, chosen on half of NAB by `npm run eval:anomaly -- --tune` (see docs). */
@@ -52,6 +56,7 @@ export const DEFAULT_DETECTOR_PARAMS: DetectorParams = {
   quietFraction: 0.05,
   seasonAcf: 0.6,
   seasonReplaces: true,
+  seasonDepth: 3,
 };
 
 function sortedInsert(a: number[], v: number): void {
@@ -249,7 +254,11 @@ export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
       let levelResidual = residual(level, value, floor);
       if (season > 0) {
         // A third view for periodic series: the change against one season ago.
-        sd = value - history[history.length - season]!;
+        const depth = Math.max(1, Math.min(params.seasonDepth ?? 1, Math.floor(history.length / season)));
+        const past: number[] = [];
+        for (let j = 1; j <= depth; j++) past.push(history[history.length - j * season]!);
+        past.sort((a, b) => a - b);
+        sd = value - (depth % 2 ? past[depth >> 1]! : (past[depth / 2 - 1]! + past[depth / 2]!) / 2);
         levelResidual = Math.max(levelResidual, residual(seasonal, sd, floor));
       }
       let raw = Math.max(levelResidual, residual(step, d, floor));
@@ -274,7 +283,7 @@ export function createDetector(params: DetectorParams = DEFAULT_DETECTOR_PARAMS,
       if (params.maxSeason > 0) {
         history.push(value);
         if (seen + 1 === seasonAt) season = estimateSeason(history, params.maxSeason, params.seasonAcf ?? 0.3);
-        if (history.length > Math.max(seasonAt, params.maxSeason + 1)) history.shift();
+        if (history.length > Math.max(seasonAt, (params.seasonDepth ?? 1) * params.maxSeason + 1)) history.shift();
       }
       previous = value;
       min = Math.min(min, value);
