@@ -37,7 +37,7 @@ export const opsPaths = {
       responses: {
         '200': { description: 'The SLOs of infra/slo/, read from Prometheus', content: json(z.toJSONSchema(SloStatusListSchema)) },
         '403': errorResponse('Admin key required (admin_required): SLOs are platform-wide'),
-        '503': errorResponse('No Prometheus configured (prometheus_not_configured) or it did not answer (prometheus_unavailable)'),
+        '503': errorResponse('The configured Prometheus did not answer (prometheus_unavailable)'),
       },
     },
   },

@@ -76,7 +76,14 @@ function expectClean(result: { code: number | null; output: string }, what: stri
 
 beforeAll(async () => {
   if (!existsSync(schemathesis)) throw new Error(`${schemathesis} is missing: run \`node scripts/bootstrap.mjs --for-tests\` (npm test does).`);
-  p = await startTestPlatform({ localModels: true });
+  // The alert webhook is on (as under npm start), so the fuzzer meets its bearer check, not its
+  // "off" answer; no Prometheus, so the SLO listing answers with the promises and null figures.
+  p = await startTestPlatform({ localModels: true, env: { SOMA_ALERT_WEBHOOK_TOKEN: 'fuzz-webhook-token-0123456789' } });
+  const slos = await p.call('/v1/ops/slos', { key: p.adminKey });
+  expect(slos.status, JSON.stringify(slos.body)).toBe(200);
+  expect(slos.body.prometheus_url).toBeNull();
+  expect(slos.body.data.length).toBeGreaterThan(0);
+  expect(slos.body.data.every((s: { sli_now: unknown }) => s.sli_now === null)).toBe(true);
   const tenant = await p.newTenant('fuzz');
   tenantKey = tenant.key;
   // A key of the fuzz tenant for revokeApiKey to revoke (never the key the fuzzer calls with).

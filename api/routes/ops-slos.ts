@@ -23,11 +23,15 @@ export const SloStatusSchema = z.object({
   alert_policy: z.array(z.object({ severity: z.enum(['page', 'ticket']), factor: z.number(), long_window: z.string(), short_window: z.string() })),
   alerts_firing: z.array(z.object({ alertname: z.string(), severity: z.string() })),
 });
-export const SloStatusListSchema = z.object({ object: z.literal('list'), prometheus_url: z.string(), data: z.array(SloStatusSchema) });
+export const SloStatusListSchema = z.object({
+  object: z.literal('list'),
+  prometheus_url: z.string().nullable().describe('Where the figures came from; null when no Prometheus is configured (every measured figure is then null)'),
+  data: z.array(SloStatusSchema),
+});
 
 export interface OpsSlosDeps {
   slos: () => Promise<SloDefinition[]>;
-  /** From PROMETHEUS_URL; undefined answers 503 prometheus_not_configured. */
+  /** From PROMETHEUS_URL; undefined: the SLOs are listed with null figures. */
   prometheus: PrometheusQuery | undefined;
 }
 
@@ -35,22 +39,19 @@ export interface OpsSlosDeps {
 export function opsSlosRouter(deps: OpsSlosDeps): Router {
   const router = Router();
   router.get('/v1/ops/slos', requireAdmin, async (_req, res) => {
-    if (!deps.prometheus) {
-      throw new ApiError(503, 'api_error', 'prometheus_not_configured', 'No Prometheus to read SLOs from: set PROMETHEUS_URL (npm start sets it to the Prometheus it runs).');
-    }
     let statuses;
     try {
       statuses = await sloStatuses(await deps.slos(), deps.prometheus);
     } catch (err) {
       if (err instanceof OutboundError || err instanceof PrometheusQueryError) {
-        throw new ApiError(503, 'api_error', 'prometheus_unavailable', `Prometheus at ${deps.prometheus.baseUrl} did not answer the SLO queries: ${err.message}`);
+        throw new ApiError(503, 'api_error', 'prometheus_unavailable', `Prometheus at ${deps.prometheus?.baseUrl ?? ''} did not answer the SLO queries: ${err.message}`);
       }
       throw err;
     }
     res.json(
       SloStatusListSchema.parse({
         object: 'list',
-        prometheus_url: deps.prometheus.baseUrl,
+        prometheus_url: deps.prometheus?.baseUrl ?? null,
         data: statuses.map((s) => ({
           name: s.name,
           service: s.service,

@@ -33,14 +33,18 @@ const finite = (x: number | undefined) => (x === undefined || !Number.isFinite(x
 
 /**
  * Every SLO's state now, from the recording rules the generator wrote (slo:sli_error:ratio_rate*)
- * and Prometheus's own ALERTS series: one query per window for all SLOs at once.
+ * and Prometheus's own ALERTS series: one query per window for all SLOs at once. Without a
+ * Prometheus the promises themselves (objective, budget, alert policy) are still worth showing,
+ * with every measured figure null.
  */
-export async function sloStatuses(slos: readonly SloDefinition[], prometheus: PrometheusQuery): Promise<SloStatus[]> {
+export async function sloStatuses(slos: readonly SloDefinition[], prometheus: PrometheusQuery | undefined): Promise<SloStatus[]> {
   const windows = [...SLO_WINDOWS, SLO_PERIOD];
-  const [alerts, ...ratios] = await Promise.all([
-    prometheus.instant('ALERTS{alertstate="firing",slo!=""}'),
-    ...windows.map((w) => prometheus.instant(`slo:sli_error:ratio_rate${w}`)),
-  ]);
+  const [alerts, ...ratios] = prometheus
+    ? await Promise.all([
+        prometheus.instant('ALERTS{alertstate="firing",slo!=""}'),
+        ...windows.map((w) => prometheus.instant(`slo:sli_error:ratio_rate${w}`)),
+      ])
+    : [[], ...windows.map((): PromSample[] => [])];
   const bySlo = (samples: PromSample[]) => new Map(samples.map((s) => [s.labels.slo ?? '', s.value]));
   const ratioBy = new Map(windows.map((w, i) => [w, bySlo(ratios[i]!)]));
   return slos.map((slo) => {
