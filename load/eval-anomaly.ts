@@ -7,7 +7,8 @@
 // The report gives the held-out half (never seen by the search) and the whole corpus. NAB's own
 // leaderboard optimises the threshold on the whole corpus per profile; we do the same for the
 // "all" figures (comparable with the published anchors), and for the held-out half we also give
-// the score at the threshold chosen on the tune half.
+// the score at the threshold chosen on the tune half. `--cv` compares structural variants on the
+// tune half only (see below).
 import { loadNabCorpus, nabDir, type NabSeries } from '../tooling/nab/corpus.ts';
 import { rng, splitCorpus } from '../tooling/nab/split.ts';
 import { scoreCorpus, probationaryLength, type ProfileName } from '../core/ops/anomaly/nab-scorer.ts';
@@ -46,7 +47,28 @@ const corpus = loadNabCorpus();
 const { tune, holdout } = splitCorpus(corpus);
 process.stderr.write(`NAB corpus from ${nabDir()}: ${corpus.length} files, ${corpus.reduce((n, s) => n + s.values.length, 0)} points; tune ${tune.length} / holdout ${holdout.length} files\n`);
 
-if (process.argv.includes('--tune')) {
+if (process.argv.includes('--cv')) {
+  // Structural variants are compared on the tune half only: the tune score and an inner two-fold
+  // cross-validation (two more seeded splits of the tune half; the threshold is chosen on one fold
+  // and applied to the other, both ways), which estimates how a choice transfers to unseen files.
+  // Usage: npm run eval:anomaly -- --cv '[{}, {"seasonDepth": 1}]' (overrides of the shipped set).
+  const variants = JSON.parse(process.argv[process.argv.indexOf('--cv') + 1] ?? '[{}]') as Partial<DetectorParams>[];
+  for (const v of variants) {
+    const params = { ...DEFAULT_DETECTOR_PARAMS, ...v };
+    const scores = new Map(tune.map((s) => [s, detectSeries(s.values, params, probationaryLength(s.values.length))]));
+    const of = (set: readonly NabSeries[]): number[][] => set.map((s) => scores.get(s)!);
+    const folds: number[] = [];
+    for (const seed of [11, 12]) {
+      const { tune: a, holdout: b } = splitCorpus(tune, seed);
+      for (const [x, y] of [[a, b], [b, a]] as const) {
+        const threshold = scoreCorpus(x, of(x), 'standard').threshold;
+        folds.push(scoreCorpus(y, of(y), 'standard', { threshold }).normalised);
+      }
+    }
+    const inner = folds.reduce((n, x) => n + x, 0) / folds.length;
+    console.log(JSON.stringify({ variant: v, tune_standard: round(scoreCorpus(tune, of(tune), 'standard').normalised), inner_cv_standard: round(inner), folds: folds.map(round) }));
+  }
+} else if (process.argv.includes('--tune')) {
   let best: { params: DetectorParams; score: number } | undefined;
   for (const params of gridPoints()) {
     const score = scoreCorpus(tune, detect(tune, params), 'standard').normalised;
