@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,8 @@ import { createOnCallStore } from '../stores/oncall.ts';
 import { ensureOnCallRotationSchedule } from '../core/ops/oncall/rotation-schedule.ts';
 import type { AnnouncedHandoff } from '../core/ops/oncall/rotation-types.ts';
 import { newId } from '../platform/ids.ts';
+import { alertWorkflowId } from '../core/ops/alert-intake.ts';
+import type { AlertRunState } from '../core/ops/alert-types.ts';
 import { whoIsOnCall, nextHandoff, handoffsBetween } from '../core/ops/oncall/schedule-math.ts';
 import { localParts, localToInstant } from '../core/ops/oncall/time-zone.ts';
 import { OnCallScheduleSpecSchema, type OnCallScheduleSpec, type OverrideWindow } from '../core/ops/oncall/oncall-types.ts';
@@ -249,11 +251,19 @@ describe('on-call rotation and PagerDuty (emulator over TLS, @pagerduty/pdjs)', 
   let pd: PagerDutyEmulator;
   let tls: SelfSignedCert;
   const routingKey = 'R0UT1NGKEY0123456789abcdefABCDEF';
+  const webhookToken = `webhook-${newId('w', 12)}`;
   beforeAll(async () => {
     tls = selfSignedCert();
     pd = await createPagerDutyEmulator({ cert: tls.cert, key: tls.key, apiToken: 'pd-token' });
     platform = await startTestPlatform({
-      env: { PAGERDUTY_ROUTING_KEY: routingKey, PAGERDUTY_API_TOKEN: 'pd-token', PAGERDUTY_EVENTS_SERVER: pd.server, PAGERDUTY_API_SERVER: pd.server, PAGERDUTY_CA_FILE: tls.certFile },
+      env: {
+        PAGERDUTY_ROUTING_KEY: routingKey,
+        PAGERDUTY_API_TOKEN: 'pd-token',
+        PAGERDUTY_EVENTS_SERVER: pd.server,
+        PAGERDUTY_API_SERVER: pd.server,
+        PAGERDUTY_CA_FILE: tls.certFile,
+        SOMA_ALERT_WEBHOOK_TOKEN: webhookToken,
+      },
     });
   }, 120_000);
   afterAll(async () => {
@@ -315,6 +325,43 @@ describe('on-call rotation and PagerDuty (emulator over TLS, @pagerduty/pdjs)', 
       await schedule.delete();
     }
   }, 120_000);
+
+  it('a page-severity alert group pages the on-call once and resolves the incident with the group; a ticket never pages', async () => {
+    const group = (severity: string, status: 'firing' | 'resolved', groupKey: string) => ({
+      version: '4',
+      groupKey,
+      truncatedAlerts: 0,
+      status,
+      receiver: 'somaagent',
+      groupLabels: { slo: 'api-availability', severity },
+      commonLabels: { alertname: 'SloBurn', slo: 'api-availability', severity, runbook_url: 'https://runbooks.test/slo#sloburn' },
+      commonAnnotations: { summary: 'error budget burning' },
+      externalURL: 'http://alertmanager.test',
+      alerts: [{ status, labels: { alertname: 'SloBurn', slo: 'api-availability', severity }, annotations: {}, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: `f-${severity}` }],
+    });
+    const send = async (body: ReturnType<typeof group>) => {
+      const res = await platform.call('/v1/ops/alerts', { key: webhookToken, body });
+      expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
+    };
+    const pageKey = `{}:{slo="api-availability",severity="page",t="${Date.now()}"}`;
+    const ticketKey = `{}:{slo="api-availability",severity="ticket",t="${Date.now()}"}`;
+    const pageRun = alertWorkflowId(pageKey);
+    const ticketRun = alertWorkflowId(ticketKey);
+    await send(group('page', 'firing', pageKey));
+    await send(group('page', 'firing', pageKey)); // Alertmanager's repeat: no second page
+    await send(group('ticket', 'firing', ticketKey));
+    await vi.waitFor(() => expect(pd.incidents.get(pageRun)).toMatchObject({ status: 'triggered', severity: 'critical' }), { timeout: 30_000, interval: 250 });
+    expect(pd.incidents.get(pageRun)!.summary).toContain('SloBurn (SLO api-availability)');
+    expect(pd.events.filter((e) => e.dedup_key === pageRun && e.event_action === 'trigger')).toHaveLength(1);
+
+    await send(group('page', 'resolved', pageKey));
+    await send(group('ticket', 'resolved', ticketKey));
+    const state = (await platform.client.workflow.getHandle(pageRun).result()) as AlertRunState;
+    expect(state.timeline.map((e) => e.event)).toEqual(['fired', 'paged', 'alert_resolved', 'group_resolved', 'page_resolved']);
+    expect(pd.incidents.get(pageRun)!.status).toBe('resolved');
+    await platform.client.workflow.getHandle(ticketRun).result();
+    expect(pd.incidents.has(ticketRun)).toBe(false);
+  }, 90_000);
 
   it('pages through the Events API v2 (trigger, dedup, resolve); a refused key fails for good; TLS is verified', async () => {
     const config = { routingKey, apiToken: 'pd-token', eventsServer: pd.server, apiServer: pd.server, ca: tls.cert };

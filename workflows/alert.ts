@@ -1,4 +1,6 @@
-import { condition, continueAsNew, defineQuery, defineSignal, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { OnCallActivities } from '../activities/ops/oncall-activities.ts';
+import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 import {
   ALERT_TIMELINE_QUERY,
   ALERT_UPDATE_SIGNAL,
@@ -7,6 +9,12 @@ import {
   type AlertRunState,
   type AlertTimelineEntry,
 } from '../core/ops/alert-types.ts';
+
+// A page must survive a PagerDuty blip, but not retry for ever: about ten minutes in all.
+const { pageOnCall } = proxyActivities<Pick<OnCallActivities, 'pageOnCall'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: boundedRetry({ initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 12 }),
+});
 
 export const alertUpdateSignal = defineSignal<[AlertGroupUpdate]>(ALERT_UPDATE_SIGNAL);
 export const alertTimelineQuery = defineQuery<AlertRunState>(ALERT_TIMELINE_QUERY);
@@ -31,7 +39,9 @@ const UPDATES_PER_RUN = 500;
  * One alert group as a durable run (`alert-<hash of groupKey>`), started by the first firing
  * notification (core/ops/alert-intake.ts). Each notification is a signal; the run records when
  * each alert fired and resolved, answers its state to the `timeline` query, and completes when
- * the group resolves. No side effects: paging and remediation hang off this run later.
+ * the group resolves. A group of severity `page` pages the on-call through PagerDuty (when
+ * PAGERDUTY_ROUTING_KEY is set; the activity is a no-op otherwise), deduplicated by this run's id,
+ * and resolves the incident when the group resolves.
  */
 export async function alert(input: AlertInput): Promise<AlertRunState> {
   const state: AlertRunState = input.state ?? {
@@ -60,12 +70,32 @@ export async function alert(input: AlertInput): Promise<AlertRunState> {
     const update = pending.shift()!;
     handled++;
     apply(state, update);
+    await syncPage(state);
     if (state.status === 'resolved') return state;
   }
   // Notifications that arrived meanwhile would be lost by continue-as-new; handle them first.
   while (pending.length > 0) apply(state, pending.shift()!);
+  await syncPage(state);
   if (state.status === 'resolved') return state;
   return continueAsNew<typeof alert>({ groupKey: input.groupKey, source: input.source, state });
+}
+
+/** Opens the PagerDuty incident when a page-severity group fires, closes it when the group resolves. */
+async function syncPage(state: AlertRunState): Promise<void> {
+  const firing = state.status === 'firing';
+  if (firing === (state.paged ?? false) || state.severity !== 'page') return;
+  const name = state.commonLabels.alertname ?? state.slo ?? state.groupKey;
+  const { sent } = await pageOnCall({
+    action: firing ? 'trigger' : 'resolve',
+    dedupKey: workflowInfo().workflowId,
+    summary: `${name}${state.slo ? ` (SLO ${state.slo})` : ''}: ${state.commonAnnotations.summary ?? 'page-level alert firing'}`.slice(0, 1024),
+    source: state.source,
+    severity: 'critical',
+    details: { group_key: state.groupKey, ...(state.slo !== undefined && { slo: state.slo }), ...((state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url) !== undefined && { runbook_url: (state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url)! }) },
+  });
+  if (!sent) return;
+  state.paged = firing;
+  state.timeline.push({ at: new Date().toISOString(), event: firing ? 'paged' : 'page_resolved' });
 }
 
 function apply(state: AlertRunState, update: AlertGroupUpdate): void {

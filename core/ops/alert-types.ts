@@ -67,7 +67,7 @@ export interface AlertGroupUpdate {
 export interface AlertTimelineEntry {
   /** Workflow time (ISO 8601) the update was handled. */
   at: string;
-  event: 'fired' | 'still_firing' | 'alert_resolved' | 'group_resolved' | 'expired';
+  event: 'fired' | 'still_firing' | 'alert_resolved' | 'group_resolved' | 'expired' | 'paged' | 'page_resolved';
   fingerprint?: string;
   alertname?: string;
 }
@@ -85,6 +85,8 @@ export interface AlertRunState {
   alerts: AlertInstance[];
   timeline: AlertTimelineEntry[];
   updates: number;
+  /** A PagerDuty incident is open for this group (severity `page`, PagerDuty configured). */
+  paged?: boolean;
 }
 
 /** The workflow type and its signal and query names, shared by the workflow and its starters. */
