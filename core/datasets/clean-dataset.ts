@@ -85,7 +85,7 @@ export function cleanDataset(examples: Iterable<TrainingExample>, options: Clean
     input_rows: 0,
     exact_duplicates: 0,
     near_duplicates: 0,
-    near_duplicate_method: dedupe ? `minhash word-3-shingles, 128 hashes, 32 bands, jaccard >= ${threshold}` : 'off',
+    near_duplicate_method: dedupe ? `minhash word-3-shingles, 128 hashes, 16 bands of 8, jaccard >= ${threshold}` : 'off',
     over_token_limit: 0,
     token_limit: limit,
     pii_replacements: pii,
