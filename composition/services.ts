@@ -26,11 +26,13 @@ import { createModelRegistryCache, type ModelRegistryCache } from '../stores/mod
 import { createRunStreamBus } from '../stores/run-streams/create-run-stream-bus.ts';
 import type { RunStreamBus } from '../stores/run-streams/run-stream-bus.ts';
 import { createTenantStore, type TenantStore } from '../stores/tenants.ts';
-import { createAgentStore, type AgentStore } from '../stores/agents.ts';
 import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
+import { createEvalSuiteStore, type EvalSuiteStore } from '../stores/eval-suites.ts';
+import { createEvalRunStore, type EvalRunStore } from '../stores/eval-runs.ts';
 import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
 import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
 import { createLearnedRouterCache, type LearnedRouterCache } from '../core/routing/learned-router-cache.ts';
+import { createAgentStore, type AgentStore } from '../stores/agents.ts';
 import { createToolStore, type ToolStore } from '../stores/tools.ts';
 import { createTenantSecretStore, type TenantSecretStore } from '../stores/tenant-secrets.ts';
 import { createToolExecutionStore, type ToolExecutionStore } from '../stores/tool-executions.ts';
@@ -99,6 +101,9 @@ export interface Services {
   toolExecutions: ToolExecutionStore;
   /** Measured outcomes the learned router trains on, feedback on runs, and the tenant's trained router versions. */
   outcomes: OutcomeStore;
+  /** Eval suites (immutable versions) and evaluate runs with their per-case results. */
+  evalSuites: EvalSuiteStore;
+  evalRuns: EvalRunStore;
   runFeedback: RunFeedbackStore;
   routerVersions: RouterVersionStore;
   /** Trained routers loaded for `learned_router` policies (artefacts read once per process). */
@@ -143,6 +148,8 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     metricsQueries: createMetricsQueries({ env, pool }),
     oncall: createOnCallStore(pool),
     outcomes: createOutcomeStore(pool),
+    evalSuites: createEvalSuiteStore(pool),
+    evalRuns: createEvalRunStore(pool),
     runFeedback: createRunFeedbackStore(pool),
     routerVersions: routerVersions,
     learnedRouters: createLearnedRouterCache(routerVersions),

@@ -8,7 +8,9 @@ import { createPool, type Pool } from '../platform/db/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
 import { createEvalSuiteStore } from '../stores/eval-suites.ts';
 import { createEvalRunStore } from '../stores/eval-runs.ts';
-import type { EvaluateResult } from '../core/evals/eval-types.ts';
+import type { EvaluateInput, EvaluateResult } from '../core/evals/eval-types.ts';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import { WorkflowFailedError } from '@temporalio/client';
 import { loadEnv } from '../platform/config.ts';
 import { createEmbedder } from '../core/embeddings/create-embedder.ts';
 import { compileDeterministicGrader, type DeterministicGrader } from '../core/evals/deterministic-graders.ts';
@@ -212,4 +214,68 @@ describe('suite and run stores (real Postgres)', () => {
     expect((await runs.lastAccepted(a.id, 'qa', 'other'))!.id).toBe('eval-run-1');
     expect(await runs.lastAccepted(a.id, 'qa', 'eval-run-1')).toBeNull();
   });
+});
+
+describe('evaluate workflow (real Temporal, worker, Postgres and emulator)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  }, 180_000);
+  afterAll(async () => {
+    await p?.close();
+  });
+
+  // The emulator echoes the user's words: the full answer contains the keyword at the end of the
+  // question; an answer cut at 4 tokens does not. So candidate 0 passes every case, candidate 1 none.
+  const cases = Array.from({ length: 20 }, (_, i) => ({ messages: [{ role: 'user' as const, content: `please repeat after me: keyword${i}` }], expected: `keyword${i}` }));
+  const run = async (tenantId: string, id: string, input: Partial<EvaluateInput>): Promise<EvaluateResult> =>
+    p.client.workflow.execute('evaluate', {
+      taskQueue: p.env.TEMPORAL_TASK_QUEUE,
+      workflowId: id,
+      args: [{ tenantId, runId: id, suite: { name: 'echo', version: 1 }, candidates: [{ model: 'gpt-4o-mini' }], ...input }],
+    });
+
+  it('runs two candidates end to end, records per-case results, and compares them with McNemar', async () => {
+    const { tenantId } = await p.newTenant('evals-e2e');
+    const suites = createEvalSuiteStore(p.pool);
+    await suites.createVersion(tenantId, createSuiteVersionSchema.parse({ name: 'echo', graders: [{ type: 'contains' }, { type: 'regex', pattern: 'simulated' }], cases }));
+    const result = await run(tenantId, `eval-e2e-${Date.now()}`, {
+      candidates: [{ model: 'gpt-4o-mini' }, { model: 'gpt-4o-mini', parameters: { maxTokens: 4 }, label: 'short' }],
+      concurrency: 4,
+    });
+    expect(result.status).toBe('succeeded');
+    expect(result.cases).toBe(20);
+    const [full, short] = result.candidates;
+    expect(full).toMatchObject({ meanScore: 1, passRate: 1, errors: 0, perGrader: { contains: { passRate: 1 }, regex: { passRate: 1 } } });
+    expect(short!.label).toBe('short');
+    expect(short!.perGrader.contains!.passRate).toBe(0);
+    expect(short!.vsBaseline).toMatchObject({ n: 20, test: 'mcnemar_exact', significant: true });
+    expect(short!.vsBaseline!.meanDifference).toBeLessThan(-0.4);
+    expect(short!.vsBaseline!.pValue).toBeCloseTo(2 / 2 ** 20, 12);
+    expect(full!.costUsd).toBeGreaterThan(0);
+    const rows = await createEvalRunStore(p.pool).results(tenantId, result.runId);
+    expect(rows).toHaveLength(40);
+    expect(rows[0]).toMatchObject({ candidate: 0, caseId: 'case-1', simulated: true });
+    expect(rows[0]!.output).toContain('keyword0');
+  }, 120_000);
+
+  it('a regression against the last accepted run (below the margin and significant) fails the run', async () => {
+    const { tenantId } = await p.newTenant('evals-regression');
+    await createEvalSuiteStore(p.pool).createVersion(tenantId, createSuiteVersionSchema.parse({ name: 'echo', graders: [{ type: 'contains' }], cases }));
+    const first = await run(tenantId, `eval-ref-${Date.now()}`, { regression: { margin: 0.1, alpha: 0.05 } });
+    expect(first).toMatchObject({ status: 'succeeded', regression: { previousRunId: null, regressed: false } });
+    const same = await run(tenantId, `eval-same-${Date.now()}`, { regression: { margin: 0.1, alpha: 0.05 } });
+    expect(same).toMatchObject({ status: 'succeeded', regression: { previousRunId: first.runId, regressed: false } });
+    const worse = await run(tenantId, `eval-worse-${Date.now()}`, { candidates: [{ model: 'gpt-4o-mini', parameters: { maxTokens: 4 } }], regression: { margin: 0.1, alpha: 0.05 } });
+    expect(worse.status).toBe('failed_regression');
+    expect(worse.regression).toMatchObject({ previousRunId: same.runId, regressed: true, comparison: { significant: true } });
+    const stored = await createEvalRunStore(p.pool).get(tenantId, worse.runId);
+    expect(stored).toMatchObject({ status: 'failed_regression', accepted: false });
+  }, 120_000);
+
+  it('bad input fails fast (no retries): a missing suite version, an invalid input', async () => {
+    const { tenantId } = await p.newTenant('evals-bad');
+    await expect(run(tenantId, `eval-missing-${Date.now()}`, { suite: { name: 'nope', version: 3 } })).rejects.toThrow(WorkflowFailedError);
+    await expect(run(tenantId, `eval-invalid-${Date.now()}`, { candidates: [] })).rejects.toThrow(WorkflowFailedError);
+  }, 60_000);
 });

@@ -9,3 +9,4 @@ export { agent } from './agent.ts';
 export { alert } from './alert.ts';
 export { anomalyDetector } from './anomaly-detector.ts';
 export { onCallRotation } from './oncall-rotation.ts';
+export { evaluate } from './evaluate.ts';

@@ -118,6 +118,8 @@ export type Candidate = z.infer<typeof candidateSchema>;
 export const evaluateInputSchema = z.object({
   tenantId: z.string().min(1),
   runId: z.string().min(1),
+  /** The key that started the run (from authentication): model calls are planned, budgeted and attributed as its. */
+  apiKeyId: z.string().min(1).default('evaluate'),
   suite: z.object({ name: suiteNameSchema, version: z.number().int().positive() }),
   candidates: z.array(candidateSchema).min(1).max(8),
   /** Cases run at once per candidate (bounded: the provider's and the worker's capacity). */
