@@ -1,4 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createPool } from '../platform/db/pool.ts';
+import { createTenantStore } from '../stores/tenants.ts';
+import { createDatasetStore } from '../stores/datasets.ts';
+import { estimateTrainingCosts } from '../core/datasets/training-cost.ts';
 import { validateTrainingJsonl } from '../core/datasets/jsonl-validation.ts';
 import { createPiiScrubber } from '../core/datasets/pii-scrubber.ts';
 import { passesLuhn } from '../core/datasets/pii-rules.ts';
@@ -101,5 +105,35 @@ describe('cleaning: dedup, token limit, deterministic split', () => {
     expect(c.rows.slice(0, a.rows.length).map((r) => r.split)).toEqual(a.rows.map((r) => r.split));
     const d = cleanDataset(rows, { maxTokensPerExample: 1000, dedupe: false, splitSeed: 'other' });
     expect(d.contentHash).not.toBe(a.contentHash);
+  });
+});
+
+describe('dataset versions in Postgres', () => {
+  const pool = createPool(inject('databaseUrl'), 2);
+  afterAll(async () => pool.end());
+
+  it('are immutable numbered versions with counts and hash, rows stored scrubbed, invisible to other tenants', async () => {
+    const tenants = createTenantStore(pool);
+    const a = await tenants.create('datasets a');
+    const b = await tenants.create('datasets b');
+    const store = createDatasetStore(pool);
+    const rows = Array.from({ length: 2500 }, (_, i) => ex(`ticket ${i}: mail me at user${i}@example.com`, `answer number ${i} for case ${i * 13}`));
+    const cleaned = cleanDataset(rows, { dedupe: false });
+    const v1 = await store.create({ tenantId: a.id, name: 'support', source: 'upload', cleaned, selection: { file: 'x.jsonl' }, costEstimates: estimateTrainingCosts(cleaned.report.train_tokens), createdByKey: 'key_1' });
+    const v2 = await store.create({ tenantId: a.id, name: 'support', source: 'upload', cleaned, selection: {}, costEstimates: [], createdByKey: 'key_1' });
+    expect([v1.version, v2.version]).toEqual([1, 2]);
+    expect(v1.contentHash).toBe(v2.contentHash);
+    expect(v1.rows).toBe(2500);
+    expect(v1.trainRows + v1.validationRows).toBe(2500);
+    expect(v1.trainTokens).toBe(cleaned.report.train_tokens);
+    expect(v1.cleaning.pii_replacements).toEqual({ email: 2500 });
+    expect(v1.costEstimates.find((c) => c.base_model === 'gpt-4o-mini-2024-07-18')!.usd).toBeGreaterThan(0);
+    const page = await store.rows(a.id, v1.id, { offset: 2490, limit: 50 });
+    expect(page.map((r) => r.position)).toEqual([2490, 2491, 2492, 2493, 2494, 2495, 2496, 2497, 2498, 2499]);
+    expect(JSON.stringify(await store.rows(a.id, v1.id, { offset: 0, limit: 3000 }))).not.toContain('@example.com');
+    expect(await store.get(b.id, v1.id)).toBeUndefined();
+    expect(await store.rows(b.id, v1.id, { offset: 0, limit: 10 })).toEqual([]);
+    expect(await store.list(b.id)).toEqual([]);
+    expect((await store.list(a.id, { name: 'support' })).map((v) => v.version)).toEqual([2, 1]);
   });
 });
