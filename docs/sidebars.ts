@@ -38,6 +38,12 @@ const sidebars: SidebarsConfig = {
     },
     {
       type: 'category',
+      label: 'Fine-tuning',
+      collapsed: false,
+      items: ['fine-tuning/datasets'],
+    },
+    {
+      type: 'category',
       label: 'SDKs',
       collapsed: false,
       items: ['sdks/typescript', 'sdks/python'],
