@@ -40,7 +40,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Fine-tuning',
       collapsed: false,
-      items: ['fine-tuning/datasets'],
+      items: ['fine-tuning/datasets', 'evals/evaluations'],
     },
     {
       type: 'category',
