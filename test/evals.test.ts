@@ -11,6 +11,8 @@ import { createEvalRunStore } from '../stores/eval-runs.ts';
 import type { EvaluateInput, EvaluateResult } from '../core/evals/eval-types.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { WorkflowFailedError } from '@temporalio/client';
+import { alertWorkflowId } from '../core/ops/alert-intake.ts';
+import { KIND, MODEL, TENANT } from '../platform/temporal/search-attributes.ts';
 import { loadEnv } from '../platform/config.ts';
 import { createEmbedder } from '../core/embeddings/create-embedder.ts';
 import { compileDeterministicGrader, type DeterministicGrader } from '../core/evals/deterministic-graders.ts';
@@ -271,6 +273,16 @@ describe('evaluate workflow (real Temporal, worker, Postgres and emulator)', () 
     expect(worse.regression).toMatchObject({ previousRunId: same.runId, regressed: true, comparison: { significant: true } });
     const stored = await createEvalRunStore(p.pool).get(tenantId, worse.runId);
     expect(stored).toMatchObject({ status: 'failed_regression', accepted: false });
+    // The regression went into the alert path: an `alert` run exists for it, and the eval run is filterable in the Web UI.
+    const alert = await p.client.workflow.getHandle(alertWorkflowId(`eval-regression:${tenantId}:echo:${worse.runId}`)).describe();
+    expect(alert.type).toBe('alert');
+    expect(alert.typedSearchAttributes.get(KIND)).toBe('alert');
+    const described = await p.client.workflow.getHandle(worse.runId).describe();
+    expect(described.typedSearchAttributes.get(TENANT)).toBe(tenantId);
+    expect(described.typedSearchAttributes.get(KIND)).toBe('evaluate');
+    expect(described.typedSearchAttributes.get(MODEL)).toBe('gpt-4o-mini');
+    // No alert for the runs that did not regress.
+    await expect(p.client.workflow.getHandle(alertWorkflowId(`eval-regression:${tenantId}:echo:${same.runId}`)).describe()).rejects.toThrow();
   }, 120_000);
 
   it('bad input fails fast (no retries): a missing suite version, an invalid input', async () => {

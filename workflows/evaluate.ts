@@ -1,4 +1,6 @@
-import { ApplicationFailure, defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, defineQuery, proxyActivities, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { AlertActivities } from '../activities/ops/create-alert-activities.ts';
+import { KIND, MODEL, TENANT } from '../platform/temporal/search-attributes.ts';
 import type { BatchSummary, EvalActivities } from '../activities/evals/create-eval-activities.ts';
 import { boundedRetry } from '../platform/temporal/bounded-retry.ts';
 import { BAD_DATA_FAILURE } from '../platform/temporal/bad-data-failure.ts';
@@ -11,6 +13,12 @@ const { prepareEvaluation, referenceScores, caseIds, finishEvaluation } = proxyA
 >({
   startToCloseTimeout: '1 minute',
   retry: boundedRetry({ initialInterval: '1 second', maximumInterval: '30 seconds', maximumAttempts: 5 }),
+});
+
+/** A regression goes into the platform's alert path (an `alert` run operations can page on). */
+const { raiseAlert } = proxyActivities<Pick<AlertActivities, 'raiseAlert'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: boundedRetry({ initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 10 }),
 });
 
 /** One batch of cases: model calls, heartbeated so a dead worker is noticed quickly. */
@@ -45,6 +53,12 @@ export async function evaluate(raw: unknown): Promise<EvaluateResult> {
   if (input.baselineIndex >= input.candidates.length) {
     throw ApplicationFailure.create({ type: BAD_DATA_FAILURE, message: 'baselineIndex is beyond the candidates', nonRetryable: true });
   }
+  // The Web UI filters evals by tenant, kind and (baseline) model, whoever started the run.
+  upsertSearchAttributes([
+    { key: TENANT, value: input.tenantId },
+    { key: KIND, value: 'evaluate' },
+    { key: MODEL, value: input.candidates[input.baselineIndex]!.model },
+  ]);
   const prepared = await prepareEvaluation(input);
   const total = prepared.caseCount * input.candidates.length;
   let done = 0;
@@ -145,6 +159,20 @@ export async function evaluate(raw: unknown): Promise<EvaluateResult> {
     ...(regression && { regression }),
     weakJudge: prepared.weakJudge,
   };
+  if (regression?.regressed && regression.comparison) {
+    const c = regression.comparison;
+    const summary = `eval suite ${input.suite.name} v${input.suite.version}: mean score ${c.meanDifference.toFixed(3)} vs run ${regression.previousRunId} (95% CI ${c.ci95[0].toFixed(3)}..${c.ci95[1].toFixed(3)}, p=${c.pValue.toPrecision(3)})`;
+    const labels = { alertname: 'EvalRegression', severity: 'ticket', tenant: input.tenantId, suite: input.suite.name };
+    await raiseAlert({
+      groupKey: `eval-regression:${input.tenantId}:${input.suite.name}:${input.runId}`,
+      status: 'firing',
+      source: 'evaluate',
+      groupLabels: { alertname: 'EvalRegression' },
+      commonLabels: labels,
+      commonAnnotations: { summary, run: input.runId, workflow: workflowInfo().workflowId },
+      alerts: [{ status: 'firing', labels, annotations: { summary }, startsAt: new Date().toISOString(), endsAt: '', fingerprint: `eval-regression/${input.tenantId}/${input.suite.name}` }],
+    });
+  }
   // A run is a reference for later regression checks when it passed; a regressed run never is.
   await finishEvaluation({ tenantId: input.tenantId, result, accepted: result.status === 'succeeded' });
   return result;
