@@ -12,6 +12,8 @@ import { createFaultPlan } from './fault-plan.ts';
 import { sendJson } from './http-io.ts';
 import { handleModelCall } from './model-call.ts';
 import { handleEmbeddingsCall } from './openai-embeddings.ts';
+import { createFilesState, handleFilesCall, type FilesState } from './openai-files.ts';
+import { createFineTuningState, handleFineTuningCall, handleFineTuningControl, type FineTuningState } from './openai-fine-tuning.ts';
 import { createRequestStats, type EmulatorStats } from './request-stats.ts';
 import { openAIWire } from './openai-wire.ts';
 
@@ -56,15 +58,24 @@ function pathOf(url: string): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
-async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState): Promise<void> {
+/** The files + fine-tuning jobs APIs keep their own state (uploaded files, simulated jobs). */
+interface TuningState {
+  files: FilesState;
+  fineTuning: FineTuningState;
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, state: EmulatorState, tuning: TuningState): Promise<void> {
   res.setHeader('x-soma-simulated', 'true');
   const path = pathOf(req.url ?? '/');
+  if (path === '/_emulator/fine_tuning') return handleFineTuningControl(req, res, tuning.fineTuning);
   if (path.startsWith('/_emulator/')) return handleControl(req, res, path, state);
 
   state.stats.countEndpoint(path);
   if (req.method === 'POST' && path === '/v1/chat/completions') return handleModelCall(openAIWire, req, res, state);
   if (req.method === 'POST' && path === '/v1/messages') return handleModelCall(anthropicWire, req, res, state);
   if (req.method === 'POST' && path === '/v1/embeddings') return handleEmbeddingsCall(req, res, state);
+  if (path === '/v1/files' || path.startsWith('/v1/files/')) return handleFilesCall(req, res, path, tuning.files);
+  if (path.startsWith('/v1/fine_tuning/')) return handleFineTuningCall(req, res, path, req.url ?? path, tuning.fineTuning, tuning.files);
 
   // Shared paths are told apart by the header every Anthropic client sends.
   const wire = req.headers['anthropic-version'] === undefined ? openAIWire : anthropicWire;
@@ -92,8 +103,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     nextSeq: () => ++seq,
   };
 
+  const tuning: TuningState = { files: createFilesState(), fineTuning: createFineTuningState() };
   const server = createServer({ noDelay: true, keepAlive: true }, (req, res) => {
-    route(req, res, state).catch(() => {
+    route(req, res, state, tuning).catch(() => {
       // A bug in the emulator must look like a provider 500, not take the process down.
       if (!res.headersSent) sendJson(res, 500, { error: { message: 'emulator internal error' } });
       else res.destroy();
