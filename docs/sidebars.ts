@@ -40,7 +40,7 @@ const sidebars: SidebarsConfig = {
       type: 'category',
       label: 'Fine-tuning',
       collapsed: false,
-      items: ['fine-tuning/datasets', 'evals/evaluations'],
+      items: ['fine-tuning/datasets', 'fine-tuning/tuning-backends', 'evals/evaluations'],
     },
     {
       type: 'category',
