@@ -3,7 +3,8 @@ import type { Pool } from '../platform/db/pool.ts';
 import { withTransaction } from '../platform/db/transaction.ts';
 import type { CleanedDataset, CleaningReport } from '../core/datasets/clean-dataset.ts';
 import type { TrainingCostEstimate } from '../core/datasets/training-cost.ts';
-import type { TrainingExample } from '../core/datasets/training-example.ts';
+import type { TrainingExample, TrainingMessage } from '../core/datasets/training-example.ts';
+import type { RecordedSelection } from '../core/datasets/recorded-selection.ts';
 
 /** One immutable dataset version (its rows are read separately: there can be 100,000 of them). */
 export interface DatasetVersion {
@@ -49,6 +50,20 @@ export interface DatasetStore {
   get(tenantId: string, id: string): Promise<DatasetVersion | undefined>;
   list(tenantId: string, options?: { name?: string; limit?: number }): Promise<DatasetVersion[]>;
   rows(tenantId: string, id: string, options: { offset: number; limit: number; split?: DatasetRow['split'] }): Promise<DatasetRow[]>;
+  /**
+   * Recorded completions as training examples: the conversation up to the run's answer as the
+   * prompt, and the latest correction from feedback (else the model's answer) as the target.
+   * Only runs whose prompt is kept, that is runs in a conversation, can be selected: a
+   * completion without a conversation stores its answer but not its messages.
+   */
+  recordedExamples(tenantId: string, selection: RecordedSelection): Promise<RecordedExample[]>;
+}
+
+export interface RecordedExample {
+  runId: string;
+  model: string;
+  corrected: boolean;
+  example: TrainingExample;
 }
 
 interface VersionRow {
@@ -94,6 +109,42 @@ const ROW_BATCH = 1000;
 
 export function createDatasetStore(pool: Pool): DatasetStore {
   return {
+    async recordedExamples(tenantId, sel) {
+      const { rows } = await pool.query<{ run_id: string; model: string; context: TrainingMessage[]; answer: string; corrected: string | null }>(
+        `SELECT c.run_id, c.model, ctx.context, m.content AS answer, fb.corrected
+         FROM completions c
+         JOIN conversation_messages m ON m.run_id = c.run_id AND m.tenant_id = c.tenant_id AND m.role = 'assistant'
+         LEFT JOIN LATERAL (
+           SELECT avg(f.rating) AS rating,
+                  (array_agg(f.corrected_output ORDER BY f.created_at DESC) FILTER (WHERE f.corrected_output IS NOT NULL))[1] AS corrected,
+                  coalesce(jsonb_agg(l.label) FILTER (WHERE l.label IS NOT NULL), '[]') AS labels
+           FROM run_feedback f LEFT JOIN LATERAL jsonb_array_elements_text(f.labels) AS l(label) ON true
+           WHERE f.tenant_id = c.tenant_id AND f.run_id = c.run_id
+         ) fb ON true
+         CROSS JOIN LATERAL (
+           SELECT jsonb_agg(jsonb_build_object('role', p.role, 'content', p.content) ORDER BY p.seq) AS context
+           FROM conversation_messages p WHERE p.conversation_id = m.conversation_id AND p.seq < m.seq
+         ) ctx
+         WHERE c.tenant_id = $1 AND c.status = 'completed' AND ctx.context IS NOT NULL
+           AND ($2::timestamptz IS NULL OR c.created_at >= $2) AND ($3::timestamptz IS NULL OR c.created_at < $3)
+           AND ($4::text[] IS NULL OR c.model = ANY($4) OR c.requested_model = ANY($4))
+           AND ($5::text IS NULL OR c.prompt_template = $5) AND ($6::int IS NULL OR c.prompt_version = $6)
+           AND ($7::text IS NULL OR m.conversation_id = $7)
+           AND ($8::float8 IS NULL OR fb.rating >= $8)
+           AND ($9::text[] IS NULL OR fb.labels ?| $9)
+           AND (NOT $10 OR fb.corrected IS NOT NULL)
+         ORDER BY c.created_at, c.run_id
+         LIMIT $11`,
+        [tenantId, sel.from ?? null, sel.to ?? null, sel.models ?? null, sel.prompt_template ?? null, sel.prompt_version ?? null,
+          sel.conversation_id ?? null, sel.min_rating ?? null, sel.labels ?? null, sel.only_corrected ?? false, sel.limit ?? 100_000],
+      );
+      return rows.map((r) => ({
+        runId: r.run_id,
+        model: r.model,
+        corrected: r.corrected !== null,
+        example: { messages: [...r.context, { role: 'assistant', content: r.corrected ?? r.answer }] },
+      }));
+    },
     async create(input) {
       const { cleaned } = input;
       return withTransaction(pool, async (db) => {

@@ -137,3 +137,59 @@ describe('dataset versions in Postgres', () => {
     expect((await store.list(a.id, { name: 'support' })).map((v) => v.version)).toEqual([2, 1]);
   });
 });
+
+describe('selecting recorded completions', () => {
+  const pool = createPool(inject('databaseUrl'), 2);
+  afterAll(async () => pool.end());
+
+  it('filters by model, time, template, rating and labels, uses corrections as targets, and stays in its tenant', async () => {
+    const tenants = createTenantStore(pool);
+    const a = await tenants.create('recorded a');
+    const b = await tenants.create('recorded b');
+    const store = createDatasetStore(pool);
+    const conv = `conv_${a.id}`;
+    await pool.query('INSERT INTO conversations (id, tenant_id) VALUES ($1, $2)', [conv, a.id]);
+    const run = async (tenantId: string, runId: string, model: string, seq: number, q: string, answer: string, at: string, template: string | null) => {
+      await pool.query(
+        `INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, output_text, prompt_template, prompt_version, created_at)
+         VALUES ($1, $2, 'completed', $3, 'openai', $3, $4, $5, $6, $7)`,
+        [runId, tenantId, model, answer, template, template ? 1 : null, at],
+      );
+      if (tenantId !== a.id) return;
+      await pool.query(`INSERT INTO conversation_messages (id, conversation_id, tenant_id, seq, role, content) VALUES ($1, $2, $3, $4, 'user', $5)`, [`${runId}_u`, conv, tenantId, seq, q]);
+      await pool.query(`INSERT INTO conversation_messages (id, conversation_id, tenant_id, seq, role, content, run_id, part) VALUES ($1, $2, $3, $4, 'assistant', $5, $6, 0)`, [`${runId}_a`, conv, tenantId, seq + 1, answer, runId]);
+    };
+    const feedback = (runId: string, rating: number | null, corrected: string | null, labels: string[]) =>
+      pool.query(`INSERT INTO run_feedback (id, tenant_id, run_id, api_key_id, rating, corrected_output, labels) VALUES ($1, $2, $3, 'k', $4, $5, $6)`, [`fb_${runId}_${Math.random()}`, a.id, runId, rating, corrected, JSON.stringify(labels)]);
+    const r1 = `${a.id}_r1`;
+    const r2 = `${a.id}_r2`;
+    const r3 = `${a.id}_r3`;
+    await run(a.id, r1, 'gpt-4o-mini', 1, 'q1', 'a1', '2026-01-01T00:00:00Z', 'support');
+    await run(a.id, r2, 'gpt-4o', 3, 'q2', 'a2', '2026-01-02T00:00:00Z', null);
+    await run(a.id, r3, 'gpt-4o-mini', 5, 'q3', 'a3', '2026-01-03T00:00:00Z', 'support');
+    await run(b.id, `${b.id}_r1`, 'gpt-4o-mini', 1, 'x', 'y', '2026-01-01T00:00:00Z', null);
+    await feedback(r1, 1, null, ['good']);
+    await feedback(r3, -0.5, 'a3 corrected (old)', []);
+    await feedback(r3, 0.5, 'a3 corrected', ['fixed']);
+
+    const all = await store.recordedExamples(a.id, {});
+    expect(all.map((e) => e.runId)).toEqual([r1, r2, r3]);
+    // The whole conversation before the answer is the prompt; the latest correction is the target.
+    expect(all[2]!.example.messages).toEqual([
+      { role: 'user', content: 'q1' }, { role: 'assistant', content: 'a1' },
+      { role: 'user', content: 'q2' }, { role: 'assistant', content: 'a2' },
+      { role: 'user', content: 'q3' }, { role: 'assistant', content: 'a3 corrected' },
+    ]);
+    expect(all[2]!.corrected).toBe(true);
+    const ids = async (sel: Parameters<typeof store.recordedExamples>[1]) => (await store.recordedExamples(a.id, sel)).map((e) => e.runId);
+    expect(await ids({ models: ['gpt-4o-mini'] })).toEqual([r1, r3]);
+    expect(await ids({ from: '2026-01-02T00:00:00Z' })).toEqual([r2, r3]);
+    expect(await ids({ to: '2026-01-02T00:00:00Z' })).toEqual([r1]);
+    expect(await ids({ prompt_template: 'support' })).toEqual([r1, r3]);
+    expect(await ids({ min_rating: 0.5 })).toEqual([r1]); // r3 averages 0
+    expect(await ids({ labels: ['fixed', 'nope'] })).toEqual([r3]);
+    expect(await ids({ only_corrected: true })).toEqual([r3]);
+    expect(await ids({ conversation_id: 'conv_other' })).toEqual([]);
+    expect(await store.recordedExamples(b.id, {})).toEqual([]); // b's run has no kept prompt; a's never show
+  });
+});
