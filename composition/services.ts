@@ -30,6 +30,7 @@ import { createOutcomeStore, type OutcomeStore } from '../stores/outcomes.ts';
 import { createEvalSuiteStore, type EvalSuiteStore } from '../stores/eval-suites.ts';
 import { createEvalRunStore, type EvalRunStore } from '../stores/eval-runs.ts';
 import { createRunFeedbackStore, type RunFeedbackStore } from '../stores/run-feedback.ts';
+import { createDatasetStore, type DatasetStore } from '../stores/datasets.ts';
 import { createRouterVersionStore, type RouterVersionStore } from '../stores/router-versions.ts';
 import { createLearnedRouterCache, type LearnedRouterCache } from '../core/routing/learned-router-cache.ts';
 import { createAgentStore, type AgentStore } from '../stores/agents.ts';
@@ -104,6 +105,7 @@ export interface Services {
   /** Eval suites (immutable versions) and evaluate runs with their per-case results. */
   evalSuites: EvalSuiteStore;
   evalRuns: EvalRunStore;
+  datasets: DatasetStore;
   runFeedback: RunFeedbackStore;
   routerVersions: RouterVersionStore;
   /** Trained routers loaded for `learned_router` policies (artefacts read once per process). */
@@ -150,6 +152,7 @@ export async function createServices(deps: ServicesDeps): Promise<Services> {
     outcomes: createOutcomeStore(pool),
     evalSuites: createEvalSuiteStore(pool),
     evalRuns: createEvalRunStore(pool),
+    datasets: createDatasetStore(pool),
     runFeedback: createRunFeedbackStore(pool),
     routerVersions: routerVersions,
     learnedRouters: createLearnedRouterCache(routerVersions),

@@ -1,4 +1,6 @@
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startTestPlatform, type TestPlatform } from './support/platform.ts';
+import type { BuildDatasetInput, BuiltDataset } from '../core/datasets/build-dataset-input.ts';
 import { createPool } from '../platform/db/pool.ts';
 import { createTenantStore } from '../stores/tenants.ts';
 import { createDatasetStore } from '../stores/datasets.ts';
@@ -192,4 +194,52 @@ describe('selecting recorded completions', () => {
     expect(await ids({ conversation_id: 'conv_other' })).toEqual([]);
     expect(await store.recordedExamples(b.id, {})).toEqual([]); // b's run has no kept prompt; a's never show
   });
+});
+
+describe('the buildDataset workflow (real Temporal, worker, Postgres)', () => {
+  let p: TestPlatform;
+  beforeAll(async () => {
+    p = await startTestPlatform();
+  }, 120_000);
+  afterAll(async () => p?.close());
+
+  it('turns recorded conversation runs into a scrubbed, deduplicated version; an empty selection fails fast', async () => {
+    const { tenantId } = await p.newTenant('build-dataset');
+    const conv = `conv_b_${tenantId}`;
+    await p.pool.query('INSERT INTO conversations (id, tenant_id) VALUES ($1, $2)', [conv, tenantId]);
+    for (let i = 0; i < 6; i++) {
+      const runId = `${tenantId}_run${i}`;
+      // Runs 0 and 1 ask and answer the same thing but for the email: duplicates after scrubbing.
+      const q = i < 2 ? `my email is person${i}@example.com, how do I reset my password?` : `question ${i} about invoices and order ${i * 1000}`;
+      const a = i < 2 ? 'Open settings, then security, then reset password.' : `answer ${i} explaining the invoice flow for order ${i * 1000}`;
+      await p.pool.query(`INSERT INTO completions (run_id, tenant_id, status, requested_model, provider, model, output_text) VALUES ($1, $2, 'completed', 'gpt-4o-mini', 'openai', 'gpt-4o-mini', $3)`, [runId, tenantId, a]);
+      const c2 = `conv_b_${tenantId}_${i}`;
+      await p.pool.query('INSERT INTO conversations (id, tenant_id) VALUES ($1, $2)', [c2, tenantId]);
+      await p.pool.query(`INSERT INTO conversation_messages (id, conversation_id, tenant_id, seq, role, content) VALUES ($1, $2, $3, 1, 'user', $4)`, [`${runId}_u`, c2, tenantId, q]);
+      await p.pool.query(`INSERT INTO conversation_messages (id, conversation_id, tenant_id, seq, role, content, run_id, part) VALUES ($1, $2, $3, 2, 'assistant', $4, $5, 0)`, [`${runId}_a`, c2, tenantId, a, runId]);
+    }
+    const run = (id: string, input: Partial<BuildDatasetInput>) =>
+      p.client.workflow.execute('buildDataset', {
+        taskQueue: p.env.TEMPORAL_TASK_QUEUE,
+        workflowId: id,
+        args: [{ tenantId, createdByKey: 'key_test', name: 'support', selection: {}, cleaning: {}, ...input }],
+      }) as Promise<BuiltDataset>;
+    const built = await run(`ds-build-${Date.now()}`, {});
+    expect(built.version).toBe(1);
+    expect(built.report.input_rows).toBe(6);
+    expect(built.report.exact_duplicates).toBe(1);
+    expect(built.report.pii_replacements).toEqual({ email: 2 });
+    expect(built.rows).toBe(5);
+    const store = createDatasetStore(p.pool);
+    const rows = await store.rows(tenantId, built.datasetId, { offset: 0, limit: 10 });
+    expect(rows).toHaveLength(5);
+    expect(JSON.stringify(rows)).not.toContain('@example.com');
+    // Bad data fails on the first attempt (non-retryable), with the reason in the failure chain.
+    const failure = await run(`ds-build-empty-${Date.now()}`, { selection: { models: ['no-such-model'] } }).then(() => undefined, (err: unknown) => err);
+    const messages: string[] = [];
+    for (let e = failure as { message?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) messages.push(e.message ?? '');
+    expect(messages.join(' | ')).toMatch(/no recorded completions/);
+    expect(JSON.stringify(failure)).toMatch(/NON_RETRYABLE/);
+    expect((await store.list(tenantId)).map((v) => v.version)).toEqual([1]);
+  }, 120_000);
 });

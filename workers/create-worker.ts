@@ -17,6 +17,7 @@ import { createAnomalyActivities } from '../activities/ops/anomaly-activities.ts
 import { prometheusSourceFromEnv } from '../core/ops/anomaly/prometheus-series.ts';
 import { createOnCallActivities } from '../activities/ops/oncall-activities.ts';
 import { createEvalActivities } from '../activities/evals/create-eval-activities.ts';
+import { createDatasetActivities } from '../activities/datasets/create-dataset-activities.ts';
 import { pagerDutyFromEnv } from '../core/ops/oncall/pagerduty.ts';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowOutcomeSinks } from './workflow-outcome-sinks.ts';
 
@@ -83,6 +84,7 @@ export async function createWorker(deps: WorkerDeps): Promise<Worker> {
     ...createAnomalyActivities({ metrics: services.metricsQueries, prometheus: prometheusSourceFromEnv(services.env) }),
     // On-call handoffs and pages go to PagerDuty (when configured) from here only: its secrets stay in the worker.
     ...createOnCallActivities({ store: services.oncall, pagerDuty: pagerDutyFromEnv(services.env) }),
+    ...createDatasetActivities({ datasets: services.datasets }),
     ...createEvalActivities({
       plan: { env: services.env, availableProviders: services.availableProviders, models: services.models, budgets: services.budgets, policies: services.policies, openBreakers: services.openBreakers },
       providers: services.providers,

@@ -10,3 +10,4 @@ export { alert } from './alert.ts';
 export { anomalyDetector } from './anomaly-detector.ts';
 export { onCallRotation } from './oncall-rotation.ts';
 export { evaluate } from './evaluate.ts';
+export { buildDataset } from './build-dataset.ts';
