@@ -75,7 +75,8 @@ OPERATIONS: dict[str, str] = {
     "listAgentVersions": "agents.versions",
     "setAgentLabel": "agents.set_label",
     "deleteAgentLabel": "agents.delete_label",
-    "runAgent": "agents.run",
+    # agents.run streams (it wraps this call and follows the events); start is the plain call.
+    "runAgent": "agents.start",
     "getAgentRun": "agents.get_run",
     "listAgentEvents": "agents.events",
     "listApprovals": "agents.approvals",

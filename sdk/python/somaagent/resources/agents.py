@@ -3,7 +3,7 @@ approvals (``on_approval``), state and cost."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Literal, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Literal, Mapping, Optional, Union
 
 from .._agent_streaming import AgentRunStream, AsyncAgentRunStream, AsyncOnApproval, OnApproval, decide_request
 from .._models import ListObject, list_parser, model_parser
@@ -30,6 +30,11 @@ __all__ = ["Agents", "AsyncAgents"]
 AgentInput = Union[str, Iterable[AgentMessageParam]]
 
 
+def _listed(value: Union[Iterable[Any], NotGiven]) -> Union[List[Any], NotGiven]:
+    """Iterables (tuples, generators) go on the wire as JSON arrays; NOT_GIVEN stays absent."""
+    return value if isinstance(value, NotGiven) else list(value)
+
+
 def _create(
     *,
     name: str,
@@ -54,23 +59,22 @@ def _create(
     prompt template reference (``{"prompt": name, "label": ...}``); at most one of ``model``,
     ``models`` and ``policy``; ``tools`` by name; ``approval_timeout`` is ``{"action": "reject" |
     "approve" | "fail", "after_seconds": n}``; ``output_schema`` a JSON Schema the answer must meet."""
-    listed = lambda v: v if isinstance(v, NotGiven) else list(v)  # noqa: E731
     body = {
         "name": name,
         "instructions": instructions,
         "description": description,
         "model": model,
-        "models": listed(models),
+        "models": _listed(models),
         "policy": policy,
-        "tools": listed(tools),
-        "handoffs": listed(handoffs),
+        "tools": _listed(tools),
+        "handoffs": _listed(handoffs),
         "max_steps": max_steps,
         "max_cost_usd": max_cost_usd,
         "approval_timeout": approval_timeout,
         "output_schema": output_schema,
         "max_tokens": max_tokens,
         "temperature": temperature,
-        "labels": listed(labels),
+        "labels": _listed(labels),
         "note": note,
     }
     return api_request("POST", "/v1/agents", model_parser(Agent), options, body=body)
