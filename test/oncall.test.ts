@@ -327,31 +327,33 @@ describe('on-call rotation and PagerDuty (emulator over TLS, @pagerduty/pdjs)', 
   }, 120_000);
 
   it('a page-severity alert group pages the on-call once and resolves the incident with the group; a ticket never pages', async () => {
+    // An SLO name of its own: the Temporal server is shared by every test file, and
+    // test/ops-alerts.test.ts expects no api-availability page before it breaks the API.
     const group = (severity: string, status: 'firing' | 'resolved', groupKey: string) => ({
       version: '4',
       groupKey,
       truncatedAlerts: 0,
       status,
       receiver: 'somaagent',
-      groupLabels: { slo: 'api-availability', severity },
-      commonLabels: { alertname: 'SloBurn', slo: 'api-availability', severity, runbook_url: 'https://runbooks.test/slo#sloburn' },
+      groupLabels: { slo: 'oncall-paging-test', severity },
+      commonLabels: { alertname: 'SloBurn', slo: 'oncall-paging-test', severity, runbook_url: 'https://runbooks.test/slo#sloburn' },
       commonAnnotations: { summary: 'error budget burning' },
       externalURL: 'http://alertmanager.test',
-      alerts: [{ status, labels: { alertname: 'SloBurn', slo: 'api-availability', severity }, annotations: {}, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: `f-${severity}` }],
+      alerts: [{ status, labels: { alertname: 'SloBurn', slo: 'oncall-paging-test', severity }, annotations: {}, startsAt: new Date().toISOString(), endsAt: '0001-01-01T00:00:00Z', generatorURL: '', fingerprint: `f-${severity}` }],
     });
     const send = async (body: ReturnType<typeof group>) => {
       const res = await platform.call('/v1/ops/alerts', { key: webhookToken, body });
       expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
     };
-    const pageKey = `{}:{slo="api-availability",severity="page",t="${Date.now()}"}`;
-    const ticketKey = `{}:{slo="api-availability",severity="ticket",t="${Date.now()}"}`;
+    const pageKey = `{}:{slo="oncall-paging-test",severity="page",t="${Date.now()}"}`;
+    const ticketKey = `{}:{slo="oncall-paging-test",severity="ticket",t="${Date.now()}"}`;
     const pageRun = alertWorkflowId(pageKey);
     const ticketRun = alertWorkflowId(ticketKey);
     await send(group('page', 'firing', pageKey));
     await send(group('page', 'firing', pageKey)); // Alertmanager's repeat: no second page
     await send(group('ticket', 'firing', ticketKey));
     await vi.waitFor(() => expect(pd.incidents.get(pageRun)).toMatchObject({ status: 'triggered', severity: 'critical' }), { timeout: 30_000, interval: 250 });
-    expect(pd.incidents.get(pageRun)!.summary).toContain('SloBurn (SLO api-availability)');
+    expect(pd.incidents.get(pageRun)!.summary).toContain('SloBurn (SLO oncall-paging-test)');
     expect(pd.events.filter((e) => e.dedup_key === pageRun && e.event_action === 'trigger')).toHaveLength(1);
 
     await send(group('page', 'resolved', pageKey));
