@@ -87,6 +87,10 @@ beforeAll(async () => {
       PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
       // One attempt per completion: a failing provider fails the request at once.
       PROVIDER_MAX_ATTEMPTS: '1',
+      // Breaker state lives in the database every test file shares: this suite's minutes of
+      // failing gpt-4o-mini calls must not open its breaker for the others (test/bad-input got
+      // 503 circuit_open). The failures stay 5xx, which is what the SLO needs.
+      BREAKER_FAILURE_THRESHOLD: '1000',
     },
   });
   loop = await startMonitoringLoop({
