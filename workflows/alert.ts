@@ -85,14 +85,22 @@ async function syncPage(state: AlertRunState): Promise<void> {
   const firing = state.status === 'firing';
   if (firing === (state.paged ?? false) || state.severity !== 'page') return;
   const name = state.commonLabels.alertname ?? state.slo ?? state.groupKey;
-  const { sent } = await pageOnCall({
-    action: firing ? 'trigger' : 'resolve',
-    dedupKey: workflowInfo().workflowId,
-    summary: `${name}${state.slo ? ` (SLO ${state.slo})` : ''}: ${state.commonAnnotations.summary ?? 'page-level alert firing'}`.slice(0, 1024),
-    source: state.source,
-    severity: 'critical',
-    details: { group_key: state.groupKey, ...(state.slo !== undefined && { slo: state.slo }), ...((state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url) !== undefined && { runbook_url: (state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url)! }) },
-  });
+  let sent: boolean;
+  try {
+    ({ sent } = await pageOnCall({
+      action: firing ? 'trigger' : 'resolve',
+      dedupKey: workflowInfo().workflowId,
+      summary: `${name}${state.slo ? ` (SLO ${state.slo})` : ''}: ${state.commonAnnotations.summary ?? 'page-level alert firing'}`.slice(0, 1024),
+      source: state.source,
+      severity: 'critical',
+      details: { group_key: state.groupKey, ...(state.slo !== undefined && { slo: state.slo }), ...((state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url) !== undefined && { runbook_url: (state.commonLabels.runbook_url ?? state.commonAnnotations.runbook_url)! }) },
+    }));
+  } catch {
+    // PagerDuty refused the page (a bad routing key) or stayed down past the retries: the alert
+    // run must not die with it — it keeps recording the group, and says so in the timeline.
+    state.timeline.push({ at: new Date().toISOString(), event: 'page_failed' });
+    return;
+  }
   if (!sent) return;
   state.paged = firing;
   state.timeline.push({ at: new Date().toISOString(), event: firing ? 'paged' : 'page_resolved' });

@@ -67,7 +67,7 @@ export interface AlertGroupUpdate {
 export interface AlertTimelineEntry {
   /** Workflow time (ISO 8601) the update was handled. */
   at: string;
-  event: 'fired' | 'still_firing' | 'alert_resolved' | 'group_resolved' | 'expired' | 'paged' | 'page_resolved';
+  event: 'fired' | 'still_firing' | 'alert_resolved' | 'group_resolved' | 'expired' | 'paged' | 'page_resolved' | 'page_failed';
   fingerprint?: string;
   alertname?: string;
 }
